@@ -1,0 +1,347 @@
+//! Page to [`Article`]: main-content extraction and metadata.
+//!
+//! The main content comes from `dom_smoothie`, a close port of Mozilla Readability
+//! (the reader view of Firefox), chosen in DEPENDENCIES.md for sharing html5ever with
+//! the rest of the build. Metadata it does not give (the canonical URL, `<time>`
+//! elements) is read from the same parsed document, so each page is parsed once.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use dom_query::Document;
+use dom_smoothie::{Config, Readability, TextMode};
+
+use crate::language::detect_language;
+use crate::{Article, Error, Result, decode};
+
+/// Pages with more elements than this are not scored: Readability's cost grows with the
+/// element count, and no news article needs this many.
+const MAX_ELEMENTS: usize = 60_000;
+
+/// Turns fetched bytes (HTML or plain text, any charset) into an [`Article`].
+#[derive(Debug, Clone, Default)]
+pub struct Extractor {
+    _private: (),
+}
+
+impl Extractor {
+    /// An extractor with the default settings.
+    pub fn new() -> Extractor {
+        Extractor { _private: () }
+    }
+
+    /// Extracts the article from raw bytes: decodes them (see [`decode`]), tells HTML from
+    /// plain text by content, and dispatches to [`Extractor::extract_html`] or
+    /// [`Extractor::extract_text`]. `url` names the input in errors and resolves relative
+    /// links; `content_type` is the HTTP header, if any.
+    pub fn extract(
+        &self,
+        bytes: &[u8],
+        url: Option<&str>,
+        content_type: Option<&str>,
+    ) -> Result<Article> {
+        let text = decode(bytes, content_type);
+        if looks_like_html(&text) {
+            self.extract_html(&text, url)
+        } else {
+            self.extract_text(&text, url)
+        }
+    }
+
+    /// Extracts the main article and its metadata from an HTML page.
+    pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article> {
+        let what = || url.unwrap_or("input").to_string();
+        let document = Document::from(html);
+        let canonical_url = attr(&document, "link[rel=canonical]", "href");
+        let time_element = attr(
+            &document,
+            "article time[datetime], time[datetime]",
+            "datetime",
+        );
+        let description = attr(&document, "meta[property='og:description']", "content")
+            .or_else(|| attr(&document, "meta[name=description]", "content"));
+        let config = Config {
+            text_mode: TextMode::Formatted,
+            max_elements_to_parse: MAX_ELEMENTS,
+            ..Config::default()
+        };
+        let absolute_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+        let mut readability = Readability::with_document(document, absolute_url, Some(config))
+            .map_err(|_| Error::NoArticle { what: what() })?;
+        let parsed = readability
+            .parse()
+            .map_err(|_| Error::NoArticle { what: what() })?;
+        let text = normalize_text(&parsed.text_content);
+        if text.is_empty() {
+            return Err(Error::NoArticle { what: what() });
+        }
+        let language = parsed
+            .lang
+            .as_deref()
+            .and_then(language_from_tag)
+            .or_else(|| detect_language(&text));
+        Ok(Article {
+            title: non_empty(&parsed.title),
+            byline: parsed.byline.as_deref().and_then(non_empty),
+            published: parsed
+                .published_time
+                .as_deref()
+                .and_then(parse_date)
+                .or_else(|| time_element.as_deref().and_then(parse_date)),
+            modified: parsed.modified_time.as_deref().and_then(parse_date),
+            site_name: parsed.site_name.as_deref().and_then(non_empty),
+            canonical_url: canonical_url.or(parsed.url),
+            language,
+            description: description
+                .or(parsed.excerpt)
+                .as_deref()
+                .and_then(non_empty),
+            text,
+        })
+    }
+
+    /// Wraps plain text as an article: the first line is its title when it reads like
+    /// a headline (short, no final full stop).
+    pub fn extract_text(&self, text: &str, url: Option<&str>) -> Result<Article> {
+        let text = normalize_text(text);
+        if text.is_empty() {
+            return Err(Error::NoArticle {
+                what: url.unwrap_or("input").to_string(),
+            });
+        }
+        let first_line = text.lines().next().unwrap_or_default().trim();
+        let title = (first_line.chars().count() <= 150
+            && !first_line.ends_with(['.', '!', '?', ':'])
+            && text.len() > first_line.len())
+        .then(|| first_line.to_string());
+        Ok(Article {
+            title,
+            language: detect_language(&text),
+            text,
+            ..Article::default()
+        })
+    }
+}
+
+/// HTML is told apart from plain text by its first tags, not by a file name or header:
+/// `newsmon tag -` takes either on standard input.
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with('<')
+        && [
+            "<!doctype html",
+            "<html",
+            "<head",
+            "<body",
+            "<article",
+            "<div",
+            "<p>",
+            "<p ",
+        ]
+        .iter()
+        .any(|tag| head.contains(tag))
+}
+
+fn attr(document: &Document, selector: &str, name: &str) -> Option<String> {
+    document
+        .select_single(selector)
+        .attr(name)
+        .and_then(|v| non_empty(&v))
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!s.is_empty()).then_some(s)
+}
+
+/// Paragraphs separated by one blank line, lines trimmed, runs of spaces collapsed, and
+/// control characters (NUL from broken pages) dropped before they reach the index.
+pub(crate) fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line: String = line
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// `en-GB` → `en`; the language tag of `<html lang>`.
+fn language_from_tag(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (primary.len() >= 2 && primary.len() <= 3 && primary.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(primary)
+}
+
+/// Dates as pages write them in metadata: RFC 3339, ISO 8601 without a zone (taken as
+/// UTC), a bare date, or RFC 2822.
+pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(s, format) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(dt.and_utc());
+        }
+    }
+    let date_part = s.get(..10).unwrap_or(s);
+    NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|dt| dt.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!DOCTYPE html><html lang="en-GB"><head>
+        <title>Allies back Paris Declaration | The Daily</title>
+        <meta property="og:title" content="Allies back Paris Declaration">
+        <meta name="author" content="Jane Roe">
+        <meta property="article:published_time" content="2026-01-06T18:30:00+01:00">
+        <link rel="canonical" href="https://daily.example/world/paris-declaration">
+        </head><body>
+        <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+        <div class="cookie-banner">We use cookies. Accept all cookies?</div>
+        <article><h1>Allies back Paris Declaration</h1>
+        <p>Leaders of the Coalition of the Willing met at the Élysée Palace on Tuesday and
+        signed the Paris Declaration on security guarantees for Ukraine after a ceasefire.</p>
+        <p>The declaration foresees a multinational force led by Britain and France, with
+        military hubs across Ukraine, and long-term support for the Ukrainian armed forces,
+        which remain the first line of defence and deterrence.</p>
+        <p>American envoys attended the meeting but the United States did not sign the text,
+        which leaves the question of a U.S. backstop to bilateral talks later this week.</p>
+        </article>
+        <aside class="related"><h2>Related</h2><ul><li><a href="/a">Other story</a></li></ul></aside>
+        <section id="comments"><p>Great article, thanks!</p></section>
+        </body></html>"#;
+
+    #[test]
+    fn extracts_article_text_and_metadata() {
+        let article = Extractor::new()
+            .extract(PAGE.as_bytes(), Some("https://daily.example/x"), None)
+            .unwrap();
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Allies back Paris Declaration")
+        );
+        assert_eq!(article.byline.as_deref(), Some("Jane Roe"));
+        assert_eq!(
+            article.published.map(|d| d.to_rfc3339()),
+            Some("2026-01-06T17:30:00+00:00".to_string())
+        );
+        assert_eq!(article.language.as_deref(), Some("en"));
+        assert_eq!(
+            article.canonical_url.as_deref(),
+            Some("https://daily.example/world/paris-declaration")
+        );
+        assert!(
+            article
+                .text
+                .contains("Coalition of the Willing met at the Élysée")
+        );
+        assert!(article.text.contains("\n\n"), "paragraphs are kept apart");
+        for noise in [
+            "Accept all cookies",
+            "Great article",
+            "Other story",
+            "Sport",
+        ] {
+            assert!(
+                !article.text.contains(noise),
+                "{noise} leaked: {}",
+                article.text
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_is_kept_with_a_headline_title() {
+        let article = Extractor::new()
+            .extract(
+                b"Paris talks end\n\nLeaders met in Paris on Tuesday.",
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(article.title.as_deref(), Some("Paris talks end"));
+        assert_eq!(
+            article.text,
+            "Paris talks end\n\nLeaders met in Paris on Tuesday."
+        );
+    }
+
+    #[test]
+    fn empty_and_script_only_pages_have_no_article() {
+        let extractor = Extractor::new();
+        for input in [
+            &b""[..],
+            b"   \n\t ",
+            b"<html><head><script>var a = 1;</script></head><body><script>x()</script></body></html>",
+        ] {
+            let err = extractor.extract(input, Some("https://x.example/a"), None).unwrap_err();
+            assert_eq!(err.to_string(), "https://x.example/a: no article found");
+        }
+    }
+
+    #[test]
+    fn binary_and_truncated_input_do_not_panic() {
+        let extractor = Extractor::new();
+        let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect();
+        let _ = extractor.extract(&binary, None, None);
+        let truncated = &PAGE[..PAGE.len() / 2];
+        let _ = extractor.extract(truncated.as_bytes(), None, None);
+    }
+
+    #[test]
+    fn dates_in_metadata_formats() {
+        for (input, expected) in [
+            ("2026-01-06T10:00:00Z", "2026-01-06T10:00:00+00:00"),
+            (
+                "2026-01-06T10:00:00.123+02:00",
+                "2026-01-06T08:00:00.123+00:00",
+            ),
+            ("2026-01-06T10:00:00", "2026-01-06T10:00:00+00:00"),
+            ("2026-01-06", "2026-01-06T00:00:00+00:00"),
+            ("Tue, 06 Jan 2026 10:00:00 GMT", "2026-01-06T10:00:00+00:00"),
+        ] {
+            assert_eq!(
+                parse_date(input).map(|d| d.to_rfc3339()).as_deref(),
+                Some(expected),
+                "{input}"
+            );
+        }
+        assert_eq!(parse_date("next Tuesday"), None);
+    }
+}

@@ -1,0 +1,48 @@
+//! HTML or plain text in, a clean [`Article`] and its tag [`Mention`]s out.
+//!
+//! Two stages, both pure CPU work with no I/O:
+//!
+//! - [`Extractor`] turns a fetched page (raw bytes, any charset) into an [`Article`]: the
+//!   article's own text without navigation, ads or comments, plus its metadata (title,
+//!   byline, dates, language, canonical URL). Plain-text input is recognised and kept as is.
+//! - [`Tagger`], compiled once from a [`Taxonomy`] (the data in `config/taxonomy.toml`),
+//!   finds every mention of the taxonomy's keys in a text and explains each with its
+//!   evidence sentence.
+//!
+//! ```
+//! use newsmon_extractor::{Extractor, Taxonomy};
+//!
+//! let taxonomy = Taxonomy::from_toml(
+//!     r#"
+//!     [tier.us-backstop]
+//!     label = "U.S. backstop"
+//!     phrases = ["Article 5-like guarantee"]
+//!     "#,
+//!     "taxonomy.toml",
+//! )?;
+//! let tagger = taxonomy.build()?;
+//! let article = Extractor::new().extract(b"Kyiv wants an Article 5-like guarantee.", None, None)?;
+//! let mentions = tagger.tag(&article.text);
+//! assert_eq!(mentions[0].tag, "tier/us-backstop");
+//! # Ok::<(), newsmon_extractor::Error>(())
+//! ```
+//!
+//! The crate knows nothing of HTTP, feeds or the index.
+#![deny(missing_docs)]
+
+mod article;
+mod charset;
+mod content;
+mod error;
+mod fold;
+mod language;
+mod sentence;
+mod tagger;
+mod taxonomy;
+
+pub use article::{Article, Mention};
+pub use charset::decode;
+pub use content::Extractor;
+pub use error::{Error, Result};
+pub use tagger::Tagger;
+pub use taxonomy::{KeyConfig, Scope, Taxonomy};

@@ -1,0 +1,371 @@
+//! The compiled taxonomy: finds each key's mentions in a text, with evidence.
+
+use std::ops::Range;
+
+use regex::{Regex, RegexBuilder};
+
+use crate::fold::{Folded, fold, fold_str};
+use crate::sentence::paragraphs;
+use crate::{KeyConfig, Mention, Result, Scope, Taxonomy};
+
+/// Compiled regexes may be large (hundreds of phrasings in five languages).
+const REGEX_SIZE_LIMIT: usize = 64 << 20;
+
+/// Tags texts against a [`Taxonomy`]. Build once with [`Taxonomy::build`], then call
+/// [`Tagger::tag`] from any thread.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    keys: Vec<CompiledKey>,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledKey {
+    tag: String,
+    strong: Option<Regex>,
+    weak: Option<Regex>,
+    context: Option<Regex>,
+    context_scope: Scope,
+    exclude: Option<Regex>,
+    exclude_scope: Scope,
+}
+
+/// A sentence of the tagged text, folded for matching.
+struct Sentence {
+    range: Range<usize>,
+    paragraph: usize,
+    folded: Folded,
+}
+
+impl Tagger {
+    pub(crate) fn new(taxonomy: &Taxonomy) -> Result<Tagger> {
+        let keys = taxonomy
+            .keys()
+            .map(|(tag, key)| compile_key(taxonomy, tag, key))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Tagger { keys })
+    }
+
+    /// The tags this tagger can assign, `kind/key`, sorted.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|k| k.tag.as_str())
+    }
+
+    /// Every key mentioned in `text`, in taxonomy order, each with the sentence of its
+    /// first match as evidence, the byte range of that match, and the match count.
+    pub fn tag(&self, text: &str) -> Vec<Mention> {
+        let sentences: Vec<Sentence> = paragraphs(text)
+            .into_iter()
+            .enumerate()
+            .flat_map(|(paragraph, sentences)| {
+                sentences.into_iter().map(move |range| Sentence {
+                    folded: fold(&text[range.clone()]),
+                    range,
+                    paragraph,
+                })
+            })
+            .collect();
+        self.keys
+            .iter()
+            .filter_map(|key| key.mention(text, &sentences))
+            .collect()
+    }
+}
+
+impl CompiledKey {
+    fn mention(&self, text: &str, sentences: &[Sentence]) -> Option<Mention> {
+        let in_scope = |regex: &Option<Regex>, scope: Scope| -> Option<Vec<bool>> {
+            let regex = regex.as_ref()?;
+            let hits: Vec<bool> = sentences
+                .iter()
+                .map(|s| regex.is_match(&s.folded.text))
+                .collect();
+            Some(spread(&hits, sentences, scope))
+        };
+        let excluded = in_scope(&self.exclude, self.exclude_scope);
+        let context = in_scope(&self.context, self.context_scope);
+        let mut first: Option<(usize, Range<usize>)> = None;
+        let mut count = 0;
+        for (i, sentence) in sentences.iter().enumerate() {
+            if excluded.as_ref().is_some_and(|e| e[i]) {
+                continue;
+            }
+            let weak_allowed = context.as_ref().is_some_and(|c| c[i]);
+            let strong = self
+                .strong
+                .iter()
+                .flat_map(|r| r.find_iter(&sentence.folded.text));
+            let weak = self
+                .weak
+                .iter()
+                .filter(|_| weak_allowed)
+                .flat_map(|r| r.find_iter(&sentence.folded.text));
+            for m in strong.chain(weak) {
+                count += 1;
+                let earlier = first
+                    .as_ref()
+                    .is_none_or(|(j, range)| *j == i && m.start() < range.start);
+                if earlier {
+                    first = Some((i, m.range()));
+                }
+            }
+        }
+        let (i, range) = first?;
+        let sentence = &sentences[i];
+        let sentence_text = &text[sentence.range.clone()];
+        let (from, to) = sentence
+            .folded
+            .original_range(sentence_text, range.start, range.end);
+        Some(Mention {
+            tag: self.tag.clone(),
+            evidence: sentence_text.to_string(),
+            matched: sentence_text[from..to].to_string(),
+            start: sentence.range.start + from,
+            end: sentence.range.start + to,
+            count,
+        })
+    }
+}
+
+/// Widens per-sentence hits to the sentence's paragraph or to the whole text.
+fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
+    match scope {
+        Scope::Sentence => hits.to_vec(),
+        Scope::Article => vec![hits.iter().any(|h| *h); hits.len()],
+        Scope::Paragraph => {
+            let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
+            let mut by_paragraph = vec![false; paragraphs];
+            for (hit, sentence) in hits.iter().zip(sentences) {
+                by_paragraph[sentence.paragraph] |= *hit;
+            }
+            sentences
+                .iter()
+                .map(|s| by_paragraph[s.paragraph])
+                .collect()
+        }
+    }
+}
+
+fn compile_key(taxonomy: &Taxonomy, tag: String, key: &KeyConfig) -> Result<CompiledKey> {
+    let build = |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
+        let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
+        for (i, pattern) in patterns.iter().enumerate() {
+            // Compiled alone first so that an error points at the one bad pattern.
+            compile(pattern).map_err(|e| {
+                taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
+            })?;
+            parts.push(pattern.clone());
+        }
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        let alternation = parts
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        compile(&alternation)
+            .map(Some)
+            .map_err(|e| taxonomy.key_error(&tag, format!("{what}: {e}")))
+    };
+    Ok(CompiledKey {
+        strong: build("patterns", &key.phrases, &key.patterns)?,
+        weak: build("weak_patterns", &key.weak_phrases, &key.weak_patterns)?,
+        context: build("context", &key.context, &[])?,
+        context_scope: key.context_scope,
+        exclude: build("exclude", &key.exclude, &[])?,
+        exclude_scope: key.exclude_scope,
+        tag,
+    })
+}
+
+fn compile(pattern: &str) -> std::result::Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        // regex errors span several lines with a caret diagram; keep the last line.
+        .map_err(|e| {
+            let message = e.to_string();
+            message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("error: ")
+                .to_string()
+        })
+}
+
+/// A literal phrase as a regex over folded text: word boundaries at both ends, spaces
+/// and hyphens interchangeable, optional apostrophes and abbreviation dots, and an
+/// optional plural or possessive ending.
+fn phrase_regex(phrase: &str) -> String {
+    let folded = fold_str(phrase.trim());
+    let chars: Vec<char> = folded.chars().collect();
+    let mut re = String::new();
+    if chars.first().is_some_and(|c| c.is_alphanumeric()) {
+        re.push_str(r"\b");
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        let after_letter = i > 0 && chars[i - 1].is_alphabetic();
+        let last = i + 1 == chars.len();
+        match c {
+            ' ' => re.push_str("(?: ?- ?| )"),
+            '-' => re.push_str("(?: ?- ?| )?"),
+            '\'' => re.push_str("'?"),
+            // "U.S." also matches "US" and "U.S"; at the end, a dot or a word boundary.
+            '.' if after_letter && last => re.push_str(r"(?:\.|\b)"),
+            '.' if after_letter => re.push_str(r"\.?"),
+            _ => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    let last_word = folded.rsplit([' ', '-']).next().unwrap_or_default();
+    if last_word.len() >= 3 && last_word.chars().all(|c| c.is_ascii_alphabetic()) {
+        re.push_str("(?:'s|s|es|')?");
+    }
+    if chars.last().is_some_and(|c| c.is_alphanumeric()) {
+        re.push_str(r"\b");
+    }
+    re
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagger(toml: &str) -> Tagger {
+        Taxonomy::from_toml(toml, "t.toml")
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
+    fn tags(tagger: &Tagger, text: &str) -> Vec<String> {
+        tagger.tag(text).into_iter().map(|m| m.tag).collect()
+    }
+
+    #[test]
+    fn phrase_variants_match() {
+        let t = tagger(
+            "[meeting.us-ukraine-sessions]\nlabel = \"x\"\nphrases = [\"U.S.-Ukraine talk\", \"leaders' summit\"]\n",
+        );
+        for text in [
+            "The U.S.-Ukraine talks resumed.",
+            "US–Ukraine talks resumed.",
+            "The US Ukraine talk resumed.",
+            "A U.S. - Ukraine talk.",
+            "The leaders’ summit opened.",
+            "The Leaders Summit opened.",
+            "LEADERS' SUMMITS",
+        ] {
+            assert_eq!(
+                tags(&t, text),
+                vec!["meeting/us-ukraine-sessions"],
+                "{text}"
+            );
+        }
+        for text in [
+            "Ukraine talks with the U.S.",
+            "the leaders summitry",
+            "USA-Ukraine talks",
+        ] {
+            assert!(tags(&t, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn diacritics_fold_both_ways() {
+        let t = tagger(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"sommet de l'Élysée\", \"koalicji chętnych\"]\n",
+        );
+        assert_eq!(
+            tags(&t, "Au SOMMET DE L’ELYSEE, mardi."),
+            vec!["meeting/leaders-summit"]
+        );
+        assert_eq!(
+            tags(&t, "Szczyt koalicji chetnych w Paryżu."),
+            vec!["meeting/leaders-summit"]
+        );
+    }
+
+    #[test]
+    fn weak_phrases_need_context_and_exclusions_veto() {
+        let t = tagger(
+            r#"[tier.us-backstop]
+label = "U.S. backstop"
+phrases = ["Article 5-like"]
+weak_phrases = ["backstop"]
+context = ["ukraine", "kyiv"]
+context_scope = "paragraph"
+exclude = ["brexit", "irish border"]
+exclude_scope = "paragraph"
+"#,
+        );
+        assert_eq!(
+            tags(&t, "Kyiv wants more. A U.S. backstop is key."),
+            vec!["tier/us-backstop"]
+        );
+        assert!(tags(&t, "The bank offered a backstop to investors.").is_empty());
+        assert!(
+            tags(
+                &t,
+                "The Irish border backstop was dropped. Ukraine was not discussed."
+            )
+            .is_empty()
+        );
+        assert!(
+            tags(&t, "Kyiv wants more.\n\nA backstop is key.").is_empty(),
+            "context is per paragraph"
+        );
+        assert_eq!(
+            tags(&t, "An Article 5-like pledge."),
+            vec!["tier/us-backstop"]
+        );
+    }
+
+    #[test]
+    fn evidence_offsets_and_counts() {
+        let t = tagger(
+            "[hurdle.zaporizhzhia-npp]\nlabel = \"ZNPP\"\nphrases = [\"Zaporizhzhia nuclear power plant\", \"ZNPP\"]\n",
+        );
+        let text = "Talks went on.\n\nThe fate of the Zaporizhzhia Nuclear Power Plant is open. The ZNPP has six reactors.";
+        let mentions = t.tag(text);
+        assert_eq!(mentions.len(), 1);
+        let m = &mentions[0];
+        assert_eq!(
+            m.evidence,
+            "The fate of the Zaporizhzhia Nuclear Power Plant is open."
+        );
+        assert_eq!(&text[m.start..m.end], "Zaporizhzhia Nuclear Power Plant");
+        assert_eq!(m.matched, "Zaporizhzhia Nuclear Power Plant");
+        assert_eq!(m.count, 2);
+    }
+
+    #[test]
+    fn patterns_are_checked_one_by_one() {
+        let err = Taxonomy::from_toml(
+            "[tier.x]\nlabel = \"x\"\npatterns = ['ok', '(unclosed']\n",
+            "t.toml",
+        )
+        .unwrap()
+        .build()
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("t.toml: [tier.x] patterns[1] is not a valid regex: "),
+            "{message}"
+        );
+        assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let t = tagger("[tier.x]\nlabel = \"x\"\nphrases = [\"a b\"]\n");
+        for text in ["", "\n\n\n", "a\u{0}b", "…", "ÉÉÉ. a b. ﬁ", "İ̇stanbul a b"] {
+            let _ = t.tag(text);
+        }
+        let mentions = t.tag("İ̇ A B.");
+        assert_eq!(mentions.len(), 1);
+    }
+}

@@ -1,0 +1,270 @@
+//! The taxonomy file: kinds, keys and their phrasings, as data.
+//!
+//! ```toml
+//! [tier.us-backstop]                 # kind "tier", key "us-backstop" → tag "tier/us-backstop"
+//! label = "U.S. backstop"
+//! phrases = ["Article 5-like"]       # strong cues: tag on their own
+//! patterns = ['\b15-year guarantee'] # strong regexes over folded text
+//! weak_phrases = ["backstop"]        # need a `context` phrase within `context_scope`
+//! context = ["ukraine", "kyiv"]
+//! context_scope = "sentence"         # sentence | paragraph | article
+//! exclude = ["brexit"]               # veto within `exclude_scope`
+//! exclude_scope = "paragraph"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::{Error, Result, Tagger};
+
+/// How far from a match a context or exclusion phrase counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// The sentence that holds the match.
+    #[default]
+    Sentence,
+    /// The paragraph that holds the match.
+    Paragraph,
+    /// Anywhere in the text.
+    Article,
+}
+
+/// One key of the taxonomy, as written in the file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyConfig {
+    /// A short human label.
+    pub label: String,
+    /// What the key stands for.
+    #[serde(default)]
+    pub description: String,
+    /// Literal phrasings that tag on their own.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Regular expressions, over folded text, that tag on their own.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Literal phrasings that tag only with a `context` phrase nearby.
+    #[serde(default)]
+    pub weak_phrases: Vec<String>,
+    /// Regular expressions that tag only with a `context` phrase nearby.
+    #[serde(default)]
+    pub weak_patterns: Vec<String>,
+    /// Phrases of which one must occur within `context_scope` of a weak match.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Where a context phrase counts.
+    #[serde(default)]
+    pub context_scope: Scope,
+    /// Phrases that, within `exclude_scope`, veto any match of this key.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Where an exclusion counts.
+    #[serde(default)]
+    pub exclude_scope: Scope,
+}
+
+/// The whole taxonomy: kinds, each with its keys, in file order by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taxonomy {
+    pub(crate) path: String,
+    pub(crate) kinds: BTreeMap<String, BTreeMap<String, KeyConfig>>,
+}
+
+impl Taxonomy {
+    /// Reads and parses a taxonomy file.
+    pub fn load(path: &Path) -> Result<Taxonomy> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::TaxonomyRead {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Taxonomy::from_toml(&text, &path.display().to_string())
+    }
+
+    /// Parses taxonomy TOML; `path` names it in errors.
+    pub fn from_toml(text: &str, path: &str) -> Result<Taxonomy> {
+        let kinds: BTreeMap<String, BTreeMap<String, KeyConfig>> =
+            toml::from_str(text).map_err(|err| syntax_error(text, path, &err))?;
+        let taxonomy = Taxonomy {
+            path: path.to_string(),
+            kinds,
+        };
+        taxonomy.validate()?;
+        Ok(taxonomy)
+    }
+
+    /// Every tag of the taxonomy (`kind/key`), sorted.
+    pub fn tags(&self) -> Vec<String> {
+        self.keys().map(|(tag, _)| tag).collect()
+    }
+
+    /// The label of a tag, if the taxonomy has it.
+    pub fn label(&self, tag: &str) -> Option<&str> {
+        let (kind, key) = tag.split_once('/')?;
+        Some(self.kinds.get(kind)?.get(key)?.label.as_str())
+    }
+
+    /// Compiles the taxonomy into a [`Tagger`].
+    pub fn build(&self) -> Result<Tagger> {
+        Tagger::new(self)
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (String, &KeyConfig)> {
+        self.kinds.iter().flat_map(|(kind, keys)| {
+            keys.iter()
+                .map(move |(key, config)| (format!("{kind}/{key}"), config))
+        })
+    }
+
+    pub(crate) fn key_error(&self, tag: &str, message: impl Into<String>) -> Error {
+        Error::TaxonomyKey {
+            path: self.path.clone(),
+            key: tag.replacen('/', ".", 1),
+            message: message.into(),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.kinds.is_empty() {
+            return Err(self.key_error("(none)", "the taxonomy defines no kind"));
+        }
+        for (tag, key) in self.keys() {
+            let valid_name = |name: &str| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            };
+            if !tag.split('/').all(valid_name) {
+                return Err(self.key_error(&tag, "kind and key names use only a-z, 0-9 and -"));
+            }
+            if key.label.trim().is_empty() {
+                return Err(self.key_error(&tag, "label is empty"));
+            }
+            let cues = [
+                &key.phrases,
+                &key.patterns,
+                &key.weak_phrases,
+                &key.weak_patterns,
+            ];
+            if cues
+                .iter()
+                .all(|list| list.iter().all(|s| s.trim().is_empty()))
+            {
+                return Err(self.key_error(&tag, "has no phrases or patterns"));
+            }
+            let has_weak = !key.weak_phrases.is_empty() || !key.weak_patterns.is_empty();
+            if has_weak && key.context.is_empty() {
+                return Err(self.key_error(&tag, "weak_phrases/weak_patterns need a context list"));
+            }
+            let lists = [
+                ("phrases", &key.phrases),
+                ("weak_phrases", &key.weak_phrases),
+                ("context", &key.context),
+                ("exclude", &key.exclude),
+            ];
+            for (name, list) in lists {
+                if let Some(i) = list.iter().position(|p| p.trim().is_empty()) {
+                    return Err(self.key_error(&tag, format!("{name}[{i}] is empty")));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One line with the file, line and column, and the parser's message.
+fn syntax_error(text: &str, path: &str, err: &toml::de::Error) -> Error {
+    let (line, column) = err
+        .span()
+        .map(|span| line_column(text, span.start))
+        .unwrap_or((1, 1));
+    Error::TaxonomySyntax {
+        path: path.to_string(),
+        line,
+        column,
+        message: err
+            .message()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kinds_and_keys() {
+        let taxonomy = Taxonomy::from_toml(
+            "[tier.first-line]\nlabel = \"First line\"\nphrases = [\"first line of defence\"]\n\n[hurdle.zaporizhzhia-npp]\nlabel = \"ZNPP\"\nphrases = [\"ZNPP\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            taxonomy.tags(),
+            vec!["hurdle/zaporizhzhia-npp", "tier/first-line"]
+        );
+        assert_eq!(taxonomy.label("tier/first-line"), Some("First line"));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_problem() {
+        let err = Taxonomy::from_toml("[tier.x]\nlabel = \"X\"\nphrase = [\"a\"]\n", "t.toml")
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("t.toml:3:1: unknown field `phrase`"),
+            "{message}"
+        );
+        assert!(!message.contains('\n'));
+
+        let err = Taxonomy::from_toml("[tier.x]\nlabel = \"X\"\nphrases = [\"a\"\n", "t.toml")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("t.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn rule_violations_name_the_key() {
+        for (toml, expected) in [
+            (
+                "[tier.x]\nlabel = \"X\"\n",
+                "t.toml: [tier.x] has no phrases or patterns",
+            ),
+            (
+                "[tier.x]\nlabel = \"\"\nphrases=[\"a\"]\n",
+                "t.toml: [tier.x] label is empty",
+            ),
+            (
+                "[tier.X]\nlabel = \"X\"\nphrases=[\"a\"]\n",
+                "t.toml: [tier.X] kind and key names use only a-z, 0-9 and -",
+            ),
+            (
+                "[tier.x]\nlabel = \"X\"\nweak_phrases=[\"a\"]\n",
+                "t.toml: [tier.x] weak_phrases/weak_patterns need a context list",
+            ),
+            (
+                "[tier.x]\nlabel = \"X\"\nphrases=[\"a\", \" \"]\n",
+                "t.toml: [tier.x] phrases[1] is empty",
+            ),
+        ] {
+            assert_eq!(
+                Taxonomy::from_toml(toml, "t.toml").unwrap_err().to_string(),
+                expected
+            );
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) to [`Feed`] and [`FeedItem`]s.
+//!
+//! feed-rs does the parsing. This module works around what it gets wrong for a news pipeline:
+//! it retries documents feed-rs rejects for a fixable reason (see `repair`), replaces feed-rs's
+//! ids (random UUIDs for items without link or id: feed-rs/feed-rs#11, #112, #219) with stable
+//! ones, resolves and canonicalises links, and reduces HTML text fields to plain text.
+
+use chrono::{DateTime, Utc};
+use feed_rs::model;
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+use tracing::debug;
+use url::Url;
+
+use crate::canonical::canonicalize;
+use crate::error::{Error, Result, flatten, one_line};
+use crate::repair;
+use crate::text::{html_to_text, unescape_text};
+
+/// A parsed feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feed {
+    /// The feed's title as plain text.
+    pub title: Option<String>,
+    /// The items, in document order.
+    pub items: Vec<FeedItem>,
+}
+
+/// One item (RSS `<item>`, Atom `<entry>`, JSON Feed item) of a feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    /// A key for this item that is the same on every poll: the canonical link if there is one,
+    /// else the item's own guid or id, else a blake3 hash (hex) of the feed URL and the title.
+    pub id: String,
+    /// The item's page: absolute (resolved against `xml:base` or the feed URL), canonicalised,
+    /// and `http` or `https`. `None` when the item has no such link.
+    pub link: Option<Url>,
+    /// The title as plain text, HTML entities decoded.
+    pub title: Option<String>,
+    /// The summary as plain text, or the content's text when there is no summary.
+    pub summary: Option<String>,
+    /// When the item was published, or else last updated.
+    pub published: Option<DateTime<Utc>>,
+    /// When the item was last updated.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl FeedItem {
+    /// A blake3 hash (hex) of title, summary and update time: when it changes between polls, the
+    /// publisher edited the item.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for part in [
+            self.title.as_deref().unwrap_or_default(),
+            self.summary.as_deref().unwrap_or_default(),
+            &self.updated.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ] {
+            // Length-prefixed so that ("ab", "c") and ("a", "bc") differ.
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
+    }
+}
+
+/// Parses a feed document. Pure: nothing is fetched, not even what the document points at.
+///
+/// `body` must be the raw bytes as served: feed-rs decodes them by BOM and XML declaration, and
+/// decoded text would be decoded twice (feed-rs/feed-rs#69). `feed_url` is where the document was
+/// fetched from; relative links are resolved against it.
+pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
+    match parse_model(body, feed_url)? {
+        Some(parsed) => Ok(convert(parsed, feed_url)),
+        None => Ok(Feed {
+            title: None,
+            items: Vec::new(),
+        }),
+    }
+}
+
+/// feed-rs's model of the document; `None` for an `<rss>` document without a `<channel>`, which
+/// is an empty feed rather than an error.
+fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
+    let not_feed = |detail: String| Error::NotFeed {
+        url: feed_url.clone(),
+        detail,
+    };
+    if body.trim_ascii().is_empty() || body.trim_ascii() == b"\xEF\xBB\xBF" {
+        return Err(not_feed("empty document".into()));
+    }
+    let transcoded = repair::wide_to_utf8(body);
+    let body = transcoded.as_deref().unwrap_or(body);
+    let body = strip_bom_before_json(body);
+    match run_feed_rs(body, feed_url) {
+        Ok(feed) => {
+            if feed.entries.is_empty()
+                && let Some(patched) = repair::legacy_namespaces(body)
+                && let Ok(recovered) = run_feed_rs(&patched, feed_url)
+            {
+                debug!(url = %feed_url, "Read Atom 0.3 or RSS 0.90 as Atom 1.0 or RSS 1.0.");
+                return Ok(Some(recovered));
+            }
+            Ok(Some(feed))
+        }
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot))
+            if repair::root_is_rss(body) =>
+        {
+            let patched = repair::rss_version(body);
+            let result = match &patched {
+                Some(patched) => {
+                    debug!(url = %feed_url, "Read <rss> with a missing or unknown version as RSS 2.0.");
+                    run_feed_rs(patched, feed_url)
+                }
+                None => Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)),
+            };
+            match result {
+                Ok(feed) => Ok(Some(feed)),
+                // feed-rs also answers NoFeedRoot for an <rss> without <channel>.
+                Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) => Ok(None),
+                Err(err) => Err(not_feed(describe(&err))),
+            }
+        }
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) => {
+            Err(not_feed(no_feed_root(body)))
+        }
+        Err(ParseFeedError::JsonSerde(err)) => {
+            let Some(patched) = repair::json_feed(body) else {
+                return Err(not_feed(format!(
+                    "invalid JSON Feed: {}",
+                    one_line(&err.to_string())
+                )));
+            };
+            debug!(url = %feed_url, "Coerced wrongly typed JSON Feed fields.");
+            run_feed_rs(&patched, feed_url)
+                .map(Some)
+                .map_err(|err| not_feed(describe(&err)))
+        }
+        Err(err) => Err(not_feed(describe(&err))),
+    }
+}
+
+fn run_feed_rs(body: &[u8], feed_url: &Url) -> std::result::Result<model::Feed, ParseFeedError> {
+    let parse = || {
+        feed_rs::parser::Builder::new()
+            .base_uri(Some(feed_url.as_str()))
+            // An empty id marks "the document had none"; `convert` then derives a stable one.
+            .id_generator(|_links, _title, _uri| String::new())
+            .build()
+            .parse(body)
+    };
+    // feed-rs and quick-xml have panicked on hostile input before (feed-rs#26, #28, and the
+    // UTF-16BE case `repair::wide_to_utf8` avoids); one bad feed must not take the run down.
+    std::panic::catch_unwind(parse).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ParseFeedError::IoError(std::io::Error::other(format!(
+            "feed parser panicked: {}",
+            one_line(&what)
+        ))))
+    })
+}
+
+/// serde_json rejects a byte-order mark that feed-rs's format sniffing skips over.
+fn strip_bom_before_json(body: &[u8]) -> &[u8] {
+    match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) if rest.trim_ascii_start().starts_with(b"{") => rest,
+        _ => body,
+    }
+}
+
+fn no_feed_root(body: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    if head.contains("<html") || head.contains("<!doctype html") {
+        "an HTML page, not RSS, Atom or JSON Feed".into()
+    } else if head.trim_start().starts_with('{') {
+        "JSON without a https://jsonfeed.org/version/1 version".into()
+    } else {
+        "no RSS, Atom or JSON Feed root element".into()
+    }
+}
+
+fn describe(err: &ParseFeedError) -> String {
+    match err {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
+            "no RSS, Atom or JSON Feed root element".into()
+        }
+        ParseFeedError::JsonUnsupportedVersion(version) => {
+            format!("unsupported JSON Feed version {:?}", one_line(version))
+        }
+        other => flatten(other),
+    }
+}
+
+fn convert(feed: model::Feed, feed_url: &Url) -> Feed {
+    let rss = matches!(
+        feed.feed_type,
+        model::FeedType::RSS0 | model::FeedType::RSS2
+    );
+    Feed {
+        title: feed.title.as_ref().and_then(text_of),
+        items: feed
+            .entries
+            .into_iter()
+            .map(|entry| convert_entry(entry, feed_url, rss))
+            .collect(),
+    }
+}
+
+fn convert_entry(entry: model::Entry, feed_url: &Url, rss: bool) -> FeedItem {
+    let title = entry.title.as_ref().and_then(text_of);
+    let summary = entry.summary.as_ref().and_then(text_of).or_else(|| {
+        entry
+            .content
+            .as_ref()
+            .and_then(|content| content.body.as_deref())
+            .map(html_to_text)
+            .filter(|text| !text.is_empty())
+    });
+    let own_id = entry.id.trim();
+    let link = item_link(&entry.links, feed_url).or_else(|| {
+        // RSS 2.0: a guid is a permalink unless isPermaLink="false" (which feed-rs does not
+        // expose). Atom ids are names, not addresses, and are never used as links.
+        if rss {
+            http_url(feed_url, own_id)
+        } else {
+            None
+        }
+    });
+    let id = match (&link, own_id) {
+        (Some(link), _) => link.to_string(),
+        (None, id) if !id.is_empty() => id.to_string(),
+        (None, _) => {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(feed_url.as_str().as_bytes());
+            hasher.update(b"\n");
+            hasher.update(
+                title
+                    .as_deref()
+                    .or(summary.as_deref())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+            hasher.finalize().to_hex().to_string()
+        }
+    };
+    FeedItem {
+        id,
+        link,
+        title,
+        summary,
+        published: entry.published.or(entry.updated),
+        updated: entry.updated,
+    }
+}
+
+/// The first alternate (or rel-less) http(s) link. Enclosures, `self`, `replies` and the like
+/// point elsewhere than the article.
+fn item_link(links: &[model::Link], feed_url: &Url) -> Option<Url> {
+    links
+        .iter()
+        .filter(|link| link.rel.as_deref().is_none_or(|rel| rel == "alternate"))
+        .filter(|link| {
+            link.media_type.is_none() || !link.media_type.as_deref().is_some_and(is_media)
+        })
+        .find_map(|link| http_url(feed_url, &link.href))
+}
+
+fn is_media(media_type: &str) -> bool {
+    ["audio/", "video/", "image/"]
+        .iter()
+        .any(|prefix| media_type.starts_with(prefix))
+}
+
+/// `href` resolved against the feed URL (feed-rs already applied `xml:base` for XML feeds; JSON
+/// Feed links arrive unresolved), canonicalised, if it is http(s).
+fn http_url(feed_url: &Url, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let url = feed_url.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https")
+        .then(|| canonicalize(&url))
+        .filter(|url| url.host().is_some())
+}
+
+fn text_of(text: &model::Text) -> Option<String> {
+    let plain = if text.content_type.ty() == "text" && text.content_type.subty() == "plain" {
+        unescape_text(&text.content)
+    } else {
+        // feed-rs leaves Atom `type="html"` text escaped; xhtml arrives as markup.
+        html_to_text(&text.content)
+    };
+    (!plain.is_empty()).then_some(plain)
+}
+
+#[cfg(test)]
+mod tests;

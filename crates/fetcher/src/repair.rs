@@ -1,0 +1,525 @@
+//! Byte-level repairs for common feeds that feed-rs 3.0 rejects or reads as empty.
+//!
+//! Each repair edits only ASCII markup (root attributes, a namespace URI), so it is safe in any
+//! ASCII-compatible encoding, and returns `None` when it does not apply. Documents in UTF-16 or
+//! EBCDIC are left alone: the patterns are not found in them.
+
+/// An `<rss>` root without a `version` attribute, or with a version feed-rs does not dispatch on
+/// (`0.93`, `0.94`, `2.00`, `2.01`, …), gets `version="2.0"`.
+///
+/// feed-rs 3.0 only accepts `2.0`, `""`, `0.91` and `0.92` and answers `NoFeedRoot` otherwise,
+/// although every later 0.9x and 2.0x variant is a subset of RSS 2.0.
+/// See: feed-rs/feed-rs#275 (open); PR #280 only added `version=""`.
+pub(crate) fn rss_version(body: &[u8]) -> Option<Vec<u8>> {
+    let start = root_start(body)?;
+    let name_end = start + 4;
+    if body.get(start..name_end)? != b"<rss" {
+        return None;
+    }
+    let after = *body.get(name_end)?;
+    if !(after.is_ascii_whitespace() || after == b'>' || after == b'/') {
+        return None;
+    }
+    let tag_end = tag_end(body, name_end)?;
+    let mut patched = Vec::with_capacity(body.len() + 16);
+    match find_attribute(&body[name_end..tag_end], b"version") {
+        None => {
+            patched.extend_from_slice(&body[..name_end]);
+            patched.extend_from_slice(br#" version="2.0""#);
+            patched.extend_from_slice(&body[name_end..]);
+        }
+        Some(value) => {
+            let (from, to) = (name_end + value.start, name_end + value.end);
+            let version = body[from..to].trim_ascii();
+            if matches!(version, b"2.0" | b"0.91" | b"0.92" | b"") {
+                return None;
+            }
+            patched.extend_from_slice(&body[..from]);
+            patched.extend_from_slice(b"2.0");
+            patched.extend_from_slice(&body[to..]);
+        }
+    }
+    Some(patched)
+}
+
+/// Namespaces of formats that feed-rs reads as empty, and the namespace of the later version
+/// whose elements have the same names.
+const LEGACY_NAMESPACES: &[(&[u8], &[u8])] = &[
+    // Atom 0.3: titles, links, ids, summaries and content keep their names in Atom 1.0; the 0.3
+    // dates (`issued`, `modified`) do not and stay unread.
+    (b"http://purl.org/atom/ns#", b"http://www.w3.org/2005/Atom"),
+    // RSS 0.90: channel, title, link and item are RSS 1.0's.
+    (
+        b"http://my.netscape.com/rdf/simple/0.9/",
+        b"http://purl.org/rss/1.0/",
+    ),
+];
+
+/// Atom 0.3 and RSS 0.90 namespaces rewritten to Atom 1.0 and RSS 1.0.
+///
+/// feed-rs parses these documents without error but matches no element in the old namespace,
+/// so the feed comes back without title or entries.
+pub(crate) fn legacy_namespaces(body: &[u8]) -> Option<Vec<u8>> {
+    let mut patched: Option<Vec<u8>> = None;
+    for (old, new) in LEGACY_NAMESPACES {
+        let source = patched.as_deref().unwrap_or(body);
+        if find(source, old).is_some() {
+            patched = Some(replace_all(source, old, new));
+        }
+    }
+    patched
+}
+
+/// Whether the root element is `<rss>`.
+pub(crate) fn root_is_rss(body: &[u8]) -> bool {
+    root_start(body).is_some_and(|start| {
+        body.get(start..start + 4) == Some(b"<rss")
+            && body
+                .get(start + 4)
+                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+    })
+}
+
+fn replace_all(haystack: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len() + 16);
+    let mut rest = haystack;
+    while let Some(at) = find(rest, old) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(new);
+        rest = &rest[at + old.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// A UTF-16 or UTF-32 document (by BOM, or by the `<?` pattern of XML 1.0 appendix F) transcoded
+/// to UTF-8, with its XML declaration changed to say so.
+///
+/// quick-xml 0.42 panics when a UTF-16BE byte-order mark meets `encoding="utf-16"` (a label
+/// WHATWG maps to little endian): "set_encoding() called after prefix buffer was drained". It
+/// does not read UTF-32 at all. Undecodable units become U+FFFD instead of failing the document.
+pub(crate) fn wide_to_utf8(body: &[u8]) -> Option<Vec<u8>> {
+    #[derive(Clone, Copy)]
+    enum Wide {
+        Utf16 { big_endian: bool },
+        Utf32 { big_endian: bool },
+    }
+    let (wide, skip) = match body {
+        [0x00, 0x00, 0xFE, 0xFF, ..] => (Wide::Utf32 { big_endian: true }, 4),
+        [0xFF, 0xFE, 0x00, 0x00, ..] => (Wide::Utf32 { big_endian: false }, 4),
+        [0xFE, 0xFF, ..] => (Wide::Utf16 { big_endian: true }, 2),
+        [0xFF, 0xFE, ..] => (Wide::Utf16 { big_endian: false }, 2),
+        [0x00, 0x00, 0x00, 0x3C, ..] => (Wide::Utf32 { big_endian: true }, 0),
+        [0x3C, 0x00, 0x00, 0x00, ..] => (Wide::Utf32 { big_endian: false }, 0),
+        [0x00, 0x3C, 0x00, 0x3F, ..] => (Wide::Utf16 { big_endian: true }, 0),
+        [0x3C, 0x00, 0x3F, 0x00, ..] => (Wide::Utf16 { big_endian: false }, 0),
+        _ => return None,
+    };
+    let body = &body[skip..];
+    let text: String = match wide {
+        Wide::Utf16 { big_endian } => {
+            let units = body.chunks_exact(2).map(|pair| {
+                let pair = [pair[0], pair[1]];
+                if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            });
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        }
+        Wide::Utf32 { big_endian } => body
+            .chunks_exact(4)
+            .map(|quad| {
+                let quad = [quad[0], quad[1], quad[2], quad[3]];
+                let unit = if big_endian {
+                    u32::from_be_bytes(quad)
+                } else {
+                    u32::from_le_bytes(quad)
+                };
+                char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+            })
+            .collect(),
+    };
+    let mut utf8 = text.into_bytes();
+    if utf8.starts_with(b"<?xml")
+        && let Some(end) = find(&utf8, b"?>")
+        && let Some(value) = find_attribute(&utf8[5..end], b"encoding")
+    {
+        utf8.splice(5 + value.start..5 + value.end, b"UTF-8".iter().copied());
+    }
+    Some(utf8)
+}
+
+/// A JSON Feed whose optional fields have the wrong type, re-serialised with those fields
+/// coerced or dropped.
+///
+/// The JSON Feed spec says ids are strings but that numeric ids should be coerced; feed-rs's
+/// strict serde model instead rejects the whole feed for one number, `null` or object in a place
+/// it expects a string. Only documents that declare a `https://jsonfeed.org/version/1*` version
+/// are touched: other JSON stays "not a feed".
+pub(crate) fn json_feed(body: &[u8]) -> Option<Vec<u8>> {
+    use serde_json::{Map, Value};
+
+    fn keep_strings(object: &mut Map<String, Value>, keys: &[&str]) {
+        for key in keys {
+            if object.get(*key).is_some_and(|value| !value.is_string()) {
+                object.remove(*key);
+            }
+        }
+    }
+
+    fn fix_authors(object: &mut Map<String, Value>) {
+        let valid = |value: &mut Value| match value.as_object_mut() {
+            Some(author) => {
+                keep_strings(author, &["name", "url", "avatar"]);
+                true
+            }
+            None => false,
+        };
+        if let Some(author) = object.get_mut("author")
+            && !valid(author)
+        {
+            object.remove("author");
+        }
+        match object.get_mut("authors") {
+            Some(Value::Array(authors)) => authors.retain_mut(valid),
+            Some(_) => {
+                object.remove("authors");
+            }
+            None => {}
+        }
+    }
+
+    fn fix_item(item: &mut Value) -> bool {
+        let Some(item) = item.as_object_mut() else {
+            return false;
+        };
+        match item.get("id") {
+            Some(Value::Number(n)) => {
+                let id = n.to_string();
+                item.insert("id".into(), Value::String(id));
+            }
+            Some(Value::Bool(b)) => {
+                let id = b.to_string();
+                item.insert("id".into(), Value::String(id));
+            }
+            Some(Value::String(_)) | None => {}
+            Some(_) => {
+                item.remove("id");
+            }
+        }
+        keep_strings(
+            item,
+            &[
+                "url",
+                "external_url",
+                "title",
+                "content_html",
+                "content_text",
+                "summary",
+                "date_published",
+                "date_modified",
+            ],
+        );
+        fix_authors(item);
+        match item.get_mut("tags") {
+            Some(Value::Array(tags)) => tags.retain(Value::is_string),
+            Some(_) => {
+                item.remove("tags");
+            }
+            None => {}
+        }
+        match item.get_mut("attachments") {
+            Some(Value::Array(attachments)) => attachments.retain_mut(|attachment| {
+                let Some(attachment) = attachment.as_object_mut() else {
+                    return false;
+                };
+                keep_strings(attachment, &["title"]);
+                if attachment
+                    .get("size_in_bytes")
+                    .is_some_and(|size| size.as_u64().is_none())
+                {
+                    attachment.remove("size_in_bytes");
+                }
+                ["url", "mime_type"]
+                    .iter()
+                    .all(|key| attachment.get(*key).is_some_and(Value::is_string))
+            }),
+            Some(_) => {
+                item.remove("attachments");
+            }
+            None => {}
+        }
+        true
+    }
+
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    let feed = value.as_object_mut()?;
+    let version = feed.get("version")?.as_str()?.trim().to_string();
+    if !version.starts_with("https://jsonfeed.org/version/1") {
+        return None;
+    }
+    feed.insert("version".into(), Value::String(version));
+    if !feed.get("title").is_some_and(Value::is_string) {
+        feed.insert("title".into(), Value::String(String::new()));
+    }
+    keep_strings(
+        feed,
+        &[
+            "home_page_url",
+            "feed_url",
+            "language",
+            "description",
+            "icon",
+            "favicon",
+        ],
+    );
+    fix_authors(feed);
+    match feed.get_mut("items") {
+        Some(Value::Array(items)) => items.retain_mut(fix_item),
+        _ => {
+            feed.insert("items".into(), Value::Array(Vec::new()));
+        }
+    }
+    serde_json::to_vec(&value).ok()
+}
+
+/// Offset of the `<` that opens the root element: after a BOM, the XML declaration, processing
+/// instructions, comments and a DOCTYPE (internal subset included).
+fn root_start(body: &[u8]) -> Option<usize> {
+    let mut i = if body.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    loop {
+        while body.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let rest = body.get(i..)?;
+        if rest.starts_with(b"<?") {
+            i += find(rest, b"?>")? + 2;
+        } else if rest.starts_with(b"<!--") {
+            i += find(rest, b"-->")? + 3;
+        } else if rest.starts_with(b"<!") {
+            i += doctype_end(rest)?;
+        } else if rest.starts_with(b"<") {
+            return Some(i);
+        } else {
+            return None;
+        }
+    }
+}
+
+/// Length of a `<!DOCTYPE …>` declaration, skipping a `[…]` internal subset and quoted strings.
+fn doctype_end(rest: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (i, &b) in rest.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[') => depth += 1,
+            (None, b']') => depth = depth.saturating_sub(1),
+            (None, b'>') if depth == 0 => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Offset of the `>` that closes the start tag beginning before `from`, skipping quoted values.
+fn tag_end(body: &[u8], from: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, &b) in body.iter().enumerate().skip(from) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value range (relative to `attrs`) of the attribute called `name` in a start tag's
+/// attribute list.
+fn find_attribute(attrs: &[u8], name: &[u8]) -> Option<std::ops::Range<usize>> {
+    let mut i = 0;
+    loop {
+        while attrs.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let name_start = i;
+        while attrs
+            .get(i)
+            .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'/' | b'>'))
+        {
+            i += 1;
+        }
+        if i == name_start {
+            return None;
+        }
+        let this_name = &attrs[name_start..i];
+        while attrs.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if attrs.get(i) != Some(&b'=') {
+            // A bare attribute (not well-formed XML): keep scanning.
+            continue;
+        }
+        i += 1;
+        while attrs.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let quote = *attrs.get(i)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_start = i + 1;
+        let value_len = attrs.get(value_start..)?.iter().position(|&b| b == quote)?;
+        let value = value_start..value_start + value_len;
+        if this_name == name {
+            return Some(value);
+        }
+        i = value.end + 1;
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patched(input: &str) -> Option<String> {
+        rss_version(input.as_bytes()).map(|bytes| String::from_utf8(bytes).unwrap())
+    }
+
+    #[test]
+    fn rss_version_table() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "<rss><channel/></rss>",
+                Some(r#"<rss version="2.0"><channel/></rss>"#),
+            ),
+            (
+                "<rss\n  xmlns:dc='x'><channel/></rss>",
+                Some("<rss version=\"2.0\"\n  xmlns:dc='x'><channel/></rss>"),
+            ),
+            (
+                r#"<rss version="2.00"><channel/></rss>"#,
+                Some(r#"<rss version="2.0"><channel/></rss>"#),
+            ),
+            (
+                "<rss version='0.94' a=\"b\">",
+                Some("<rss version='2.0' a=\"b\">"),
+            ),
+            (
+                r#"<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY x "y>">]><rss a="version=1"><channel/></rss>"#,
+                Some(
+                    r#"<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY x "y>">]><rss version="2.0" a="version=1"><channel/></rss>"#,
+                ),
+            ),
+            ("\u{feff}  <rss/>", Some("\u{feff}  <rss version=\"2.0\"/>")),
+            (r#"<rss version="2.0"><channel/></rss>"#, None),
+            (r#"<rss version="0.91"></rss>"#, None),
+            (r#"<rss version=""></rss>"#, None),
+            ("<rss2><channel/></rss2>", None),
+            ("<feed><rss/></feed>", None),
+            ("<html><body>hi</body></html>", None),
+            ("plain text <rss>", None),
+            ("<rss", None),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(patched(input).as_deref(), *want, "rss_version({input:?})");
+        }
+    }
+
+    #[test]
+    fn wide_encodings_become_utf8_with_a_matching_declaration() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss>é</rss>";
+        let want = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>é</rss>";
+        let utf16be: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf16le: Vec<u8> = xml.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf32le: Vec<u8> = xml
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        for (name, bytes) in [
+            (
+                "utf-16be with BOM",
+                [vec![0xFE, 0xFF], utf16be.clone()].concat(),
+            ),
+            ("utf-16be autodetected", utf16be),
+            (
+                "utf-16le with BOM",
+                [vec![0xFF, 0xFE], utf16le.clone()].concat(),
+            ),
+            ("utf-16le autodetected", utf16le),
+            ("utf-32le autodetected", utf32le),
+        ] {
+            let out = wide_to_utf8(&bytes).unwrap_or_else(|| panic!("{name}: not detected"));
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{name}");
+        }
+        assert!(wide_to_utf8(xml.as_bytes()).is_none());
+        assert!(wide_to_utf8(b"\xEF\xBB\xBF<rss/>").is_none());
+    }
+
+    #[test]
+    fn json_feed_coerces_ids_and_drops_wrong_types() {
+        let input = br#"{"version": " https://jsonfeed.org/version/1.1", "title": null,
+            "icon": 7, "author": "me",
+            "items": [{"id": 42, "title": ["x"], "url": "https://e.com/a", "tags": ["a", 1]},
+                      {"id": {"x": 1}, "content_text": "t"}, "junk"]}"#;
+        let out: serde_json::Value = serde_json::from_slice(&json_feed(input).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            serde_json::json!({"version": "https://jsonfeed.org/version/1.1", "title": "",
+                "items": [{"id": "42", "url": "https://e.com/a", "tags": ["a"]},
+                          {"content_text": "t"}]})
+        );
+    }
+
+    #[test]
+    fn json_feed_leaves_other_json_alone() {
+        assert!(json_feed(br#"{"items": []}"#).is_none());
+        assert!(json_feed(br#"{"version": "2", "items": []}"#).is_none());
+        assert!(json_feed(b"[1, 2]").is_none());
+        assert!(json_feed(b"{ truncated").is_none());
+    }
+
+    #[test]
+    fn legacy_namespaces_are_rewritten_everywhere() {
+        let input = br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><x xmlns:a="http://purl.org/atom/ns#"/></feed>"#;
+        let out = String::from_utf8(legacy_namespaces(input).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            r#"<feed version="0.3" xmlns="http://www.w3.org/2005/Atom"><x xmlns:a="http://www.w3.org/2005/Atom"/></feed>"#
+        );
+        let rss090 = br#"<rdf:RDF xmlns="http://my.netscape.com/rdf/simple/0.9/"/>"#;
+        let out = String::from_utf8(legacy_namespaces(rss090).unwrap()).unwrap();
+        assert_eq!(out, r#"<rdf:RDF xmlns="http://purl.org/rss/1.0/"/>"#);
+        assert!(legacy_namespaces(b"<feed xmlns='http://www.w3.org/2005/Atom'/>").is_none());
+    }
+
+    #[test]
+    fn root_is_rss_skips_the_prolog() {
+        assert!(root_is_rss(
+            b"<?xml version='1.0'?><!-- c --><rss version='2.0'></rss>"
+        ));
+        assert!(root_is_rss(b"<rss/>"));
+        assert!(!root_is_rss(b"<rss2/>"));
+        assert!(!root_is_rss(b"<feed><rss/></feed>"));
+    }
+}

@@ -1,0 +1,388 @@
+//! Crawl state: what each source answered last, and which articles are in the index.
+//!
+//! The pipeline talks to [`StateStore`], not to SQLite, so that state shared by several hosts can
+//! later live in PostgreSQL behind the same trait.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::client::Validators;
+use crate::error::{Error, Result, flatten};
+
+/// Where crawl state is kept.
+pub trait StateStore {
+    /// The state of one source, by its configured name.
+    fn source(&self, name: &str) -> Result<Option<SourceState>>;
+
+    /// Records the outcome of one poll of a source, creating the source on its first poll.
+    ///
+    /// Success and "not modified" reset `consecutive_failures` and clear `last_error`. A failure
+    /// increments `consecutive_failures` and keeps the previous validators and item count, so the
+    /// next poll is still conditional.
+    fn record_poll(&mut self, poll: &SourcePoll) -> Result<()>;
+
+    /// Every known source, ordered by name.
+    fn sources(&self) -> Result<Vec<SourceState>>;
+
+    /// The state of one article, by canonical URL.
+    fn article(&self, url: &str) -> Result<Option<ArticleState>>;
+
+    /// Records articles as indexed, all or none.
+    ///
+    /// Call it only after the index commit that contains them succeeded: if newsmon stops in
+    /// between, the articles are fetched and indexed again, which the index's upsert makes
+    /// harmless. Marking first would lose them.
+    fn mark_indexed(&mut self, articles: &[ArticleState]) -> Result<()>;
+}
+
+/// What is known about one source (feed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceState {
+    /// The source's configured name.
+    pub name: String,
+    /// The feed URL polled last.
+    pub url: String,
+    /// Validators from the last successful poll.
+    pub validators: Validators,
+    /// When it was last polled, whatever the outcome.
+    pub last_poll: Option<DateTime<Utc>>,
+    /// The HTTP status of the last poll (304 for "not modified"; `None` when no answer came).
+    pub last_status: Option<u16>,
+    /// How many items the feed held when last downloaded.
+    pub items_in_feed: u64,
+    /// How many of those were new to newsmon at the last poll (0 after "not modified" or a
+    /// failure).
+    pub new_articles: u64,
+    /// Failed polls since the last success.
+    pub consecutive_failures: u32,
+    /// The error of the last poll, if it failed.
+    pub last_error: Option<String>,
+}
+
+/// One poll of a source, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePoll {
+    /// The source's configured name.
+    pub name: String,
+    /// The feed URL that was polled.
+    pub url: String,
+    /// When the poll happened.
+    pub at: DateTime<Utc>,
+    /// How it went.
+    pub outcome: PollOutcome,
+}
+
+/// How a poll went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// The feed was downloaded and parsed.
+    Ok {
+        /// The HTTP status.
+        status: u16,
+        /// The validators to send next time.
+        validators: Validators,
+        /// How many items the feed held.
+        items_in_feed: u64,
+        /// How many of them were new.
+        new_articles: u64,
+    },
+    /// The server answered 304.
+    NotModified,
+    /// The poll failed.
+    Failed {
+        /// The HTTP status, if the server answered.
+        status: Option<u16>,
+        /// The error message.
+        error: String,
+    },
+}
+
+/// An article that is in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleState {
+    /// The canonical URL (see [`canonicalize`](crate::canonicalize)).
+    pub url: String,
+    /// The name of the source it came from.
+    pub source: String,
+    /// [`FeedItem::fingerprint`](crate::FeedItem::fingerprint) at indexing time, to notice an
+    /// edited item.
+    pub feed_fingerprint: String,
+    /// A blake3 hash of the extracted text, computed by the caller.
+    pub content_hash: String,
+    /// When the index commit containing it succeeded.
+    pub indexed_at: DateTime<Utc>,
+}
+
+/// [`StateStore`] in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteState {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts how many ran.
+///
+/// Append only: never edit a shipped entry, because databases in the field already ran it.
+const MIGRATIONS: &[&str] = &[
+    // v1
+    "CREATE TABLE sources (
+        name                 TEXT PRIMARY KEY NOT NULL,
+        url                  TEXT NOT NULL,
+        etag                 TEXT,
+        last_modified        TEXT,
+        last_poll            TEXT,
+        last_status          INTEGER,
+        items_in_feed        INTEGER NOT NULL DEFAULT 0,
+        new_articles         INTEGER NOT NULL DEFAULT 0,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        last_error           TEXT
+    ) STRICT;
+    CREATE TABLE articles (
+        url              TEXT PRIMARY KEY NOT NULL,
+        source           TEXT NOT NULL,
+        feed_fingerprint TEXT NOT NULL,
+        content_hash     TEXT NOT NULL,
+        indexed_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX articles_by_source ON articles (source);",
+];
+
+/// How long a write waits for another process's write lock before failing with "database is
+/// locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl SqliteState {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path).map_err(|err| state_error(path, &err))?;
+        Self::setup(conn, path.to_path_buf())
+    }
+
+    /// An empty database in memory, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Self> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|err| state_error(&path, &err))?;
+        Self::setup(conn, path)
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Self> {
+        let fail = |err: rusqlite::Error| state_error(&path, &err);
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        // WAL lets `newsmon search` and `stats` read while a run writes. An in-memory database
+        // answers "memory" and stays as it is.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        })
+        .map_err(fail)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(fail)?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(Error::State {
+                path,
+                detail: format!(
+                    "schema v{version} was written by a newer newsmon; this one knows up to v{known}"
+                ),
+            });
+        }
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            let tx = conn.transaction().map_err(fail)?;
+            tx.execute_batch(migration).map_err(fail)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)
+                .map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        Ok(SqliteState { conn, path })
+    }
+
+    fn fail(&self, err: &rusqlite::Error) -> Error {
+        state_error(&self.path, err)
+    }
+}
+
+fn state_error(path: &Path, err: &rusqlite::Error) -> Error {
+    Error::State {
+        path: path.to_path_buf(),
+        detail: flatten(err),
+    }
+}
+
+const SOURCE_COLUMNS: &str = "name, url, etag, last_modified, last_poll, last_status, \
+                              items_in_feed, new_articles, consecutive_failures, last_error";
+
+impl StateStore for SqliteState {
+    fn source(&self, name: &str) -> Result<Option<SourceState>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE name = ?1"),
+                [name],
+                source_from_row,
+            )
+            .optional()
+            .map_err(|err| self.fail(&err))
+    }
+
+    fn record_poll(&mut self, poll: &SourcePoll) -> Result<()> {
+        let at = timestamp(&poll.at);
+        let result = match &poll.outcome {
+            PollOutcome::Ok {
+                status,
+                validators,
+                items_in_feed,
+                new_articles,
+            } => self.conn.execute(
+                "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
+                                      items_in_feed, new_articles, consecutive_failures, last_error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL)
+                 ON CONFLICT (name) DO UPDATE SET
+                    url = excluded.url, etag = excluded.etag,
+                    last_modified = excluded.last_modified, last_poll = excluded.last_poll,
+                    last_status = excluded.last_status, items_in_feed = excluded.items_in_feed,
+                    new_articles = excluded.new_articles, consecutive_failures = 0,
+                    last_error = NULL",
+                params![
+                    poll.name,
+                    poll.url,
+                    validators.etag,
+                    validators.last_modified,
+                    at,
+                    status,
+                    to_i64(*items_in_feed),
+                    to_i64(*new_articles),
+                ],
+            ),
+            PollOutcome::NotModified => self.conn.execute(
+                "INSERT INTO sources (name, url, last_poll, last_status)
+                 VALUES (?1, ?2, ?3, 304)
+                 ON CONFLICT (name) DO UPDATE SET
+                    url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
+                    new_articles = 0, consecutive_failures = 0, last_error = NULL",
+                params![poll.name, poll.url, at],
+            ),
+            PollOutcome::Failed { status, error } => self.conn.execute(
+                "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
+                                      last_error)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5)
+                 ON CONFLICT (name) DO UPDATE SET
+                    url = excluded.url, last_poll = excluded.last_poll,
+                    last_status = excluded.last_status, new_articles = 0,
+                    consecutive_failures = sources.consecutive_failures + 1,
+                    last_error = excluded.last_error",
+                params![poll.name, poll.url, at, status, error],
+            ),
+        };
+        result.map(drop).map_err(|err| self.fail(&err))
+    }
+
+    fn sources(&self) -> Result<Vec<SourceState>> {
+        let query = || -> rusqlite::Result<Vec<SourceState>> {
+            let mut statement = self.conn.prepare(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name"
+            ))?;
+            let rows = statement.query_map([], source_from_row)?;
+            rows.collect()
+        };
+        query().map_err(|err| self.fail(&err))
+    }
+
+    fn article(&self, url: &str) -> Result<Option<ArticleState>> {
+        self.conn
+            .query_row(
+                "SELECT url, source, feed_fingerprint, content_hash, indexed_at
+                 FROM articles WHERE url = ?1",
+                [url],
+                |row| {
+                    Ok(ArticleState {
+                        url: row.get(0)?,
+                        source: row.get(1)?,
+                        feed_fingerprint: row.get(2)?,
+                        content_hash: row.get(3)?,
+                        indexed_at: parse_timestamp(row, 4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|err| self.fail(&err))
+    }
+
+    fn mark_indexed(&mut self, articles: &[ArticleState]) -> Result<()> {
+        let write = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut upsert = tx.prepare(
+                    "INSERT INTO articles (url, source, feed_fingerprint, content_hash, indexed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (url) DO UPDATE SET
+                        source = excluded.source, feed_fingerprint = excluded.feed_fingerprint,
+                        content_hash = excluded.content_hash, indexed_at = excluded.indexed_at",
+                )?;
+                for article in articles {
+                    upsert.execute(params![
+                        article.url,
+                        article.source,
+                        article.feed_fingerprint,
+                        article.content_hash,
+                        timestamp(&article.indexed_at),
+                    ])?;
+                }
+            }
+            tx.commit()
+        };
+        write(&mut self.conn).map_err(|err| state_error(&self.path, &err))
+    }
+}
+
+fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
+    Ok(SourceState {
+        name: row.get(0)?,
+        url: row.get(1)?,
+        validators: Validators {
+            etag: row.get(2)?,
+            last_modified: row.get(3)?,
+        },
+        last_poll: row
+            .get::<_, Option<String>>(4)?
+            .map(|text| parse_text_timestamp(&text, 4))
+            .transpose()?,
+        last_status: row.get(5)?,
+        items_in_feed: count(row, 6)?,
+        new_articles: count(row, 7)?,
+        consecutive_failures: row.get(8)?,
+        last_error: row.get(9)?,
+    })
+}
+
+/// Timestamps are stored as fixed-width RFC 3339 text in UTC (microseconds, `Z`): readable in the
+/// sqlite3 shell and ordered correctly by a plain text comparison.
+fn timestamp(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_timestamp(row: &Row<'_>, column: usize) -> rusqlite::Result<DateTime<Utc>> {
+    parse_text_timestamp(&row.get::<_, String>(column)?, column)
+}
+
+fn parse_text_timestamp(text: &str, column: usize) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(err)))
+}
+
+fn count(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
+    Ok(u64::try_from(row.get::<_, i64>(column)?).unwrap_or(0))
+}
+
+/// SQLite integers are signed; counts beyond `i64::MAX` do not occur, so saturate.
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests;

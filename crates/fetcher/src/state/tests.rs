@@ -1,0 +1,217 @@
+use super::*;
+
+fn at(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
+}
+
+fn poll(secs: i64, outcome: PollOutcome) -> SourcePoll {
+    SourcePoll {
+        name: "example".into(),
+        url: "https://example.com/feed.xml".into(),
+        at: at(secs),
+        outcome,
+    }
+}
+
+fn ok(etag: &str, items: u64, new: u64) -> PollOutcome {
+    PollOutcome::Ok {
+        status: 200,
+        validators: Validators {
+            etag: Some(etag.into()),
+            last_modified: Some("Tue, 15 Nov 2022 20:15:04 GMT".into()),
+        },
+        items_in_feed: items,
+        new_articles: new,
+    }
+}
+
+fn failed(error: &str) -> PollOutcome {
+    PollOutcome::Failed {
+        status: Some(503),
+        error: error.into(),
+    }
+}
+
+fn article(url: &str, hash: &str) -> ArticleState {
+    ArticleState {
+        url: url.into(),
+        source: "example".into(),
+        feed_fingerprint: "f".repeat(64),
+        content_hash: hash.into(),
+        indexed_at: at(5),
+    }
+}
+
+#[test]
+fn unknown_source_is_none() {
+    let state = SqliteState::open_in_memory().unwrap();
+    assert_eq!(state.source("nope").unwrap(), None);
+    assert!(state.sources().unwrap().is_empty());
+}
+
+#[test]
+fn record_poll_counts_failures_and_keeps_validators() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    state.record_poll(&poll(0, ok("\"v1\"", 20, 20))).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.validators.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(source.last_status, Some(200));
+    assert_eq!((source.items_in_feed, source.new_articles), (20, 20));
+    assert_eq!(source.consecutive_failures, 0);
+    assert_eq!(source.last_poll, Some(at(0)));
+
+    state.record_poll(&poll(60, failed("boom 1"))).unwrap();
+    state.record_poll(&poll(120, failed("boom 2"))).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.consecutive_failures, 2);
+    assert_eq!(source.last_error.as_deref(), Some("boom 2"));
+    assert_eq!(source.last_status, Some(503));
+    assert_eq!(source.last_poll, Some(at(120)));
+    assert_eq!(source.validators.etag.as_deref(), Some("\"v1\""), "kept");
+    assert_eq!(source.items_in_feed, 20, "kept");
+    assert_eq!(source.new_articles, 0);
+
+    state
+        .record_poll(&poll(180, PollOutcome::NotModified))
+        .unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.consecutive_failures, 0);
+    assert_eq!(source.last_error, None);
+    assert_eq!(source.last_status, Some(304));
+    assert_eq!(source.validators.etag.as_deref(), Some("\"v1\""));
+
+    state.record_poll(&poll(240, failed("boom 3"))).unwrap();
+    state.record_poll(&poll(300, ok("\"v2\"", 21, 1))).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.consecutive_failures, 0);
+    assert_eq!(source.last_error, None);
+    assert_eq!(source.validators.etag.as_deref(), Some("\"v2\""));
+    assert_eq!((source.items_in_feed, source.new_articles), (21, 1));
+}
+
+#[test]
+fn first_poll_may_be_a_failure() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    state
+        .record_poll(&poll(
+            0,
+            PollOutcome::Failed {
+                status: None,
+                error: "connection refused".into(),
+            },
+        ))
+        .unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.consecutive_failures, 1);
+    assert_eq!(source.last_status, None);
+    assert_eq!(source.validators, Validators::default());
+}
+
+#[test]
+fn sources_are_listed_by_name() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    for name in ["zeta", "alpha", "mid"] {
+        let mut p = poll(0, PollOutcome::NotModified);
+        p.name = name.into();
+        state.record_poll(&p).unwrap();
+    }
+    let names: Vec<String> = state
+        .sources()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["alpha", "mid", "zeta"]);
+}
+
+#[test]
+fn mark_indexed_round_trips_and_upserts() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    assert_eq!(state.article("https://example.com/a").unwrap(), None);
+    let a = article("https://example.com/a", "h1");
+    let b = article("https://example.com/b", "h2");
+    state.mark_indexed(&[a.clone(), b.clone()]).unwrap();
+    assert_eq!(state.article(&a.url).unwrap(), Some(a.clone()));
+    assert_eq!(state.article(&b.url).unwrap(), Some(b));
+
+    let edited = ArticleState {
+        content_hash: "h3".into(),
+        indexed_at: at(99),
+        ..a
+    };
+    state.mark_indexed(std::slice::from_ref(&edited)).unwrap();
+    assert_eq!(state.article(&edited.url).unwrap(), Some(edited));
+    state.mark_indexed(&[]).unwrap();
+}
+
+#[test]
+fn sub_second_timestamps_survive_to_the_microsecond() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    let mut a = article("https://example.com/a", "h");
+    a.indexed_at = DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap();
+    state.mark_indexed(std::slice::from_ref(&a)).unwrap();
+    assert_eq!(state.article(&a.url).unwrap(), Some(a));
+}
+
+#[test]
+fn reopened_file_keeps_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.sqlite");
+    {
+        let mut state = SqliteState::open(&path).unwrap();
+        state.record_poll(&poll(0, ok("\"e\"", 3, 3))).unwrap();
+        state
+            .mark_indexed(&[article("https://example.com/a", "h")])
+            .unwrap();
+    }
+    let state = SqliteState::open(&path).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.validators.etag.as_deref(), Some("\"e\""));
+    assert_eq!(
+        state.article("https://example.com/a").unwrap(),
+        Some(article("https://example.com/a", "h"))
+    );
+    let version: i64 = state
+        .conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+    let mode: String = state
+        .conn
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn database_from_a_newer_newsmon_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.sqlite");
+    drop(SqliteState::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = SqliteState::open(&path).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}: crawl state: schema v99", path.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreadable_file_names_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.sqlite");
+    std::fs::write(
+        &path,
+        b"this is not a database, just some text that is long enough",
+    )
+    .unwrap();
+    let err = SqliteState::open(&path).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}: crawl state: ", path.display())),
+        "{err}"
+    );
+    assert!(!err.contains('\n'), "{err}");
+}

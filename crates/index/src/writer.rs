@@ -1,0 +1,96 @@
+//! The single writer of the index.
+
+use tantivy::schema::Facet;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use crate::document::document_id;
+use crate::schema::Fields;
+use crate::{Document, Error, Index, Result};
+
+/// Where articles go. The tantivy [`Writer`] is one; a search-engine sink shared by
+/// several ingesters is planned as another.
+pub trait Sink {
+    /// Adds a document, replacing any with the same canonical URL. Not visible before
+    /// [`Sink::commit`].
+    fn upsert(&mut self, document: &Document) -> Result<()>;
+    /// Makes every upsert so far durable and visible, atomically.
+    fn commit(&mut self) -> Result<()>;
+}
+
+/// The index's single writer; holding it locks the index against other processes.
+pub struct Writer {
+    writer: IndexWriter,
+    fields: Fields,
+    dir: std::path::PathBuf,
+}
+
+impl Index {
+    /// Takes the writer lock. Fails at once with [`Error::Locked`] if another process
+    /// writes to the index. `memory_bytes` is the indexing buffer (at least 15 MB a thread).
+    pub fn writer(&self, memory_bytes: usize) -> Result<Writer> {
+        let writer = self.index.writer(memory_bytes).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked {
+                dir: self.dir.clone(),
+            },
+            other => Error::tantivy(&self.dir, other),
+        })?;
+        Ok(Writer {
+            writer,
+            fields: self.fields,
+            dir: self.dir.clone(),
+        })
+    }
+}
+
+impl Sink for Writer {
+    fn upsert(&mut self, document: &Document) -> Result<()> {
+        let doc = to_tantivy(&self.fields, document);
+        // Delete and add in the same commit: readers never see both or neither.
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.url, &document.url));
+        self.writer
+            .add_document(doc)
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        self.writer
+            .commit()
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        Ok(())
+    }
+}
+
+fn to_tantivy(f: &Fields, document: &Document) -> TantivyDocument {
+    let article = &document.article;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, document_id(&document.url));
+    doc.add_text(f.url, &document.url);
+    doc.add_text(f.title, article.title.as_deref().unwrap_or_default());
+    doc.add_text(f.body, &article.text);
+    doc.add_text(f.source, &document.source);
+    let published = article.published.unwrap_or(document.fetched);
+    doc.add_date(
+        f.published,
+        DateTime::from_timestamp_secs(published.timestamp()),
+    );
+    doc.add_date(
+        f.fetched,
+        DateTime::from_timestamp_secs(document.fetched.timestamp()),
+    );
+    for mention in &document.mentions {
+        doc.add_facet(f.tags, Facet::from_path(mention.tag.split('/')));
+    }
+    if let Some(lang) = &article.language {
+        doc.add_text(f.lang, lang);
+    }
+    if let Some(byline) = &article.byline {
+        doc.add_text(f.byline, byline);
+    }
+    // Serialising plain data to a string cannot fail.
+    let mentions = serde_json::to_string(&document.mentions).unwrap_or_default();
+    doc.add_text(f.mentions, mentions);
+    doc.add_text(f.content_hash, &document.content_hash);
+    doc
+}

@@ -1,0 +1,133 @@
+//! `newsmon tag`: one input, extracted and tagged, without an index.
+
+use crate::util::{FixtureServer, TestDir, expected, fixtures};
+
+fn tag_json(dir: &TestDir, input: &str, stdin: Option<&str>) -> serde_json::Value {
+    let config = dir.path("newsmon.toml");
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", input, "--format", "json"],
+        stdin,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    run.json()
+}
+
+fn tags_of(json: &serde_json::Value) -> Vec<String> {
+    json["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tag"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_fixture_page_gives_its_metadata_and_evidence() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let (name, article) = expected()
+        .articles
+        .iter()
+        .find(|(_, a)| a.tags.len() >= 2)
+        .unwrap();
+    let path = fixtures().join("site/articles").join(name);
+    let json = tag_json(&dir, path.to_str().unwrap(), None);
+    assert_eq!(json["title"], article.title.as_str());
+    assert!(
+        json["published"].as_str().unwrap().starts_with("2026-"),
+        "{json}"
+    );
+    assert!(json["language"].is_string());
+    let text = json["text"].as_str().unwrap();
+    for tag in &article.tags {
+        assert!(
+            tags_of(&json).contains(tag),
+            "{name}: {tag} missing in {json}"
+        );
+    }
+    for mention in json["tags"].as_array().unwrap() {
+        let evidence = mention["evidence"].as_str().unwrap();
+        assert!(
+            text.contains(evidence),
+            "evidence is a sentence of the text: {evidence}"
+        );
+        let (start, end) = (
+            mention["start"].as_u64().unwrap() as usize,
+            mention["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], mention["matched"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn plain_text_on_stdin_and_decoys() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let json = tag_json(
+        &dir,
+        "-",
+        Some(
+            "Zelensky said the draft U.S. guarantee, an Article 5-like backstop for Ukraine, would run 15 years.\n",
+        ),
+    );
+    assert_eq!(json["language"], "en");
+    assert!(
+        tags_of(&json).contains(&"tier/us-backstop".to_string()),
+        "{json}"
+    );
+    for decoy in [
+        "The backstop for the Irish border was the hardest part of the Brexit withdrawal agreement.",
+        "Line 1, the first line of the Paris Métro, has run without drivers since 2012.",
+        "The new phone costs $800 and ships next month with a better camera.",
+        "World leaders gathered at the Grand Palais for the Paris summit on artificial intelligence.",
+    ] {
+        let json = tag_json(&dir, "-", Some(decoy));
+        assert!(
+            tags_of(&json).is_empty(),
+            "{decoy} got {:?}",
+            tags_of(&json)
+        );
+    }
+}
+
+#[test]
+fn a_url_is_fetched_and_tagged_like_the_file() {
+    let server = FixtureServer::start();
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let (name, _) = expected()
+        .articles
+        .iter()
+        .find(|(_, a)| !a.tags.is_empty())
+        .unwrap();
+    let from_url = tag_json(&dir, &server.url(&format!("articles/{name}")), None);
+    let path = fixtures().join("site/articles").join(name);
+    let from_file = tag_json(&dir, path.to_str().unwrap(), None);
+    assert_eq!(from_url["title"], from_file["title"]);
+    assert_eq!(tags_of(&from_url), tags_of(&from_file));
+}
+
+#[test]
+fn empty_input_has_no_article() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let config = dir.path("newsmon.toml");
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", "-"],
+        Some("  \n"),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stderr.trim(), "newsmon: -: no article found");
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", "/no/such/file.html"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("/no/such/file.html: cannot read"),
+        "{run:?}"
+    );
+}
