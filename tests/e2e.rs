@@ -8,6 +8,9 @@
 //!   bad taxonomies, bad queries, a locked index: one clear line, the right exit status.
 //! - `tag`: `newsmon tag` on files, standard input and URLs.
 
+// Test helpers panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod failures;
 mod ingest;
 mod tag;

@@ -4,6 +4,49 @@ use whatlang::Lang;
 
 /// Texts shorter than this give whatlang too little to go on.
 const MIN_CHARS: usize = 20;
+/// Below this, whatlang's best guess is little better than a coin toss.
+const MIN_CONFIDENCE: f64 = 0.1;
+
+/// The languages news on this beat is written in. Unrestricted, whatlang takes short
+/// English sentences for Norwegian or Danish, which then hides them from `lang:en`.
+const LANGUAGES: &[Lang] = &[
+    Lang::Eng,
+    Lang::Fra,
+    Lang::Deu,
+    Lang::Pol,
+    Lang::Ukr,
+    Lang::Rus,
+    Lang::Spa,
+    Lang::Ita,
+    Lang::Por,
+    Lang::Nld,
+    Lang::Ces,
+    Lang::Slk,
+    Lang::Hun,
+    Lang::Ron,
+    Lang::Swe,
+    Lang::Fin,
+    Lang::Est,
+    Lang::Lav,
+    Lang::Lit,
+    Lang::Ell,
+    Lang::Tur,
+    Lang::Bul,
+    Lang::Hrv,
+    Lang::Srp,
+    Lang::Slv,
+    Lang::Bel,
+    Lang::Ara,
+    Lang::Heb,
+    Lang::Jpn,
+    Lang::Cmn,
+    Lang::Kor,
+];
+
+fn detector() -> &'static whatlang::Detector {
+    static DETECTOR: std::sync::OnceLock<whatlang::Detector> = std::sync::OnceLock::new();
+    DETECTOR.get_or_init(|| whatlang::Detector::with_allowlist(LANGUAGES.to_vec()))
+}
 
 /// The ISO 639-1 code of the text's language (ISO 639-3 where 639-1 has none), when
 /// whatlang is reliably sure.
@@ -13,8 +56,8 @@ pub(crate) fn detect_language(text: &str) -> Option<String> {
     }
     // Whatlang's cost grows with the input; the first few thousand characters decide.
     let sample: String = text.chars().take(4000).collect();
-    let info = whatlang::detect(&sample)?;
-    if info.confidence() < 0.5 {
+    let info = detector().detect(&sample)?;
+    if info.confidence() < MIN_CONFIDENCE {
         return None;
     }
     Some(
@@ -94,5 +137,10 @@ mod tests {
             assert_eq!(detect_language(text).as_deref(), Some(code), "{text}");
         }
         assert_eq!(detect_language("ok"), None);
+        assert_eq!(
+            detect_language("Zelensky said the draft U.S. guarantee, an Article 5-like backstop for Ukraine, would run 15 years.").as_deref(),
+            Some("en"),
+            "short English is not Norwegian"
+        );
     }
 }

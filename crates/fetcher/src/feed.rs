@@ -5,6 +5,8 @@
 //! ids (random UUIDs for items without link or id: feed-rs/feed-rs#11, #112, #219) with stable
 //! ones, resolves and canonicalises links, and reduces HTML text fields to plain text.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use feed_rs::model;
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
@@ -77,65 +79,114 @@ pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
     }
 }
 
+/// A repair from `repair` that made feed-rs accept a document it had rejected or read as empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fix {
+    RssVersion,
+    LegacyNamespaces,
+    Utf8Lossy,
+    XmlSyntax,
+    JsonTypes,
+    TextType,
+}
+
+/// How many times feed-rs may see one document: the first try plus one per fix (a document can
+/// carry several odd `type` values, each rejected in turn).
+const MAX_ATTEMPTS: usize = 10;
+
 /// feed-rs's model of the document; `None` for an `<rss>` document without a `<channel>`, which
 /// is an empty feed rather than an error.
+///
+/// When feed-rs rejects the document, or reads it as empty, for a reason `repair` knows, the
+/// repaired document is parsed again. If no repair helps, the error reported is the first one
+/// that says something about the document itself.
 fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
-    let not_feed = |detail: String| Error::NotFeed {
-        url: feed_url.clone(),
-        detail,
-    };
     if body.trim_ascii().is_empty() || body.trim_ascii() == b"\xEF\xBB\xBF" {
-        return Err(not_feed("empty document".into()));
+        return Err(Error::NotFeed {
+            url: feed_url.clone(),
+            detail: "empty document".into(),
+        });
     }
     let transcoded = repair::wide_to_utf8(body);
-    let body = transcoded.as_deref().unwrap_or(body);
-    let body = strip_bom_before_json(body);
-    match run_feed_rs(body, feed_url) {
-        Ok(feed) => {
-            if feed.entries.is_empty()
-                && let Some(patched) = repair::legacy_namespaces(body)
-                && let Ok(recovered) = run_feed_rs(&patched, feed_url)
-            {
-                debug!(url = %feed_url, "Read Atom 0.3 or RSS 0.90 as Atom 1.0 or RSS 1.0.");
-                return Ok(Some(recovered));
-            }
-            Ok(Some(feed))
-        }
-        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot))
-            if repair::root_is_rss(body) =>
-        {
-            let patched = repair::rss_version(body);
-            let result = match &patched {
-                Some(patched) => {
-                    debug!(url = %feed_url, "Read <rss> with a missing or unknown version as RSS 2.0.");
-                    run_feed_rs(patched, feed_url)
+    let body = strip_bom_before_json(transcoded.as_deref().unwrap_or(body));
+    let mut document = Cow::Borrowed(body);
+    let mut fixes: Vec<Fix> = Vec::new();
+    let mut reported: Option<String> = None;
+    // A feed that parsed but came back empty, kept in case the legacy-namespace retry fails.
+    let mut empty: Option<model::Feed> = None;
+    for _ in 0..MAX_ATTEMPTS {
+        let err = match run_feed_rs(&document, feed_url) {
+            Ok(feed) if feed.entries.is_empty() && !fixes.contains(&Fix::LegacyNamespaces) => {
+                match repair::legacy_namespaces(&document) {
+                    Some(patched) => {
+                        fixes.push(Fix::LegacyNamespaces);
+                        document = Cow::Owned(patched);
+                        empty = Some(feed);
+                        continue;
+                    }
+                    None => return Ok(Some(feed)),
                 }
-                None => Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)),
-            };
-            match result {
-                Ok(feed) => Ok(Some(feed)),
-                // feed-rs also answers NoFeedRoot for an <rss> without <channel>.
-                Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) => Ok(None),
-                Err(err) => Err(not_feed(describe(&err))),
             }
+            Ok(feed) => {
+                if !fixes.is_empty() {
+                    debug!(url = %feed_url, ?fixes, "Repaired a feed that feed-rs rejected.");
+                }
+                return Ok(Some(feed));
+            }
+            Err(err) => err,
+        };
+        let no_root = matches!(err, ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot));
+        if !no_root && reported.is_none() {
+            reported = Some(describe(&err));
         }
-        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) => {
-            Err(not_feed(no_feed_root(body)))
+        let fix = match &err {
+            _ if (no_root || matches!(err, ParseFeedError::XmlReader(_)))
+                && !fixes.contains(&Fix::Utf8Lossy)
+                && repair::needs_utf8_lossy(&document) =>
+            {
+                Some((
+                    Fix::Utf8Lossy,
+                    String::from_utf8_lossy(&document).into_owned().into_bytes(),
+                ))
+            }
+            ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)
+                if repair::root_is_rss(&document) =>
+            {
+                match repair::rss_version(&document) {
+                    Some(patched) if !fixes.contains(&Fix::RssVersion) => {
+                        Some((Fix::RssVersion, patched))
+                    }
+                    // feed-rs answers NoFeedRoot also for an <rss> without <channel>.
+                    _ if !repair::contains(&document, b"<channel") => return Ok(None),
+                    _ => None,
+                }
+            }
+            ParseFeedError::XmlReader(_) => {
+                repair::xml_syntax(&document).map(|patched| (Fix::XmlSyntax, patched))
+            }
+            ParseFeedError::JsonSerde(_) => {
+                repair::json_feed(&document).map(|patched| (Fix::JsonTypes, patched))
+            }
+            ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType { mime, .. }) => {
+                repair::text_type(&document, mime).map(|patched| (Fix::TextType, patched))
+            }
+            _ => None,
+        };
+        match fix {
+            Some((fix, patched)) if fix == Fix::TextType || !fixes.contains(&fix) => {
+                fixes.push(fix);
+                document = Cow::Owned(patched);
+            }
+            _ => break,
         }
-        Err(ParseFeedError::JsonSerde(err)) => {
-            let Some(patched) = repair::json_feed(body) else {
-                return Err(not_feed(format!(
-                    "invalid JSON Feed: {}",
-                    one_line(&err.to_string())
-                )));
-            };
-            debug!(url = %feed_url, "Coerced wrongly typed JSON Feed fields.");
-            run_feed_rs(&patched, feed_url)
-                .map(Some)
-                .map_err(|err| not_feed(describe(&err)))
-        }
-        Err(err) => Err(not_feed(describe(&err))),
     }
+    if let Some(feed) = empty {
+        return Ok(Some(feed));
+    }
+    Err(Error::NotFeed {
+        url: feed_url.clone(),
+        detail: reported.unwrap_or_else(|| no_feed_root(body)),
+    })
 }
 
 fn run_feed_rs(body: &[u8], feed_url: &Url) -> std::result::Result<model::Feed, ParseFeedError> {
@@ -185,6 +236,9 @@ fn describe(err: &ParseFeedError) -> String {
     match err {
         ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
             "no RSS, Atom or JSON Feed root element".into()
+        }
+        ParseFeedError::JsonSerde(err) => {
+            format!("invalid JSON Feed: {}", one_line(&err.to_string()))
         }
         ParseFeedError::JsonUnsupportedVersion(version) => {
             format!("unsupported JSON Feed version {:?}", one_line(version))

@@ -53,9 +53,14 @@ const LEGACY_NAMESPACES: &[(&[u8], &[u8])] = &[
         b"http://my.netscape.com/rdf/simple/0.9/",
         b"http://purl.org/rss/1.0/",
     ),
+    // RSS 2.0 put in UserLand's namespace, which feed-rs does not know as RSS.
+    (
+        b"http://backend.userland.com/rss2",
+        b"http://purl.org/rss/1.0/",
+    ),
 ];
 
-/// Atom 0.3 and RSS 0.90 namespaces rewritten to Atom 1.0 and RSS 1.0.
+/// Atom 0.3, RSS 0.90 and UserLand RSS 2.0 namespaces rewritten to those feed-rs reads.
 ///
 /// feed-rs parses these documents without error but matches no element in the old namespace,
 /// so the feed comes back without title or entries.
@@ -68,6 +73,132 @@ pub(crate) fn legacy_namespaces(body: &[u8]) -> Option<Vec<u8>> {
         }
     }
     patched
+}
+
+/// Two XML syntax errors that a lenient reader recovers from, fixed: a final end tag cut off
+/// before its `>` (`</rss` at the end of a truncated download), and `&` not starting a
+/// reference (`?a=1&b=2` pasted into a link), which becomes `&amp;`.
+///
+/// quick-xml is strict about both and feed-rs then rejects the whole document. CDATA sections
+/// and comments are left alone: a bare `&` is legal there.
+pub(crate) fn xml_syntax(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len() + 64);
+    let mut changed = false;
+    let mut i = 0;
+    while i < body.len() {
+        let rest = &body[i..];
+        let skip = if rest.starts_with(b"<![CDATA[") {
+            find(rest, b"]]>").map_or(rest.len(), |end| end + 3)
+        } else if rest.starts_with(b"<!--") {
+            find(rest, b"-->").map_or(rest.len(), |end| end + 3)
+        } else {
+            0
+        };
+        if skip > 0 {
+            out.extend_from_slice(&rest[..skip]);
+            i += skip;
+            continue;
+        }
+        if rest[0] == b'&' && !starts_reference(&rest[1..]) {
+            out.extend_from_slice(b"&amp;");
+            changed = true;
+        } else {
+            out.push(rest[0]);
+        }
+        i += 1;
+    }
+    let trimmed = out.trim_ascii_end();
+    if let Some(lt) = trimmed.iter().rposition(|&b| b == b'<')
+        && trimmed.get(lt + 1) == Some(&b'/')
+        && trimmed.len() > lt + 2
+        && trimmed[lt + 2..]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_' | b'.'))
+    {
+        out.truncate(trimmed.len());
+        out.push(b'>');
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
+/// Whether the bytes after a `&` form `name;`, `#digits;` or `#xhex;`.
+fn starts_reference(after: &[u8]) -> bool {
+    let end = after.iter().take(40).position(|&b| b == b';');
+    let Some(end) = end else {
+        return false;
+    };
+    let name = &after[..end];
+    match name {
+        [b'#', b'x', hex @ ..] => !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit),
+        [b'#', digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
+        [first, rest @ ..] => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        }
+        [] => false,
+    }
+}
+
+/// Every `type="{mime}"` attribute rewritten to a type that Atom text constructs allow: `html`
+/// when the value mentions html (`application/xhtml+xml`, `text/xhtml`), else `text`.
+///
+/// feed-rs rejects the whole feed for one `type` value outside `text`, `html` and `xhtml` on a
+/// title or summary. See the "unknown `type`" cases in the corpus README's `atom10` and
+/// `entities` groups.
+pub(crate) fn text_type(body: &[u8], mime: &str) -> Option<Vec<u8>> {
+    if !mime.is_ascii() || mime.contains(['"', '\'']) {
+        return None;
+    }
+    let replacement = if mime.to_ascii_lowercase().contains("html") {
+        "html"
+    } else {
+        "text"
+    };
+    let mut out: Option<Vec<u8>> = None;
+    for quote in ['"', '\''] {
+        let old = format!("type={quote}{mime}{quote}");
+        let new = format!("type={quote}{replacement}{quote}");
+        let source = out.as_deref().unwrap_or(body);
+        if find(source, old.as_bytes()).is_some() {
+            out = Some(replace_all(source, old.as_bytes(), new.as_bytes()));
+        }
+    }
+    out
+}
+
+/// Whether the document is neither valid UTF-8 nor declared to be in another encoding, so that
+/// the parser fails on its first stray byte. Such a document is read with each invalid
+/// sequence replaced by U+FFFD, rather than rejected whole.
+pub(crate) fn needs_utf8_lossy(body: &[u8]) -> bool {
+    if std::str::from_utf8(body).is_ok() {
+        return false;
+    }
+    match declared_encoding(body) {
+        None => true,
+        Some(label) => {
+            let label = label.trim_ascii();
+            label.eq_ignore_ascii_case(b"utf-8") || label.eq_ignore_ascii_case(b"utf8")
+        }
+    }
+}
+
+/// The `encoding` of the XML declaration, if there is one.
+fn declared_encoding(body: &[u8]) -> Option<&[u8]> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let body = body.trim_ascii_start();
+    if !body.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = find(body, b"?>")?;
+    let value = find_attribute(&body[5..end], b"encoding")?;
+    Some(&body[5 + value.start..5 + value.end])
+}
+
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    find(haystack, needle).is_some()
 }
 
 /// Whether the root element is `<rss>`.
@@ -511,6 +642,60 @@ mod tests {
         let out = String::from_utf8(legacy_namespaces(rss090).unwrap()).unwrap();
         assert_eq!(out, r#"<rdf:RDF xmlns="http://purl.org/rss/1.0/"/>"#);
         assert!(legacy_namespaces(b"<feed xmlns='http://www.w3.org/2005/Atom'/>").is_none());
+    }
+
+    #[test]
+    fn xml_syntax_table() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "<link>http://e/?a=1&b=2&c</link>",
+                Some("<link>http://e/?a=1&amp;b=2&amp;c</link>"),
+            ),
+            ("<t>&amp; &#38; &#x26; &eacute;</t>", None),
+            ("<t><![CDATA[a & b]]><!-- & --></t>", None),
+            ("<rss><channel/></rss", Some("<rss><channel/></rss>")),
+            ("<feed></feed\n  ", Some("<feed></feed>")),
+            ("<a:feed></a:feed", Some("<a:feed></a:feed>")),
+            ("<rss></rss>", None),
+            ("<t>a < b</t>", None),
+            ("& at the end &", Some("&amp; at the end &amp;")),
+        ];
+        for (input, want) in cases {
+            let got = xml_syntax(input.as_bytes()).map(|b| String::from_utf8(b).unwrap());
+            assert_eq!(got.as_deref(), *want, "xml_syntax({input:?})");
+        }
+    }
+
+    #[test]
+    fn text_type_rewrites_unknown_types() {
+        let input =
+            br#"<title type="application/xhtml+xml">x</title><summary type='text/rtf'>y</summary>"#;
+        let out = text_type(input, "application/xhtml+xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out.clone()).unwrap(),
+            r#"<title type="html">x</title><summary type='text/rtf'>y</summary>"#
+        );
+        let out = text_type(&out, "text/rtf").unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .ends_with("<summary type='text'>y</summary>")
+        );
+        assert!(text_type(input, "image/png").is_none());
+        let empty = text_type(br#"<title type="">x</title>"#, "").unwrap();
+        assert_eq!(empty, br#"<title type="text">x</title>"#);
+    }
+
+    #[test]
+    fn needs_utf8_lossy_only_for_undeclared_invalid_utf8() {
+        assert!(needs_utf8_lossy(b"<rss>\xE9</rss>"));
+        assert!(needs_utf8_lossy(
+            b"<?xml version='1.0' encoding='UTF-8'?><rss>\xE9</rss>"
+        ));
+        assert!(!needs_utf8_lossy(
+            b"<?xml version='1.0' encoding='koi8-r'?><rss>\xE9</rss>"
+        ));
+        assert!(!needs_utf8_lossy("<rss>é</rss>".as_bytes()));
     }
 
     #[test]

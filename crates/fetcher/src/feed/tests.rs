@@ -301,3 +301,38 @@ fn utf16_feed_with_a_conflicting_declaration_parses_instead_of_panicking() {
     let feed = parse_feed(&body, &feed_url()).unwrap();
     assert_eq!(feed.items[0].title.as_deref(), Some("Ünïcode"));
 }
+
+#[test]
+fn undeclared_non_utf8_bytes_are_replaced_not_fatal() {
+    let mut body = b"<rss><channel><item><title>Caf".to_vec();
+    body.push(0xE9);
+    body.extend_from_slice(
+        b"</title><link>https://news.example.com/1</link></item></channel></rss>",
+    );
+    let feed = parse_feed(&body, &feed_url()).unwrap();
+    assert_eq!(feed.items.len(), 1);
+    assert_eq!(feed.items[0].title.as_deref(), Some("Caf\u{FFFD}"));
+}
+
+#[test]
+fn bare_ampersand_in_a_link_and_a_truncated_end_tag_are_repaired() {
+    let feed = parse(
+        "<rss version=\"2.0\"><channel><item><link>http://news.example.com/?a=1&b=2&c</link></item></channel></rss",
+    );
+    assert_eq!(
+        feed.items[0].link.as_ref().map(Url::as_str),
+        Some("http://news.example.com/?a=1&b=2&c")
+    );
+}
+
+#[test]
+fn unknown_text_type_does_not_discard_the_feed() {
+    let feed = parse(
+        r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+          <title type="application/xhtml+xml"><div xmlns="http://www.w3.org/1999/xhtml">A &amp; <b>B</b></div></title>
+          <link href="https://news.example.com/ab"/>
+        </entry></feed>"#,
+    );
+    assert_eq!(feed.items.len(), 1);
+    assert_eq!(feed.items[0].title.as_deref(), Some("A & B"));
+}
