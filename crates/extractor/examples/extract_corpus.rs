@@ -1,5 +1,6 @@
 //! Extracts every page of a Readability-style corpus (`<dir>/<page>/source.html`) and
-//! writes `<out>/<page>.txt`, for `shared/tools/score_extraction.py`.
+//! writes `<out>/<page>.txt`, for `shared/tools/score_extraction.py`; compares title,
+//! byline and published date with `expected-metadata.json` where it has them.
 //!
 //! ```sh
 //! cargo run --release -p newsmon-extractor --example extract_corpus -- \
@@ -25,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     pages.sort();
     let extractor = Extractor::new();
     let (mut empty, mut elapsed) = (0, std::time::Duration::ZERO);
+    let mut metadata = Metadata::default();
     for page in &pages {
         let name = page
             .file_name()
@@ -32,7 +34,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default();
         let html = std::fs::read(page.join("source.html"))?;
         let started = Instant::now();
-        let text = match extractor.extract(&html, Some("http://fakehost/test/page.html"), None) {
+        let extracted = extractor.extract(&html, Some("http://fakehost/test/page.html"), None);
+        elapsed += started.elapsed();
+        let expected: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(page.join("expected-metadata.json"))?)?;
+        if let Ok(article) = &extracted {
+            metadata.compare(name, &expected, article);
+        }
+        let text = match extracted {
             Ok(article) => article.text,
             Err(err) => {
                 eprintln!("{name}: {err}");
@@ -40,7 +49,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 String::new()
             }
         };
-        elapsed += started.elapsed();
         std::fs::write(out.join(format!("{name}.txt")), text)?;
     }
     eprintln!(
@@ -48,5 +56,68 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pages.len(),
         pages.len() as f64 / elapsed.as_secs_f64()
     );
+    metadata.report();
     Ok(())
+}
+
+/// Per field: pages where the expectation has a value, and pages where ours equals it.
+#[derive(Default)]
+struct Metadata {
+    fields: std::collections::BTreeMap<&'static str, (usize, usize)>,
+}
+
+impl Metadata {
+    fn compare(
+        &mut self,
+        page: &str,
+        expected: &serde_json::Value,
+        article: &newsmon_extractor::Article,
+    ) {
+        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let published = article.published.map(|d| d.timestamp());
+        let expected_published = expected["publishedTime"]
+            .as_str()
+            .and_then(newsmon_extractor::parse_date)
+            .map(|d| d.timestamp());
+        let checks: [(&'static str, Option<String>, Option<String>); 3] = [
+            (
+                "title",
+                expected["title"].as_str().map(norm),
+                article.title.as_deref().map(norm),
+            ),
+            (
+                "byline",
+                expected["byline"].as_str().map(norm),
+                article.byline.as_deref().map(norm),
+            ),
+            (
+                "published",
+                expected["publishedTime"]
+                    .as_str()
+                    .map(|s| expected_published.map_or(s.to_string(), |t| t.to_string())),
+                published.map(|t| t.to_string()),
+            ),
+        ];
+        for (field, want, got) in checks {
+            let Some(want) = want.filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            let entry = self.fields.entry(field).or_default();
+            entry.0 += 1;
+            if got.as_deref() == Some(want.as_str()) {
+                entry.1 += 1;
+            } else if std::env::var_os("VERBOSE").is_some() {
+                eprintln!("{page}: {field}: expected {want:?}, got {got:?}");
+            }
+        }
+    }
+
+    fn report(&self) {
+        for (field, (total, equal)) in &self.fields {
+            eprintln!(
+                "{field}: {equal}/{total} equal ({:.1}%)",
+                100.0 * *equal as f64 / *total as f64
+            );
+        }
+    }
 }

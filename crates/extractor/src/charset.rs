@@ -6,26 +6,29 @@ use encoding_rs::{Encoding, UTF_8};
 /// How far into a document a `<meta charset>` declaration is looked for.
 const META_SCAN_BYTES: usize = 4096;
 
-/// Decodes `bytes` to text, choosing the encoding from a byte-order mark, the HTTP
-/// `Content-Type` charset, a `<meta charset>` in the first 4 KiB, or a statistical
-/// guess, in that order. Invalid sequences become U+FFFD; this never fails.
+/// Decodes `bytes` to text. The encoding comes from a byte-order mark; else, for bytes
+/// that are valid UTF-8 and not plain ASCII, UTF-8; else the HTTP `Content-Type`
+/// charset, a `<meta charset>` in the first 4 KiB, or a statistical guess, in that order.
+/// Invalid sequences become U+FFFD; this never fails.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
-    let encoding = Encoding::for_bom(bytes)
-        .map(|(encoding, _)| encoding)
-        .or_else(|| content_type.and_then(label_from_content_type))
-        .or_else(|| meta_charset(bytes))
-        .unwrap_or_else(|| guess(bytes));
-    // `decode` strips a BOM and replaces malformed sequences.
-    let (text, _, had_errors) = encoding.decode(bytes);
-    if had_errors && encoding == UTF_8 {
-        // A page mislabelled as UTF-8 (a common server default) decodes to mojibake;
-        // a statistical guess does better than a page full of U+FFFD.
-        let guessed = guess(bytes);
-        if guessed != UTF_8 {
-            return guessed.decode(bytes).0.into_owned();
+    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
+        // `decode` strips the BOM.
+        return encoding.decode(bytes).0.into_owned();
+    }
+    // Legacy multi-byte text is almost never valid UTF-8 by accident, while labels are
+    // often wrong: servers default to one charset for every page, and re-saved pages keep
+    // their old <meta charset>. Valid UTF-8 outranks any label.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if !text.is_ascii() || content_type.and_then(label_from_content_type).is_none() {
+            return text.to_string();
         }
     }
-    text.into_owned()
+    let encoding = content_type
+        .and_then(label_from_content_type)
+        .or_else(|| meta_charset(bytes))
+        .filter(|encoding| *encoding != UTF_8)
+        .unwrap_or_else(|| guess(bytes));
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
 }
 
 fn label_from_content_type(content_type: &str) -> Option<&'static Encoding> {
@@ -70,9 +73,6 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn guess(bytes: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
-    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     detector.guess(None, chardetng::Utf8Detection::Allow)
@@ -117,6 +117,24 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
         let decoded = decode(&bytes, Some("text/html; charset=utf-8"));
         assert!(decoded.contains("Переговори"), "{decoded}");
+    }
+
+    #[test]
+    fn valid_utf8_outranks_a_stale_meta_label() {
+        let html = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><p>人工智能公司</p>";
+        assert!(decode(html.as_bytes(), None).contains("人工智能公司"));
+        assert!(decode(html.as_bytes(), Some("text/html; charset=gbk")).contains("人工智能公司"));
+    }
+
+    #[test]
+    fn ascii_follows_its_label() {
+        // Plain ASCII decodes the same in every ASCII-compatible label, except where a
+        // label maps bytes differently; the label is honoured.
+        assert_eq!(
+            decode(b"plain text", Some("text/plain; charset=iso-8859-1")),
+            "plain text"
+        );
+        assert_eq!(decode(b"plain text", None), "plain text");
     }
 
     #[test]

@@ -186,9 +186,9 @@ fn language_from_tag(tag: &str) -> Option<String> {
         .then_some(primary)
 }
 
-/// Dates as pages write them in metadata: RFC 3339, ISO 8601 without a zone (taken as
-/// UTC), a bare date, or RFC 2822.
-pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+/// Parses a date as pages write them in metadata: RFC 3339, ISO 8601 with or without a
+/// zone (none is taken as UTC), with a space for the `T`, a bare date, or RFC 2822.
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc));
@@ -334,6 +334,8 @@ mod tests {
             ),
             ("2026-01-06T10:00:00", "2026-01-06T10:00:00+00:00"),
             ("2026-01-06", "2026-01-06T00:00:00+00:00"),
+            ("2017-11-03 03:01:00.000000", "2017-11-03T03:01:00+00:00"),
+            ("2021-11-01T10:52:50+0100", "2021-11-01T09:52:50+00:00"),
             ("Tue, 06 Jan 2026 10:00:00 GMT", "2026-01-06T10:00:00+00:00"),
         ] {
             assert_eq!(

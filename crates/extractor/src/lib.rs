@@ -42,7 +42,7 @@ mod taxonomy;
 
 pub use article::{Article, Mention};
 pub use charset::decode;
-pub use content::Extractor;
+pub use content::{Extractor, parse_date};
 pub use error::{Error, Result};
 pub use tagger::Tagger;
 pub use taxonomy::{KeyConfig, Scope, Taxonomy};

@@ -27,6 +27,7 @@ struct CompiledKey {
     context_scope: Scope,
     exclude: Option<Regex>,
     exclude_scope: Scope,
+    topic: Option<Regex>,
 }
 
 /// A sentence of the tagged text, folded for matching.
@@ -73,6 +74,11 @@ impl Tagger {
 
 impl CompiledKey {
     fn mention(&self, text: &str, sentences: &[Sentence]) -> Option<Mention> {
+        if let Some(topic) = &self.topic {
+            if !sentences.iter().any(|s| topic.is_match(&s.folded.text)) {
+                return None;
+            }
+        }
         let in_scope = |regex: &Option<Regex>, scope: Scope| -> Option<Vec<bool>> {
             let regex = regex.as_ref()?;
             let hits: Vec<bool> = sentences
@@ -174,6 +180,7 @@ fn compile_key(taxonomy: &Taxonomy, tag: String, key: &KeyConfig) -> Result<Comp
         context_scope: key.context_scope,
         exclude: build("exclude", &key.exclude, &[])?,
         exclude_scope: key.exclude_scope,
+        topic: build("topic_patterns", &key.topic, &key.topic_patterns)?,
         tag,
     })
 }
@@ -321,6 +328,22 @@ exclude_scope = "paragraph"
         assert_eq!(
             tags(&t, "An Article 5-like pledge."),
             vec!["tier/us-backstop"]
+        );
+    }
+
+    #[test]
+    fn a_topic_gates_the_whole_key() {
+        let t = tagger(
+            "[funding.prosperity-plan]\nlabel = \"x\"\nphrases = [\"prosperity plan\"]\ntopic = [\"Ukraine\"]\ntopic_patterns = ['\\bkyiv\\w*']\n",
+        );
+        assert!(tags(&t, "The councils published a regional prosperity plan.").is_empty());
+        assert_eq!(
+            tags(&t, "A prosperity plan.\n\nKyiv's officials agreed."),
+            vec!["funding/prosperity-plan"]
+        );
+        assert_eq!(
+            tags(&t, "Ukraine's prosperity plan."),
+            vec!["funding/prosperity-plan"]
         );
     }
 

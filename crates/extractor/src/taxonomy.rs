@@ -10,6 +10,7 @@
 //! context_scope = "sentence"         # sentence | paragraph | article
 //! exclude = ["brexit"]               # veto within `exclude_scope`
 //! exclude_scope = "paragraph"
+//! topic = ["ukraine", "kyiv"]        # the text must mention one of these somewhere
 //! ```
 
 use std::collections::BTreeMap;
@@ -65,6 +66,14 @@ pub struct KeyConfig {
     /// Where an exclusion counts.
     #[serde(default)]
     pub exclude_scope: Scope,
+    /// Phrases of which one must occur anywhere in the text for the key to apply at all:
+    /// the story the key belongs to (a "prosperity plan" is only this story's plan in a
+    /// text about Ukraine).
+    #[serde(default)]
+    pub topic: Vec<String>,
+    /// Regular expressions that count like `topic` phrases.
+    #[serde(default)]
+    pub topic_patterns: Vec<String>,
 }
 
 /// The whole taxonomy: kinds, each with its keys, in file order by name.
@@ -165,6 +174,7 @@ impl Taxonomy {
                 ("weak_phrases", &key.weak_phrases),
                 ("context", &key.context),
                 ("exclude", &key.exclude),
+                ("topic", &key.topic),
             ];
             for (name, list) in lists {
                 if let Some(i) = list.iter().position(|p| p.trim().is_empty()) {

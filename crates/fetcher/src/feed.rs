@@ -69,6 +69,14 @@ impl FeedItem {
 /// `body` must be the raw bytes as served: feed-rs decodes them by BOM and XML declaration, and
 /// decoded text would be decoded twice (feed-rs/feed-rs#69). `feed_url` is where the document was
 /// fetched from; relative links are resolved against it.
+///
+/// Documents that feed-rs rejects, or reads as empty, for a common and harmless reason are
+/// repaired and parsed again: an `<rss>` root with a missing or unknown version, Atom 0.3 and
+/// RSS 0.90 namespaces, UTF-16/UTF-32 bodies, undeclared invalid UTF-8 (replaced by U+FFFD), a
+/// bare `&` or a truncated final end tag, an unknown `type` on an Atom text construct, and
+/// wrongly typed JSON Feed fields. An `<rss>` without `<channel>` is an empty feed.
+///
+/// Fails with [`Error::NotFeed`], naming `feed_url` and what is wrong, for anything else.
 pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
     match parse_model(body, feed_url)? {
         Some(parsed) => Ok(convert(parsed, feed_url)),
@@ -275,8 +283,10 @@ fn convert_entry(entry: model::Entry, feed_url: &Url, rss: bool) -> FeedItem {
     let own_id = entry.id.trim();
     let link = item_link(&entry.links, feed_url).or_else(|| {
         // RSS 2.0: a guid is a permalink unless isPermaLink="false" (which feed-rs does not
-        // expose). Atom ids are names, not addresses, and are never used as links.
-        if rss {
+        // expose), and a permalink is a full URL: a relative guid such as
+        // "brief-2026-01-07" is a name, not an address. Atom ids are never used as links.
+        let absolute = Url::parse(own_id.trim()).is_ok();
+        if rss && absolute {
             http_url(feed_url, own_id)
         } else {
             None

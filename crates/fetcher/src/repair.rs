@@ -1,8 +1,9 @@
-//! Byte-level repairs for common feeds that feed-rs 3.0 rejects or reads as empty.
+//! Repairs for documents that feed-rs 3.0 rejects, reads as empty, or panics on, although a
+//! lenient reader gets their items right. Each returns `None` when it does not apply.
 //!
-//! Each repair edits only ASCII markup (root attributes, a namespace URI), so it is safe in any
-//! ASCII-compatible encoding, and returns `None` when it does not apply. Documents in UTF-16 or
-//! EBCDIC are left alone: the patterns are not found in them.
+//! The byte-level repairs edit only ASCII markup (root attributes, namespace URIs, `&`, `type`
+//! values), so they are safe in any ASCII-compatible encoding; UTF-16 and UTF-32 documents are
+//! transcoded to UTF-8 first by `wide_to_utf8`.
 
 /// An `<rss>` root without a `version` attribute, or with a version feed-rs does not dispatch on
 /// (`0.93`, `0.94`, `2.00`, `2.01`, …), gets `version="2.0"`.

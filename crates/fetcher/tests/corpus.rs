@@ -3,6 +3,9 @@
 //! and every error must name the feed on one line. Per group, the share of files that yield at
 //! least one item is printed; only the `rss` group has a bar so far.
 
+// allow-unwrap-in-tests covers #[test] functions only, not the helpers of a test crate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

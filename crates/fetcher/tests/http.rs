@@ -1,5 +1,8 @@
 //! The real `Fetcher` against a real HTTP server on loopback.
 
+// allow-unwrap-in-tests covers #[test] functions only, not the helpers of a test crate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use newsmon_fetcher::{Error, FeedPoll, Fetcher, HttpConfig, Validators};
 use url::Url;
@@ -411,6 +414,32 @@ async fn poll_feed_decodes_a_gzip_body() {
         };
         assert_eq!(feed.title.as_deref(), Some("Loopback"));
         assert_eq!(feed.items.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_corrupt_gzip_body_is_an_http_error() {
+    bounded(async {
+        let mut body = gzip(RSS.as_bytes());
+        let middle = body.len() / 2;
+        body[middle..].fill(0xAB);
+        let base = serve(Router::new().route(
+            "/bad.gz",
+            get(move || async move { ([(header::CONTENT_ENCODING, "gzip")], body) }),
+        ))
+        .await;
+        let url = base.join("bad.gz").unwrap();
+        let err = fetcher(HttpConfig::default())
+            .poll_feed(&url, &Validators::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Http { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{url}: request failed: ")),
+            "{err}"
+        );
     })
     .await;
 }

@@ -194,10 +194,14 @@ fn guid_is_used_as_the_id_when_there_is_no_link() {
         r#"<rss version="2.0"><channel>
           <item><title>A</title><guid isPermaLink="false">urn:x:42</guid></item>
           <item><title>B</title><guid>https://news.example.com/p/43</guid></item>
+          <item><title>C</title><guid isPermaLink="false">brief-2026-01-07</guid></item>
         </channel></rss>"#,
     );
     assert_eq!(feed.items[0].id, "urn:x:42");
     assert_eq!(feed.items[0].link, None);
+    // A relative guid is a name, not a link to resolve against the feed.
+    assert_eq!(feed.items[2].link, None);
+    assert_eq!(feed.items[2].id, "brief-2026-01-07");
     // An RSS guid that is an http URL is a permalink.
     assert_eq!(
         feed.items[1].link.as_ref().map(Url::as_str),
