@@ -18,10 +18,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
     // Legacy multi-byte text is almost never valid UTF-8 by accident, while labels are
     // often wrong: servers default to one charset for every page, and re-saved pages keep
     // their old <meta charset>. Valid UTF-8 outranks any label.
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        if !text.is_ascii() || content_type.and_then(label_from_content_type).is_none() {
-            return text.to_string();
-        }
+    let labelled = content_type.and_then(label_from_content_type).is_some();
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && (!text.is_ascii() || !labelled)
+    {
+        return text.to_string();
     }
     let encoding = content_type
         .and_then(label_from_content_type)

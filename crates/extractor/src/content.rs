@@ -7,14 +7,18 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::Document;
-use dom_smoothie::{Config, Readability, TextMode};
+use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
 use crate::language::detect_language;
+use crate::markup;
 use crate::{Article, Error, Result, decode};
 
 /// Pages with more elements than this are not scored: Readability's cost grows with the
-/// element count, and no news article needs this many.
+/// element count, and no news article needs this many. Such pages are read as text.
 const MAX_ELEMENTS: usize = 60_000;
+/// Pages nested deeper than this are read as text, never parsed into a tree: see
+/// [`crate::markup`]. Real pages nest a few dozen levels, broken ones a few hundred.
+const MAX_NESTING: usize = 2_000;
 
 /// Turns fetched bytes (HTML or plain text, any charset) into an [`Article`].
 #[derive(Debug, Clone, Default)]
@@ -49,6 +53,9 @@ impl Extractor {
     /// Extracts the main article and its metadata from an HTML page.
     pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article> {
         let what = || url.unwrap_or("input").to_string();
+        if markup::nesting_depth(html) > MAX_NESTING {
+            return self.extract_markup_as_text(html, url);
+        }
         let document = Document::from(html);
         let canonical_url = attr(&document, "link[rel=canonical]", "href");
         let time_element = attr(
@@ -66,9 +73,13 @@ impl Extractor {
         let absolute_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
         let mut readability = Readability::with_document(document, absolute_url, Some(config))
             .map_err(|_| Error::NoArticle { what: what() })?;
-        let parsed = readability
-            .parse()
-            .map_err(|_| Error::NoArticle { what: what() })?;
+        let parsed = match readability.parse() {
+            Ok(parsed) => parsed,
+            Err(ReadabilityError::TooManyElements(..)) => {
+                return self.extract_markup_as_text(html, url);
+            }
+            Err(_) => return Err(Error::NoArticle { what: what() }),
+        };
         let text = normalize_text(&parsed.text_content);
         if text.is_empty() {
             return Err(Error::NoArticle { what: what() });
@@ -96,6 +107,15 @@ impl Extractor {
                 .and_then(non_empty),
             text,
         })
+    }
+
+    /// The fallback for pages too large or too deep for the DOM path: all visible text,
+    /// titled by `<title>`.
+    fn extract_markup_as_text(&self, html: &str, url: Option<&str>) -> Result<Article> {
+        let text = markup::visible_text(html);
+        let mut article = self.extract_text(&text, url)?;
+        article.title = markup::title(html).or(article.title);
+        Ok(article)
     }
 
     /// Wraps plain text as an article: the first line is its title when it reads like
@@ -199,7 +219,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f%z",
         "%Y-%m-%dT%H:%M%z",
-        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
     ] {
         if let Ok(dt) = DateTime::parse_from_str(s, format) {
             return Some(dt.with_timezone(&Utc));
@@ -208,7 +228,8 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, format) {
             return Some(dt.and_utc());

@@ -36,6 +36,7 @@ mod content;
 mod error;
 mod fold;
 mod language;
+mod markup;
 mod sentence;
 mod tagger;
 mod taxonomy;

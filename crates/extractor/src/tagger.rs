@@ -74,10 +74,9 @@ impl Tagger {
 
 impl CompiledKey {
     fn mention(&self, text: &str, sentences: &[Sentence]) -> Option<Mention> {
-        if let Some(topic) = &self.topic {
-            if !sentences.iter().any(|s| topic.is_match(&s.folded.text)) {
-                return None;
-            }
+        let off_topic = |topic: &Regex| !sentences.iter().any(|s| topic.is_match(&s.folded.text));
+        if self.topic.as_ref().is_some_and(off_topic) {
+            return None;
         }
         let in_scope = |regex: &Option<Regex>, scope: Scope| -> Option<Vec<bool>> {
             let regex = regex.as_ref()?;

@@ -1,6 +1,7 @@
 //! Hostile and broken pages: no panic, no stack overflow, a clear "no article found".
 //! Each case runs on a thread with a 2 MiB stack, the size of tokio's blocking threads
 //! where the pipeline extracts.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use newsmon_extractor::{Error, Extractor};
 

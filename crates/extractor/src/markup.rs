@@ -1,0 +1,187 @@
+//! Linear-time scans over raw HTML, for pages the DOM path must not see.
+//!
+//! html5ever's tree builder checks the stack of open elements at each start tag, so a
+//! page of 100,000 nested `<div>`s costs it 10^10 steps. Such pages (hostile or broken)
+//! are measured here first and read as text, in time linear in their size.
+
+/// Elements that never take an end tag, or whose end tag is optional and commonly left
+/// out: they do not deepen the tree in a way that costs the parser.
+const SHALLOW: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
+];
+
+/// Elements whose content is not text for a reader.
+const RAW_TEXT: &[&str] = &["script", "style", "noscript", "template", "svg", "textarea"];
+
+/// Elements after which a reader sees a line break.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "article",
+    "section",
+    "blockquote",
+    "header",
+    "footer",
+    "main",
+    "pre",
+    "ul",
+    "ol",
+    "table",
+    "title",
+];
+
+/// One tag: its lowercase name, whether it closes, and where the text after it starts.
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    self_closing: bool,
+    end: usize,
+}
+
+/// Reads the tag starting at `start` (a `<`). `None` for comments, doctypes and stray `<`.
+fn tag_at(html: &str, start: usize) -> Option<Tag<'_>> {
+    let rest = &html[start + 1..];
+    let closing = rest.starts_with('/');
+    let name_start = start + 1 + usize::from(closing);
+    let name_len = html[name_start..]
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(html.len() - name_start);
+    if name_len == 0 {
+        return None;
+    }
+    let end = html[name_start..]
+        .find('>')
+        .map_or(html.len(), |i| name_start + i + 1);
+    Some(Tag {
+        name: &html[name_start..name_start + name_len],
+        closing,
+        self_closing: html[..end].ends_with("/>"),
+        end,
+    })
+}
+
+/// Where the markup construct at `start` (a `<`) ends: past a comment, a doctype, or a tag.
+fn skip(html: &str, start: usize) -> usize {
+    let rest = &html[start..];
+    let close = if rest.starts_with("<!--") { "-->" } else { ">" };
+    rest.find(close)
+        .map_or(html.len(), |i| start + i + close.len())
+}
+
+/// The deepest nesting of elements that need an end tag, ignoring raw-text content.
+pub(crate) fn nesting_depth(html: &str) -> usize {
+    let (mut depth, mut deepest, mut pos) = (0usize, 0usize, 0usize);
+    while let Some(offset) = html[pos..].find('<') {
+        let start = pos + offset;
+        let Some(tag) = tag_at(html, start) else {
+            pos = skip(html, start).max(start + 1);
+            continue;
+        };
+        pos = tag.end.max(start + 1);
+        let name = tag.name.to_ascii_lowercase();
+        if tag.closing {
+            depth = depth.saturating_sub(1);
+        } else if RAW_TEXT.contains(&name.as_str()) {
+            pos = end_of_raw_text(html, pos, &name);
+        } else if !tag.self_closing && !SHALLOW.contains(&name.as_str()) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// The visible text of `html`: tags dropped, scripts and styles skipped, entities decoded,
+/// a line break after each block element.
+pub(crate) fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut pos = 0usize;
+    while let Some(offset) = html[pos..].find('<') {
+        let start = pos + offset;
+        text.push_str(&html_escape::decode_html_entities(&html[pos..start]));
+        let Some(tag) = tag_at(html, start) else {
+            pos = skip(html, start).max(start + 1);
+            continue;
+        };
+        pos = tag.end.max(start + 1);
+        let name = tag.name.to_ascii_lowercase();
+        if !tag.closing && RAW_TEXT.contains(&name.as_str()) {
+            pos = end_of_raw_text(html, pos, &name);
+        } else if BLOCKS.contains(&name.as_str()) {
+            text.push('\n');
+        } else {
+            text.push(' ');
+        }
+    }
+    text.push_str(&html_escape::decode_html_entities(&html[pos..]));
+    text
+}
+
+/// The `<title>` of a page, if it has one.
+pub(crate) fn title(html: &str) -> Option<String> {
+    let head = &html[..html.len().min(64 << 10)];
+    let lower = head.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title = html_escape::decode_html_entities(&head[open_end..close]);
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then_some(title)
+}
+
+fn end_of_raw_text(html: &str, from: usize, name: &str) -> usize {
+    let closing = format!("</{name}");
+    // ASCII case-insensitive search without lowercasing the whole page each time.
+    html.as_bytes()[from..]
+        .windows(closing.len())
+        .position(|w| w.eq_ignore_ascii_case(closing.as_bytes()))
+        .map_or(html.len(), |i| from + i + closing.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_only_elements_that_nest() {
+        assert_eq!(nesting_depth("<div><div><p>a<p>b</div></div>"), 2);
+        assert_eq!(nesting_depth("<ul><li>a<li>b<li>c</ul><br><img src=x>"), 1);
+        assert_eq!(nesting_depth(&"<div>".repeat(5000)), 5000);
+        assert_eq!(
+            nesting_depth("<script>if (a<b) { '<div><div>' }</script><div></div>"),
+            1
+        );
+        assert_eq!(nesting_depth("<!-- <div><div> --><span/>"), 0);
+        assert_eq!(nesting_depth("a < b << <"), 0);
+    }
+
+    #[test]
+    fn visible_text_drops_markup_and_scripts() {
+        let html = "<html><head><title>T &amp; U</title><style>p{}</style></head><body><div>One&nbsp;two</div><script>x<y</script><p>Three<br>four</p></body></html>";
+        let text = visible_text(html);
+        assert!(text.contains("One\u{a0}two"), "{text:?}");
+        assert!(text.contains("Three\nfour"), "{text:?}");
+        assert!(!text.contains("x<y") && !text.contains("p{}"), "{text:?}");
+        assert_eq!(title(html).as_deref(), Some("T & U"));
+    }
+
+    #[test]
+    fn cut_off_markup_is_safe() {
+        for html in ["<", "<div", "</", "<!--", "<script>", "<title>x", "é<é"] {
+            let _ = nesting_depth(html);
+            let _ = visible_text(html);
+            let _ = title(html);
+        }
+    }
+}
