@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::Document;
-use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
+use dom_smoothie::{Config, ParsePolicy, Readability, ReadabilityError, TextMode};
 
 use crate::language::detect_language;
 use crate::markup;
@@ -53,27 +53,49 @@ impl Extractor {
     /// Extracts the main article and its metadata from an HTML page.
     pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article> {
         let what = || url.unwrap_or("input").to_string();
-        if markup::nesting_depth(html) > MAX_NESTING {
+        let prepared = markup::prepare(html);
+        if prepared.depth > MAX_NESTING {
             return self.extract_markup_as_text(html, url);
         }
-        let document = Document::from(html);
-        let canonical_url = attr(&document, "link[rel=canonical]", "href");
-        let time_element = attr(
-            &document,
-            "article time[datetime], time[datetime]",
-            "datetime",
-        );
-        let description = attr(&document, "meta[property='og:description']", "content")
-            .or_else(|| attr(&document, "meta[name=description]", "content"));
+        let document = Document::from(prepared.html.as_str());
+        // Metadata lives in <head>: searching it alone keeps these lookups off the page's
+        // (much larger) body.
+        let head = document.select_single("head");
+        let canonical_url = attr(&head, "link[rel=canonical]", "href");
+        let description = attr(&head, "meta[property='og:description']", "content")
+            .or_else(|| attr(&head, "meta[name=description]", "content"));
+        // A whole-document selector costs a full walk; most pages have no <time> at all.
+        let time_element = if prepared.html.contains("<time") {
+            attr(
+                &document.select_single("body"),
+                "article time[datetime], time[datetime]",
+                "datetime",
+            )
+        } else {
+            None
+        };
         let config = Config {
             text_mode: TextMode::Formatted,
             max_elements_to_parse: MAX_ELEMENTS,
             ..Config::default()
         };
         let absolute_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-        let mut readability = Readability::with_document(document, absolute_url, Some(config))
-            .map_err(|_| Error::NoArticle { what: what() })?;
-        let parsed = match readability.parse() {
+        let strict = Readability::with_document(document, absolute_url, Some(config.clone()))
+            .map_err(|_| Error::NoArticle { what: what() })?
+            .parse_with_policy(ParsePolicy::Strict);
+        // `parse` retries with looser policies when the strict pass finds too little text,
+        // cloning the whole DOM before every pass. One strict pass is the same first step
+        // without the clone; only pages where it falls short pay for the retries.
+        let parsed = match strict {
+            Ok(parsed) if parsed.length >= config.char_threshold => Ok(parsed),
+            Err(ReadabilityError::TooManyElements(..)) => {
+                return self.extract_markup_as_text(html, url);
+            }
+            _ => Readability::new(prepared.html.as_str(), absolute_url, Some(config))
+                .map_err(|_| Error::NoArticle { what: what() })?
+                .parse(),
+        };
+        let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(ReadabilityError::TooManyElements(..)) => {
                 return self.extract_markup_as_text(html, url);
@@ -166,8 +188,8 @@ fn looks_like_html(text: &str) -> bool {
         .any(|tag| head.contains(tag))
 }
 
-fn attr(document: &Document, selector: &str, name: &str) -> Option<String> {
-    document
+fn attr(scope: &dom_query::Selection<'_>, selector: &str, name: &str) -> Option<String> {
+    scope
         .select_single(selector)
         .attr(name)
         .and_then(|v| non_empty(&v))

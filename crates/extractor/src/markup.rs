@@ -79,27 +79,64 @@ fn skip(html: &str, start: usize) -> usize {
         .map_or(html.len(), |i| start + i + close.len())
 }
 
-/// The deepest nesting of elements that need an end tag, ignoring raw-text content.
-pub(crate) fn nesting_depth(html: &str) -> usize {
-    let (mut depth, mut deepest, mut pos) = (0usize, 0usize, 0usize);
+/// A page made ready for the DOM path, and how deep it nests.
+pub(crate) struct Prepared {
+    /// The page without scripts (JSON-LD excepted), styles and comments.
+    pub(crate) html: String,
+    /// The deepest nesting of elements that need an end tag.
+    pub(crate) depth: usize,
+}
+
+/// One linear pass over a page: measures its nesting, and drops what Readability would
+/// drop first anyway (scripts, styles, comments), so that html5ever never tokenizes it.
+/// Scripts are often half of a news page's bytes. JSON-LD stays: it carries metadata.
+pub(crate) fn prepare(html: &str) -> Prepared {
+    let mut out = String::with_capacity(html.len());
+    let (mut depth, mut deepest, mut pos, mut copied) = (0usize, 0usize, 0usize, 0usize);
     while let Some(offset) = html[pos..].find('<') {
         let start = pos + offset;
         let Some(tag) = tag_at(html, start) else {
             pos = skip(html, start).max(start + 1);
+            if html[start..].starts_with("<!--") {
+                out.push_str(&html[copied..start]);
+                copied = pos;
+            }
             continue;
         };
         pos = tag.end.max(start + 1);
-        let name = tag.name.to_ascii_lowercase();
         if tag.closing {
             depth = depth.saturating_sub(1);
-        } else if RAW_TEXT.contains(&name.as_str()) {
-            pos = end_of_raw_text(html, pos, &name);
-        } else if !tag.self_closing && !SHALLOW.contains(&name.as_str()) {
+        } else if is_one_of(tag.name, RAW_TEXT) {
+            pos = end_of_raw_text(html, pos, tag.name);
+            let droppable = tag.name.eq_ignore_ascii_case("style")
+                || (tag.name.eq_ignore_ascii_case("script") && !is_json_ld(&html[start..tag.end]));
+            if droppable {
+                out.push_str(&html[copied..start]);
+                // Resume after the end tag's `>`.
+                copied = html[pos..].find('>').map_or(html.len(), |i| pos + i + 1);
+                pos = copied;
+            }
+        } else if !tag.self_closing && !is_one_of(tag.name, SHALLOW) {
             depth += 1;
             deepest = deepest.max(depth);
         }
     }
-    deepest
+    out.push_str(&html[copied.min(html.len())..]);
+    Prepared {
+        html: out,
+        depth: deepest,
+    }
+}
+
+fn is_json_ld(start_tag: &str) -> bool {
+    start_tag
+        .to_ascii_lowercase()
+        .contains("application/ld+json")
+}
+
+#[cfg(test)]
+pub(crate) fn nesting_depth(html: &str) -> usize {
+    prepare(html).depth
 }
 
 /// The visible text of `html`: tags dropped, scripts and styles skipped, entities decoded,
@@ -115,10 +152,9 @@ pub(crate) fn visible_text(html: &str) -> String {
             continue;
         };
         pos = tag.end.max(start + 1);
-        let name = tag.name.to_ascii_lowercase();
-        if !tag.closing && RAW_TEXT.contains(&name.as_str()) {
-            pos = end_of_raw_text(html, pos, &name);
-        } else if BLOCKS.contains(&name.as_str()) {
+        if !tag.closing && is_one_of(tag.name, RAW_TEXT) {
+            pos = end_of_raw_text(html, pos, tag.name);
+        } else if is_one_of(tag.name, BLOCKS) {
             text.push('\n');
         } else {
             text.push(' ');
@@ -140,13 +176,23 @@ pub(crate) fn title(html: &str) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
+/// ASCII case-insensitive membership, without allocating a lowercase copy per tag.
+fn is_one_of(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 fn end_of_raw_text(html: &str, from: usize, name: &str) -> usize {
-    let closing = format!("</{name}");
-    // ASCII case-insensitive search without lowercasing the whole page each time.
-    html.as_bytes()[from..]
-        .windows(closing.len())
-        .position(|w| w.eq_ignore_ascii_case(closing.as_bytes()))
-        .map_or(html.len(), |i| from + i + closing.len())
+    // `find` on "</" is a fast substring search; the name is then compared in place.
+    let mut pos = from;
+    while let Some(offset) = html[pos..].find("</") {
+        let start = pos + offset + 2;
+        let candidate = html.as_bytes().get(start..start + name.len());
+        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+            return start + name.len();
+        }
+        pos = start;
+    }
+    html.len()
 }
 
 #[cfg(test)]
@@ -164,6 +210,21 @@ mod tests {
         );
         assert_eq!(nesting_depth("<!-- <div><div> --><span/>"), 0);
         assert_eq!(nesting_depth("a < b << <"), 0);
+    }
+
+    #[test]
+    fn prepare_drops_scripts_styles_and_comments_but_keeps_json_ld() {
+        let html = "<html><head><script>var a = '<p>x</p>';</script><STYLE>p{}</STYLE>\
+                    <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script></head>\
+                    <body><!-- ad slot --><p>Text</p><script src=x></script></body></html>";
+        let prepared = prepare(html).html;
+        assert_eq!(
+            prepared,
+            "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script></head>\
+             <body><p>Text</p></body></html>"
+        );
+        assert_eq!(prepare("<p>a</p><!-- cut off").html, "<p>a</p>");
+        assert_eq!(prepare("<script>never closed").html, "");
     }
 
     #[test]
