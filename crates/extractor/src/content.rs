@@ -118,7 +118,8 @@ impl Extractor {
                 .published_time
                 .as_deref()
                 .and_then(parse_date)
-                .or_else(|| time_element.as_deref().and_then(parse_date)),
+                .or_else(|| time_element.as_deref().and_then(parse_date))
+                .or_else(|| url.and_then(date_from_url)),
             modified: parsed.modified_time.as_deref().and_then(parse_date),
             site_name: parsed.site_name.as_deref().and_then(non_empty),
             canonical_url: canonical_url.or(parsed.url),
@@ -219,6 +220,24 @@ pub(crate) fn normalize_text(text: &str) -> String {
         out.push_str(&line);
     }
     out
+}
+
+/// A date in an article's URL path, as many outlets write it: `/2026/01/06/`,
+/// `/2026-01-06-slug`, `/20260106/`. A last resort after the page's own metadata.
+fn date_from_url(url: &str) -> Option<DateTime<Utc>> {
+    static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let pattern = PATTERN
+        .get_or_init(|| {
+            regex::Regex::new(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)").ok()
+        })
+        .as_ref()?;
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let captures = pattern.captures(path)?;
+    let number = |i: usize| captures.get(i)?.as_str().parse::<u32>().ok();
+    let year = i32::try_from(number(1)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(2)?, number(3)?)?
+        .and_hms_opt(0, 0, 0)
+        .map(|dt| dt.and_utc())
 }
 
 /// `en-GB` → `en`; the language tag of `<html lang>`.
@@ -388,5 +407,20 @@ mod tests {
             );
         }
         assert_eq!(parse_date("next Tuesday"), None);
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        for (url, expected) in [
+            ("https://x.example/world/2026/01/06/paris-summit", Some("2026-01-06")),
+            ("https://x.example/2026-01-06-paris-summit.html", Some("2026-01-06")),
+            ("https://x.example/news/20260106/story", Some("2026-01-06")),
+            ("https://x.example/a/2026/13/06/x", None),
+            ("https://x.example/id/123456789012", None),
+            ("https://x.example/a?d=2026/01/06", None),
+        ] {
+            let got = date_from_url(url).map(|d| d.format("%Y-%m-%d").to_string());
+            assert_eq!(got.as_deref(), expected, "{url}");
+        }
     }
 }
