@@ -206,18 +206,18 @@ fn non_empty(s: &str) -> Option<String> {
 pub(crate) fn normalize_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        let line: String = line
+        let mut words = line
             .split(|c: char| c.is_whitespace() || c.is_control())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if line.is_empty() {
-            continue;
-        }
+            .filter(|w| !w.is_empty());
+        let Some(first) = words.next() else { continue };
         if !out.is_empty() {
             out.push_str("\n\n");
         }
-        out.push_str(&line);
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
     }
     out
 }

@@ -54,9 +54,10 @@ pub(crate) fn detect_language(text: &str) -> Option<String> {
     if text.chars().count() < MIN_CHARS {
         return None;
     }
-    // Whatlang's cost grows with the input; the first few thousand characters decide.
-    let sample: String = text.chars().take(4000).collect();
-    let info = detector().detect(&sample)?;
+    // Whatlang's cost grows with the input; the first two thousand characters decide.
+    let end = text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i);
+    let sample = &text[..end];
+    let info = detector().detect(sample)?;
     if info.confidence() < MIN_CONFIDENCE {
         return None;
     }
