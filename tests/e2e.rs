@@ -7,11 +7,19 @@
 //! - `failures`: unreachable, malformed and partial feeds, missing pages, bad configs,
 //!   bad taxonomies, bad queries, a locked index: one clear line, the right exit status.
 //! - `tag`: `newsmon tag` on files, standard input and URLs.
+//! - `run`: the scheduler: commits while running, holds the writer lock against `ingest` and
+//!   `run`, stops on SIGTERM/SIGINT within the grace period; backoff; `newsmon sources`.
+//! - `sources`: site feed discovery, news sitemaps, listing pages; one article through several
+//!   URLs is one document; edited articles are indexed again, unchanged ones are not.
+//! - `crash`: kill -9 mid-ingest, ingest again: nothing lost, nothing duplicated.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod crash;
 mod failures;
 mod ingest;
+mod run;
+mod sources;
 mod tag;
 mod util;

@@ -27,12 +27,15 @@ fn a_missing_config_names_the_file() {
 #[test]
 fn an_invalid_config_names_file_line_and_problem() {
     let dir = TestDir::new();
-    dir.write("newsmon.toml", "[http]\ntimeout_secs = 5\nretries = 3\n");
+    dir.write(
+        "newsmon.toml",
+        "[http]\ntimeout_secs = 5\nretry_count = 3\n",
+    );
     let run = dir.newsmon(&["ingest"]);
     assert_eq!(run.code, 2, "{run:?}");
     let line = one_line(&run.stderr);
     assert!(
-        line.contains("newsmon.toml:3:1: unknown field `retries`"),
+        line.contains("newsmon.toml:3:1: unknown field `retry_count`"),
         "{line}"
     );
 

@@ -11,6 +11,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+pub mod mock;
+
 /// The repository root (tests/ lives there).
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -134,7 +136,7 @@ impl TestDir {
     pub fn write_config(&self, sources: &[(&str, String)]) -> PathBuf {
         let taxonomy = repo().join("config/taxonomy.toml");
         let mut text = format!(
-            "taxonomy = {:?}\n[http]\ntimeout_secs = 5\nconnect_timeout_secs = 2\n",
+            "taxonomy = {:?}\n[http]\ntimeout_secs = 5\nconnect_timeout_secs = 2\nallow_private_networks = true\nper_host_delay_ms = 0\n",
             taxonomy.display().to_string()
         );
         for (name, url) in sources {

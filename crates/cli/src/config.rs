@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use newsmon_extractor::Taxonomy;
-use newsmon_fetcher::HttpConfig;
+use newsmon_extractor::{MoneyConfig, Taxonomy};
+use newsmon_fetcher::{HttpConfig, ListingSelector};
 use newsmon_index::IndexConfig;
 use serde::Deserialize;
 use url::Url;
@@ -29,6 +29,12 @@ pub struct Config {
     /// How to index.
     #[serde(default)]
     pub index: IndexConfig,
+    /// Exchange rates for the U.S. dollar value of money amounts.
+    #[serde(default)]
+    pub money: MoneyConfig,
+    /// When to poll, commit and stop (`newsmon run`; `ingest` uses the commit interval).
+    #[serde(default)]
+    pub schedule: ScheduleConfig,
     /// What to poll.
     #[serde(default, rename = "source")]
     pub sources: Vec<Source>,
@@ -38,14 +44,106 @@ fn default_taxonomy() -> PathBuf {
     PathBuf::from("taxonomy.toml")
 }
 
-/// One `[[source]]`: a feed to poll.
+/// One `[[source]]`: where to find articles.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// A unique name, shown in results.
     pub name: String,
-    /// The feed's URL (RSS, Atom or JSON Feed; detected).
+    /// The feed's URL (RSS, Atom or JSON Feed; detected), or a site, sitemap or listing page.
     pub url: String,
+    /// What `url` is; detected at the first poll when absent (a `selector` implies `listing`).
+    #[serde(default)]
+    pub kind: Option<SourceKind>,
+    /// For `listing`: the CSS selector of the article links on the page.
+    #[serde(default)]
+    pub selector: Option<String>,
+    /// Minutes between polls of this source; `[schedule] interval_mins` when absent.
+    #[serde(default)]
+    pub interval_mins: Option<u64>,
+}
+
+/// What a source's URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// An RSS, Atom or JSON feed.
+    Feed,
+    /// A site's page that announces its feed with `<link rel="alternate">`.
+    Site,
+    /// A sitemap or sitemap index, best a Google News sitemap.
+    Sitemap,
+    /// A section front page; `selector` picks the article links.
+    Listing,
+}
+
+impl SourceKind {
+    /// The name used in the config file and the crawl state.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Site => "site",
+            SourceKind::Sitemap => "sitemap",
+            SourceKind::Listing => "listing",
+        }
+    }
+
+    /// The inverse of [`SourceKind::as_str`].
+    pub fn parse(text: &str) -> Option<SourceKind> {
+        [
+            SourceKind::Feed,
+            SourceKind::Site,
+            SourceKind::Sitemap,
+            SourceKind::Listing,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
+}
+
+/// The `[schedule]` table: how `newsmon run` paces its polls and commits, and how it stops.
+///
+/// Every key is optional; a missing key takes the default shown.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScheduleConfig {
+    /// Minutes between two polls of a source (a source's own `interval_mins` overrides it).
+    /// Must be at least 1.
+    ///
+    /// Default: `15`.
+    pub interval_mins: u64,
+    /// Up to this many seconds are added at random to each interval, so that sources
+    /// configured together do not poll in lockstep forever.
+    ///
+    /// Default: `60`.
+    pub jitter_secs: u64,
+    /// A failing source waits its interval times 2, 4, 8, … after each consecutive failure, but
+    /// never longer than this many minutes; one success resets it. Must be at least 1.
+    ///
+    /// Default: `360` (6 hours).
+    pub max_backoff_mins: u64,
+    /// The longest a new article waits before it is committed and searchable, in seconds (also
+    /// during `ingest`). Must be at least 1.
+    ///
+    /// Default: `30`.
+    pub commit_every_secs: u64,
+    /// On SIGINT or SIGTERM, fetches in flight get this many seconds to finish before they are
+    /// abandoned (they are fetched again next time); then newsmon commits and exits.
+    ///
+    /// Default: `10`.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            interval_mins: 15,
+            jitter_secs: 60,
+            max_backoff_mins: 360,
+            commit_every_secs: 30,
+            shutdown_grace_secs: 10,
+        }
+    }
 }
 
 /// A loaded, validated configuration with its compiled taxonomy.
@@ -54,6 +152,8 @@ pub struct Loaded {
     pub taxonomy: Taxonomy,
     /// Parsed source URLs, in `config.sources` order.
     pub urls: Vec<Url>,
+    /// Compiled listing selectors, in `config.sources` order.
+    pub selectors: Vec<Option<ListingSelector>>,
 }
 
 /// Loads `path`. The default path, when missing, falls back to the embedded defaults
@@ -79,6 +179,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
     };
     let config = parse(&text, &name)?;
     let urls = validate(&config, &name)?;
+    let selectors = selectors(&config, &name)?;
     let taxonomy = match base {
         Some(base) => {
             let taxonomy_path = base.join(&config.taxonomy);
@@ -86,10 +187,12 @@ pub fn load(path: &Path) -> Result<Loaded> {
         }
         None => Taxonomy::from_toml(DEFAULT_TAXONOMY, "(embedded default taxonomy)")?,
     };
+    let taxonomy = taxonomy.with_money(config.money.clone(), &name)?;
     Ok(Loaded {
         config,
         taxonomy,
         urls,
+        selectors,
     })
 }
 
@@ -123,6 +226,16 @@ fn validate(config: &Config, name: &str) -> Result<Vec<Url>> {
     if config.index.writer_memory_mb < 15 {
         bail!("{name}: [index] writer_memory_mb must be at least 15");
     }
+    let schedule = &config.schedule;
+    for (key, value) in [
+        ("interval_mins", schedule.interval_mins),
+        ("max_backoff_mins", schedule.max_backoff_mins),
+        ("commit_every_secs", schedule.commit_every_secs),
+    ] {
+        if value == 0 {
+            bail!("{name}: [schedule] {key} must be at least 1");
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     config
         .sources
@@ -141,7 +254,41 @@ fn validate(config: &Config, name: &str) -> Result<Vec<Url>> {
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("{place}: url `{}` is not http or https", source.url);
             }
+            if source.interval_mins == Some(0) {
+                bail!("{place}: interval_mins must be at least 1");
+            }
+            match (source.kind, &source.selector) {
+                (Some(SourceKind::Listing), None) => {
+                    bail!("{place}: kind = \"listing\" needs a `selector` for the article links")
+                }
+                (Some(kind), Some(_)) if kind != SourceKind::Listing => {
+                    bail!(
+                        "{place}: `selector` applies to kind = \"listing\" only, not \"{}\"",
+                        kind.as_str()
+                    )
+                }
+                _ => {}
+            }
             Ok(url)
+        })
+        .collect()
+}
+
+fn selectors(config: &Config, name: &str) -> Result<Vec<Option<ListingSelector>>> {
+    config
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            source
+                .selector
+                .as_deref()
+                .map(|css| {
+                    ListingSelector::new(css).map_err(|err| {
+                        anyhow::anyhow!("{name}: source #{} `{}`: {err}", i + 1, source.name)
+                    })
+                })
+                .transpose()
         })
         .collect()
 }
@@ -166,6 +313,8 @@ mod tests {
             "the file documents the defaults"
         );
         assert_eq!(config.index, IndexConfig::default());
+        assert_eq!(config.money, MoneyConfig::default());
+        assert_eq!(config.schedule, ScheduleConfig::default());
         assert_eq!(config.taxonomy, default_taxonomy());
         assert!(config.sources.len() >= 10);
         assert_eq!(
@@ -232,10 +381,72 @@ mod tests {
             validate(&config, "c.toml").unwrap_err().to_string(),
             "c.toml: source #1 `a`: url `ftp://x` is not http or https"
         );
+        let config = parse("[schedule]\ncommit_every_secs = 0\n", "c.toml").unwrap();
+        assert_eq!(
+            validate(&config, "c.toml").unwrap_err().to_string(),
+            "c.toml: [schedule] commit_every_secs must be at least 1"
+        );
         let config = parse("[http]\nconcurrency = 0\n", "c.toml").unwrap();
         assert_eq!(
             validate(&config, "c.toml").unwrap_err().to_string(),
             "c.toml: [http] concurrency must be at least 1"
         );
+    }
+
+    #[test]
+    fn sources_take_a_kind_a_selector_and_an_interval() {
+        let text = "[schedule]\ninterval_mins = 5\n\
+            [[source]]\nname = \"l\"\nurl = \"https://a.example/world/\"\n\
+            kind = \"listing\"\nselector = \"article h2 a\"\ninterval_mins = 30\n\
+            [[source]]\nname = \"s\"\nurl = \"https://a.example/news.xml\"\nkind = \"sitemap\"\n\
+            [[source]]\nname = \"f\"\nurl = \"https://a.example/\"\n";
+        let config = parse(text, "c.toml").unwrap();
+        assert_eq!(config.schedule.interval_mins, 5);
+        assert_eq!(
+            config.schedule.commit_every_secs, 30,
+            "other keys keep defaults"
+        );
+        assert_eq!(config.sources[0].kind, Some(SourceKind::Listing));
+        assert_eq!(config.sources[0].interval_mins, Some(30));
+        assert_eq!(config.sources[1].kind, Some(SourceKind::Sitemap));
+        assert_eq!(config.sources[2].kind, None);
+        assert_eq!(validate(&config, "c.toml").unwrap().len(), 3);
+        assert!(selectors(&config, "c.toml").unwrap()[0].is_some());
+
+        for (text, expected) in [
+            (
+                "[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\nkind = \"listing\"\n",
+                "c.toml: source #1 `l`: kind = \"listing\" needs a `selector`",
+            ),
+            (
+                "[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\nkind = \"feed\"\nselector = \"a\"\n",
+                "c.toml: source #1 `l`: `selector` applies to kind = \"listing\" only",
+            ),
+            (
+                "[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\ninterval_mins = 0\n",
+                "c.toml: source #1 `l`: interval_mins must be at least 1",
+            ),
+        ] {
+            let config = parse(text, "c.toml").unwrap();
+            let message = validate(&config, "c.toml").unwrap_err().to_string();
+            assert!(message.starts_with(expected), "{message}");
+        }
+        let config = parse(
+            "[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\nselector = \"a[\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let message = selectors(&config, "c.toml").unwrap_err().to_string();
+        assert!(
+            message.starts_with("c.toml: source #1 `l`: invalid CSS selector `a[`"),
+            "{message}"
+        );
+        let message = parse(
+            "[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\nkind = \"blog\"\n",
+            "c.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(message.contains("unknown variant `blog`"), "{message}");
     }
 }

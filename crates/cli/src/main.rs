@@ -8,6 +8,7 @@ mod cmd;
 mod config;
 mod output;
 mod pipeline;
+mod schedule;
 
 use std::process::ExitCode;
 
@@ -15,7 +16,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
-    init_logging(cli.verbose);
+    // A service has no one watching its terminal: `run` says what it does unless told not to.
+    let daemon = matches!(cli.command, cmd::Command::Run(_));
+    init_logging(cli.verbose, cli.log_format, daemon);
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -40,17 +43,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn init_logging(verbose: u8) {
-    let default = match verbose {
+fn init_logging(verbose: u8, format: cmd::LogFormat, daemon: bool) {
+    let default = match verbose + u8::from(daemon) {
         0 => "error",
         1 => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSMON_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        cmd::LogFormat::Human => logs.init(),
+        cmd::LogFormat::Json => logs.json().init(),
+    }
 }

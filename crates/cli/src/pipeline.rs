@@ -1,31 +1,88 @@
-//! One ingest pass: poll → fetch → extract → tag → index, then acknowledge.
+//! The pipeline: poll → fetch → extract → tag → index, then acknowledge.
 //!
 //! Invariants (see ARCHITECTURE.md):
-//! - an article and a feed's validators are recorded in crawl state only after the index
-//!   commit that holds the article succeeded, so a crash costs re-work, never data;
-//! - the index is written by one writer, keyed by canonical URL, so re-work never
+//! - an article and a source's poll (its validators) are recorded in crawl state only after the
+//!   index commit that holds the article succeeded, so a crash costs re-work, never data;
+//! - the index is written by one writer, keyed by the article's canonical URL, so re-work never
 //!   duplicates;
-//! - one bad source or page is counted and reported; the rest of the pass goes on.
+//! - one bad source or page is counted and reported; the rest goes on.
+//!
+//! [`Pipeline::poll_source`] is one source's unit of work, shared by `ingest` (every source
+//! once) and `run` (each source when it is due). Work done is acknowledged in
+//! [`Pipeline::commit`], which both call every `commit_every_secs` and once at the end.
 
 use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use chrono::Utc;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
+use indicatif::ProgressBar;
 use newsmon_extractor::{Extractor, Tagger};
 use newsmon_fetcher::{
-    ArticleState, FeedItem, FeedPoll, Fetcher, PollOutcome, SourcePoll, SqliteState, StateStore,
+    ArticleState, DocumentKind, FeedItem, FeedPoll, Fetcher, IndexedArticle, ListingSelector, Page,
+    PollOutcome, RawPage, Sitemap, SourcePoll, SourceState, SqliteState, StateStore, Validators,
+    canonicalize, discover_feeds, parse_listing, parse_sitemap, recent_entries, same_site, sniff,
 };
-use newsmon_index::{Document, Sink, Writer};
+use newsmon_index::{Document, Index, Sink, Writer};
 use serde::Serialize;
 use url::Url;
 
-use crate::config::Source;
+use crate::config::{Loaded, SourceKind};
+use crate::schedule::Schedule;
 
-/// Items of one feed fetched at once; the fetcher's global limit still applies.
+/// The crawl state's file in the index directory.
+pub const STATE_FILE: &str = "crawl.sqlite";
+/// Tantivy's files live in this subdirectory of the index directory.
+pub const TANTIVY_DIR: &str = "tantivy";
+
+/// Items of one source fetched at once; the fetcher's global limit still applies.
 const ITEMS_IN_FLIGHT: usize = 4;
+/// Child sitemaps read per poll of a sitemap index, newest first: news sites split their
+/// sitemaps by day or month, and only the latest hold new articles.
+const SITEMAPS_PER_INDEX: usize = 3;
+/// Sitemap entries taken per poll, newest first (a news sitemap holds at most 1,000).
+const SITEMAP_ENTRIES: usize = 1000;
+/// How recent an entry of a plain (non-news) sitemap must be to count as news.
+const SITEMAP_RECENT_DAYS: i64 = 2;
 
-/// What an ingest pass did.
+/// One configured source, ready to poll.
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    pub name: String,
+    pub url: Url,
+    pub kind: Option<SourceKind>,
+    pub selector: Option<ListingSelector>,
+    pub interval_mins: Option<u64>,
+}
+
+impl SourceSpec {
+    /// Every source of a loaded configuration, in file order.
+    pub fn all(loaded: &Loaded) -> Vec<SourceSpec> {
+        loaded
+            .config
+            .sources
+            .iter()
+            .zip(&loaded.urls)
+            .zip(&loaded.selectors)
+            .map(|((source, url), selector)| SourceSpec {
+                name: source.name.clone(),
+                url: url.clone(),
+                // A selector is only useful on a listing page: it says what the source is.
+                kind: source
+                    .kind
+                    .or(selector.as_ref().map(|_| SourceKind::Listing)),
+                selector: selector.clone(),
+                interval_mins: source.interval_mins,
+            })
+            .collect()
+    }
+}
+
+/// What an ingest pass (or a run, so far) did.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Summary {
     pub sources_polled: usize,
@@ -37,177 +94,568 @@ pub struct Summary {
     pub articles_failed: usize,
     /// One line per failure: what failed and why.
     pub failures: Vec<String>,
+    /// Where the time went, summed over tasks (so more than the wall time when they overlap).
+    pub stage_seconds: StageSeconds,
+}
+
+/// Seconds spent in each stage, summed over concurrent tasks.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct StageSeconds {
+    /// Listing sources: polling feeds (download and parse), sitemaps, listing pages.
+    pub list: f64,
+    /// Downloading article pages (waiting for a connection permit included).
+    pub fetch: f64,
+    /// Extracting articles from pages.
+    pub extract: f64,
+    /// Tagging articles.
+    pub tag: f64,
+    /// Adding documents to the index writer (waiting for it included).
+    pub index: f64,
+    /// Index commits and the crawl-state updates after them.
+    pub commit: f64,
+}
+
+/// The counters behind [`StageSeconds`], in nanoseconds.
+#[derive(Debug, Default)]
+struct Timings {
+    list: AtomicU64,
+    fetch: AtomicU64,
+    extract: AtomicU64,
+    tag: AtomicU64,
+    index: AtomicU64,
+    commit: AtomicU64,
+}
+
+impl Timings {
+    fn add(counter: &AtomicU64, since: Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn seconds(&self) -> StageSeconds {
+        let s = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e9;
+        StageSeconds {
+            list: s(&self.list),
+            fetch: s(&self.fetch),
+            extract: s(&self.extract),
+            tag: s(&self.tag),
+            index: s(&self.index),
+            commit: s(&self.commit),
+        }
+    }
 }
 
 impl Summary {
     pub fn all_ok(&self) -> bool {
         self.sources_failed == 0 && self.articles_failed == 0
     }
+
+    pub fn add(&mut self, report: &SourceReport) {
+        self.sources_polled += 1;
+        self.sources_failed += usize::from(report.failed);
+        self.sources_not_modified += usize::from(report.not_modified);
+        self.articles_new += report.articles_new;
+        self.articles_updated += report.articles_updated;
+        self.articles_unchanged += report.articles_unchanged;
+        self.articles_failed += report.articles_failed;
+        self.failures.extend(report.failures.iter().cloned());
+    }
+}
+
+/// What one poll of one source did.
+#[derive(Debug, Clone)]
+pub struct SourceReport {
+    pub name: String,
+    pub failed: bool,
+    pub not_modified: bool,
+    pub articles_new: usize,
+    pub articles_updated: usize,
+    pub articles_unchanged: usize,
+    pub articles_failed: usize,
+    pub failures: Vec<String>,
+    /// When the source should be polled next.
+    pub next_due: DateTime<Utc>,
+}
+
+/// Work indexed but not yet committed, acknowledged by the next [`Pipeline::commit`].
+#[derive(Default)]
+struct Pending {
+    articles: Vec<IndexedArticle>,
+    /// `(link, document key)` of articles reached again under another URL before the next
+    /// commit.
+    aliases: Vec<(String, String)>,
+    polls: Vec<SourcePoll>,
+    /// Links and document keys handled since the last acknowledgement: a second feed linking
+    /// to the same article before crawl state knows it must not fetch it again.
+    seen: HashSet<String>,
+    /// Whether the writer holds uncommitted documents.
+    dirty: bool,
 }
 
 /// The stages of the pipeline and the stores they feed.
 pub struct Pipeline {
-    pub fetcher: Fetcher,
-    pub extractor: Extractor,
-    pub tagger: Arc<Tagger>,
-    pub state: Arc<Mutex<SqliteState>>,
-    pub writer: Arc<Mutex<Writer>>,
+    fetcher: Fetcher,
+    extractor: Extractor,
+    tagger: Arc<Tagger>,
+    state: Arc<Mutex<SqliteState>>,
+    writer: Arc<Mutex<Writer>>,
+    schedule: Schedule,
+    /// Sources polled at once.
     pub concurrency: usize,
+    /// Advanced once per source done; hidden unless `ingest` runs on a terminal.
+    pub progress: ProgressBar,
+    pending: Mutex<Pending>,
+    timings: Arc<Timings>,
+    /// Permits for CPU work (extract, tag, index), one per core. Fetches in flight outnumber
+    /// the cores many times over; without this limit each would start its own blocking
+    /// thread, and they would compete for the cores, each holding a parsed DOM in memory.
+    cpu: tokio::sync::Semaphore,
 }
 
 enum ItemOutcome {
-    New(ArticleState),
-    Updated(ArticleState),
+    New,
+    Updated,
     Unchanged,
     Failed(String),
 }
 
-struct SourceOutcome {
-    poll: SourcePoll,
-    items: Vec<ItemOutcome>,
-    error: Option<String>,
+/// Items listed by a source, or why there are none.
+struct Listing {
+    /// `None`: the feed answered 304.
+    items: Option<Vec<FeedItem>>,
+    status: u16,
+    validators: Validators,
+    kind: SourceKind,
+    /// For a site: the discovered feed that was polled.
+    feed_url: Option<Url>,
+}
+
+struct Failure {
+    status: Option<u16>,
+    error: String,
+}
+
+impl From<newsmon_fetcher::Error> for Failure {
+    fn from(err: newsmon_fetcher::Error) -> Failure {
+        Failure {
+            status: http_status(&err),
+            error: err.to_string(),
+        }
+    }
 }
 
 impl Pipeline {
-    /// Polls every source once and indexes what is new or changed.
-    pub async fn ingest(&self, sources: &[(Source, Url)]) -> anyhow::Result<Summary> {
-        let claimed = Mutex::new(HashSet::new());
-        let outcomes: Vec<SourceOutcome> = stream::iter(sources)
-            .map(|(source, url)| self.poll_source(source, url, &claimed))
-            .buffer_unordered(self.concurrency.max(1))
-            .collect()
-            .await;
+    /// Opens the index and takes its writer, then the crawl state, then builds the fetcher.
+    ///
+    /// The writer comes first: a second newsmon on the same index (an overlapping cron
+    /// `ingest`, or `ingest` while `run` is active) stops here, before it fetched anything.
+    pub fn open(loaded: &Loaded, index_dir: &Path) -> anyhow::Result<Pipeline> {
+        let tagger = loaded.taxonomy.build()?;
+        let index = Index::open_or_create(&index_dir.join(TANTIVY_DIR))?;
+        let writer = index.writer(loaded.config.index.writer_memory_bytes())?;
+        let state = SqliteState::open(&index_dir.join(STATE_FILE))?;
+        let fetcher = Fetcher::new(&loaded.config.http)?;
+        Ok(Pipeline {
+            fetcher,
+            extractor: Extractor::new(),
+            tagger: Arc::new(tagger),
+            state: Arc::new(Mutex::new(state)),
+            writer: Arc::new(Mutex::new(writer)),
+            schedule: Schedule::new(&loaded.config.schedule),
+            concurrency: loaded.config.http.concurrency.max(1),
+            progress: ProgressBar::hidden(),
+            pending: Mutex::new(Pending::default()),
+            timings: Arc::default(),
+            cpu: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            ),
+        })
+    }
 
-        let writer = Arc::clone(&self.writer);
-        tokio::task::spawn_blocking(move || lock(&writer).commit()).await??;
+    /// Runs `read` on the crawl state.
+    pub fn with_state<T>(&self, read: impl FnOnce(&SqliteState) -> T) -> T {
+        read(&lock(&self.state))
+    }
 
+    /// Polls every source once, committing every `commit_every`, and once at the end.
+    pub async fn ingest(
+        self: &Arc<Self>,
+        sources: &[SourceSpec],
+        commit_every: std::time::Duration,
+    ) -> anyhow::Result<Summary> {
         let mut summary = Summary::default();
-        let mut indexed = Vec::new();
-        let mut polls = Vec::new();
-        for outcome in outcomes {
-            summary.sources_polled += 1;
-            match &outcome.poll.outcome {
-                PollOutcome::Failed { .. } => summary.sources_failed += 1,
-                PollOutcome::NotModified => summary.sources_not_modified += 1,
-                PollOutcome::Ok { .. } => {}
+        let work = stream::iter(sources.iter().cloned())
+            .map(|source| {
+                let pipeline = Arc::clone(self);
+                async move { pipeline.poll_source(&source).await }
+            })
+            .buffer_unordered(self.concurrency);
+        tokio::pin!(work);
+        let mut ticker = tokio::time::interval(commit_every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticker.tick().await;
+        loop {
+            tokio::select! {
+                report = work.next() => match report {
+                    Some(report) => summary.add(&report),
+                    None => break,
+                },
+                _ = ticker.tick() => self.commit().await?,
             }
-            if let Some(error) = outcome.error {
-                summary
-                    .failures
-                    .push(format!("source `{}`: {error}", outcome.poll.name));
-            }
-            for item in outcome.items {
-                match item {
-                    ItemOutcome::New(state) => {
-                        summary.articles_new += 1;
-                        indexed.push(state);
-                    }
-                    ItemOutcome::Updated(state) => {
-                        summary.articles_updated += 1;
-                        indexed.push(state);
-                    }
-                    ItemOutcome::Unchanged => summary.articles_unchanged += 1,
-                    ItemOutcome::Failed(error) => {
-                        summary.articles_failed += 1;
-                        summary
-                            .failures
-                            .push(format!("source `{}`: {error}", outcome.poll.name));
-                    }
-                }
-            }
-            polls.push(outcome.poll);
         }
-        // Only now, after the commit, is crawl state allowed to say "done".
+        self.commit().await?;
+        summary.stage_seconds = self.timings.seconds();
+        Ok(summary)
+    }
+
+    /// Makes everything indexed so far durable and searchable, then (and only then) records
+    /// it in crawl state. Does nothing when there is nothing to acknowledge.
+    pub async fn commit(&self) -> anyhow::Result<()> {
+        // Taken before the commit: everything taken was upserted before it, so the commit
+        // holds it. Work pushed meanwhile waits for the next commit.
+        let (articles, aliases, polls, dirty) = {
+            let mut pending = lock(&self.pending);
+            (
+                std::mem::take(&mut pending.articles),
+                std::mem::take(&mut pending.aliases),
+                std::mem::take(&mut pending.polls),
+                std::mem::replace(&mut pending.dirty, false),
+            )
+        };
+        if articles.is_empty() && aliases.is_empty() && polls.is_empty() && !dirty {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let writer = Arc::clone(&self.writer);
+        let committed = tokio::task::spawn_blocking(move || lock(&writer).commit())
+            .await
+            .context("index commit crashed")?;
+        if let Err(err) = committed {
+            // Put the work back: it is acknowledged by the next commit that succeeds.
+            let mut pending = lock(&self.pending);
+            pending.dirty = true;
+            pending.articles.splice(0..0, articles);
+            pending.aliases.splice(0..0, aliases);
+            pending.polls.splice(0..0, polls);
+            return Err(err.into());
+        }
+        let count = articles.len();
         let state = Arc::clone(&self.state);
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut state = lock(&state);
-            state.mark_indexed(&indexed)?;
+            state.mark_indexed(&articles)?;
+            state.add_aliases(&aliases)?;
             for poll in &polls {
                 state.record_poll(poll)?;
             }
             Ok(())
         })
-        .await??;
-        Ok(summary)
+        .await
+        .context("crawl state update crashed")??;
+        lock(&self.pending).seen.clear();
+        Timings::add(&self.timings.commit, started);
+        tracing::info!(articles = count, "committed");
+        Ok(())
     }
 
-    async fn poll_source(
-        &self,
-        source: &Source,
-        url: &Url,
-        claimed: &Mutex<HashSet<String>>,
-    ) -> SourceOutcome {
-        let poll = |outcome| SourcePoll {
-            name: source.name.clone(),
-            url: url.to_string(),
-            at: Utc::now(),
-            outcome,
-        };
+    /// Polls one source and indexes what is new or changed in it. Never fails: a failure is
+    /// reported, counted and scheduled for a later retry.
+    pub async fn poll_source(&self, source: &SourceSpec) -> SourceReport {
+        let now = Utc::now();
         let previous = {
             let state = lock(&self.state);
             state.source(&source.name)
         };
-        let validators = match previous {
-            // A changed URL must not send the old feed's validators.
-            Ok(Some(previous)) if previous.url == url.as_str() => previous.validators,
-            Ok(_) => Default::default(),
-            Err(err) => return failed(poll, None, err.to_string()),
-        };
-        tracing::info!(source = %source.name, %url, "polling");
-        let (feed, validators, status) = match self.fetcher.poll_feed(url, &validators).await {
-            Ok(FeedPoll::NotModified) => {
-                return SourceOutcome {
-                    poll: poll(PollOutcome::NotModified),
-                    items: Vec::new(),
-                    error: None,
-                };
+        let previous = match previous {
+            // A changed URL must not send the old feed's validators, nor reuse what was
+            // detected or discovered there.
+            Ok(Some(previous)) if previous.url == source.url.as_str() => Some(previous),
+            Ok(_) => None,
+            Err(err) => {
+                return self.finish(
+                    source,
+                    previous_failures(None),
+                    now,
+                    Err(err.into()),
+                    vec![],
+                );
             }
-            Ok(FeedPoll::Fetched {
-                feed,
-                validators,
-                status,
-            }) => (feed, validators, status),
-            Err(err) => return failed(poll, http_status(&err), err.to_string()),
         };
-        let items_in_feed = feed.items.len() as u64;
-        let items: Vec<ItemOutcome> = stream::iter(feed.items)
-            .map(|item| self.process_item(source, item, claimed))
+        tracing::info!(source = %source.name, url = %source.url, "polling");
+        let started = Instant::now();
+        let listing = self.list(source, previous.as_ref()).await;
+        Timings::add(&self.timings.list, started);
+        let items = match &listing {
+            Ok(Listing {
+                items: Some(items), ..
+            }) => items.clone(),
+            _ => Vec::new(),
+        };
+        let outcomes: Vec<ItemOutcome> = stream::iter(items)
+            .map(|item| self.process_item(source, item))
             .buffer_unordered(ITEMS_IN_FLIGHT)
             .collect()
             .await;
-        let new_articles = items
-            .iter()
-            .filter(|i| matches!(i, ItemOutcome::New(_)))
-            .count() as u64;
-        SourceOutcome {
-            poll: poll(PollOutcome::Ok {
-                status,
-                validators,
-                items_in_feed,
-                new_articles,
-            }),
-            items,
-            error: None,
+        self.finish(
+            source,
+            previous_failures(previous.as_ref()),
+            now,
+            listing,
+            outcomes,
+        )
+    }
+
+    /// Counts a poll, queues its record for the next commit and reports it.
+    fn finish(
+        &self,
+        source: &SourceSpec,
+        failures_before: (u32, Validators),
+        at: DateTime<Utc>,
+        listing: Result<Listing, Failure>,
+        outcomes: Vec<ItemOutcome>,
+    ) -> SourceReport {
+        let (failures_before, old_validators) = failures_before;
+        let mut report = SourceReport {
+            name: source.name.clone(),
+            failed: false,
+            not_modified: false,
+            articles_new: 0,
+            articles_updated: 0,
+            articles_unchanged: 0,
+            articles_failed: 0,
+            failures: Vec::new(),
+            next_due: at,
+        };
+        for outcome in &outcomes {
+            match outcome {
+                ItemOutcome::New => report.articles_new += 1,
+                ItemOutcome::Updated => report.articles_updated += 1,
+                ItemOutcome::Unchanged => report.articles_unchanged += 1,
+                ItemOutcome::Failed(error) => {
+                    report.articles_failed += 1;
+                    report
+                        .failures
+                        .push(format!("source `{}`: {error}", source.name));
+                }
+            }
+        }
+        let (outcome, kind, feed_url, failures) = match listing {
+            Ok(listing) => {
+                let outcome = match listing.items {
+                    None => {
+                        report.not_modified = true;
+                        PollOutcome::NotModified
+                    }
+                    Some(items) => PollOutcome::Ok {
+                        status: listing.status,
+                        // With a failed article, keep the old validators: the next poll then
+                        // downloads the feed again and retries it, instead of a 304 hiding it.
+                        validators: if report.articles_failed == 0 {
+                            listing.validators
+                        } else {
+                            old_validators
+                        },
+                        items_in_feed: items.len() as u64,
+                        new_articles: report.articles_new as u64,
+                    },
+                };
+                (
+                    outcome,
+                    Some(listing.kind.as_str().to_string()),
+                    listing.feed_url.map(String::from),
+                    0,
+                )
+            }
+            Err(failure) => {
+                tracing::warn!(source = %source.name, error = %failure.error, "source failed");
+                report.failed = true;
+                report
+                    .failures
+                    .push(format!("source `{}`: {}", source.name, failure.error));
+                (
+                    PollOutcome::Failed {
+                        status: failure.status,
+                        error: failure.error,
+                    },
+                    None,
+                    None,
+                    failures_before.saturating_add(1),
+                )
+            }
+        };
+        report.next_due =
+            self.schedule
+                .next_due(&source.name, source.interval_mins, failures, Utc::now());
+        lock(&self.pending).polls.push(SourcePoll {
+            name: source.name.clone(),
+            url: source.url.to_string(),
+            at,
+            outcome,
+            next_due: Some(report.next_due),
+            kind,
+            feed_url,
+        });
+        self.progress.inc(1);
+        self.progress.set_message(source.name.clone());
+        report
+    }
+
+    /// The items a source lists now, by its kind (configured, else detected before, else
+    /// detected now).
+    async fn list(
+        &self,
+        source: &SourceSpec,
+        previous: Option<&SourceState>,
+    ) -> Result<Listing, Failure> {
+        let validators = previous.map(|p| p.validators.clone()).unwrap_or_default();
+        let known_kind = source.kind.or_else(|| {
+            previous
+                .and_then(|p| p.kind.as_deref())
+                .and_then(SourceKind::parse)
+        });
+        match known_kind {
+            Some(SourceKind::Feed) => {
+                self.list_feed(&source.url, &validators, SourceKind::Feed)
+                    .await
+            }
+            Some(SourceKind::Site) => {
+                let discovered = previous
+                    .and_then(|p| p.feed_url.as_deref())
+                    .and_then(|u| Url::parse(u).ok());
+                if let Some(feed_url) = discovered {
+                    // Poll the feed found last time; look again only if it stopped working.
+                    match self
+                        .list_feed(&feed_url, &validators, SourceKind::Site)
+                        .await
+                    {
+                        Ok(mut listing) => {
+                            listing.feed_url = Some(feed_url);
+                            return Ok(listing);
+                        }
+                        Err(failure) => {
+                            tracing::info!(source = %source.name, error = %failure.error, "discovered feed failed; discovering again");
+                        }
+                    }
+                }
+                let page = self.fetcher.fetch_page(&source.url).await?;
+                self.list_site(&page).await
+            }
+            Some(SourceKind::Sitemap) => {
+                let page = self.fetcher.fetch_page(&source.url).await?;
+                self.list_sitemap(&page).await
+            }
+            Some(SourceKind::Listing) => {
+                let page = self.fetcher.fetch_page(&source.url).await?;
+                list_page(&page, source.selector.as_ref())
+            }
+            None => match self.fetcher.poll_feed(&source.url, &validators).await {
+                Ok(poll) => Ok(feed_listing(poll, &validators, SourceKind::Feed)),
+                // Not a feed: see what it is. Only a body that parsed as nothing gets here, so
+                // a network failure is not tried twice.
+                Err(not_feed @ newsmon_fetcher::Error::NotFeed { .. }) => {
+                    let page = self.fetcher.fetch_page(&source.url).await?;
+                    match sniff(&page.body) {
+                        DocumentKind::Sitemap => self.list_sitemap(&page).await,
+                        DocumentKind::Html => self.list_site(&page).await,
+                        DocumentKind::Other => Err(not_feed.into()),
+                    }
+                }
+                Err(err) => Err(err.into()),
+            },
         }
     }
 
-    async fn process_item(
+    async fn list_feed(
         &self,
-        source: &Source,
-        item: FeedItem,
-        claimed: &Mutex<HashSet<String>>,
-    ) -> ItemOutcome {
+        url: &Url,
+        validators: &Validators,
+        kind: SourceKind,
+    ) -> Result<Listing, Failure> {
+        let poll = self.fetcher.poll_feed(url, validators).await?;
+        Ok(feed_listing(poll, validators, kind))
+    }
+
+    /// A site's page: poll the first feed it announces.
+    async fn list_site(&self, page: &Page) -> Result<Listing, Failure> {
+        let Some(feed_url) = discover_feeds(&page.body, &page.url).into_iter().next() else {
+            return Err(Failure {
+                status: Some(page.status),
+                error: format!(
+                    "{}: no feed, sitemap or <link rel=\"alternate\"> feed here; for a section \
+                     page, set kind = \"listing\" and a selector",
+                    page.url
+                ),
+            });
+        };
+        tracing::info!(site = %page.url, feed = %feed_url, "discovered feed");
+        let mut listing = self
+            .list_feed(&feed_url, &Validators::default(), SourceKind::Site)
+            .await?;
+        listing.feed_url = Some(feed_url);
+        Ok(listing)
+    }
+
+    /// A sitemap, or the newest few sitemaps of a sitemap index.
+    async fn list_sitemap(&self, page: &Page) -> Result<Listing, Failure> {
+        let urls = match parse_sitemap(&page.body, &page.url)? {
+            Sitemap::Urls(urls) => urls,
+            Sitemap::Index(mut children) => {
+                children.sort_by_key(|child| std::cmp::Reverse(child.lastmod));
+                let mut urls = Vec::new();
+                let mut errors = Vec::new();
+                for child in children.iter().take(SITEMAPS_PER_INDEX) {
+                    let parsed = match self.fetcher.fetch_page(&child.loc).await {
+                        Ok(child_page) => parse_sitemap(&child_page.body, &child_page.url),
+                        Err(err) => Err(err),
+                    };
+                    match parsed {
+                        Ok(Sitemap::Urls(found)) => urls.extend(found),
+                        // Indexes of indexes are not allowed by the protocol; skip them.
+                        Ok(Sitemap::Index(_)) => {}
+                        Err(err) => errors.push(err.to_string()),
+                    }
+                }
+                // One broken child sitemap must not hide the others; all broken is a failure.
+                if urls.is_empty() && !errors.is_empty() {
+                    return Err(Failure {
+                        status: None,
+                        error: errors.join("; "),
+                    });
+                }
+                urls
+            }
+        };
+        let items = recent_entries(
+            urls,
+            Utc::now(),
+            chrono::Duration::days(SITEMAP_RECENT_DAYS),
+            SITEMAP_ENTRIES,
+        )
+        .into_iter()
+        .map(|entry| entry.into_item())
+        .collect();
+        Ok(Listing {
+            items: Some(items),
+            status: page.status,
+            validators: Validators::default(),
+            kind: SourceKind::Sitemap,
+            feed_url: None,
+        })
+    }
+
+    async fn process_item(&self, source: &SourceSpec, item: FeedItem) -> ItemOutcome {
         let Some(link) = item.link.clone() else {
             let title = item.title.as_deref().unwrap_or("(untitled)");
             return ItemOutcome::Failed(format!("item `{title}` has no link"));
         };
-        let url = link.to_string();
-        // The same article reached through two feeds in one pass is processed once.
-        if !lock(claimed).insert(url.clone()) {
+        let link = canonicalize(&link);
+        let link_key = link.to_string();
+        // The same article reached through two feeds before the next commit is handled once.
+        if !lock(&self.pending).seen.insert(link_key.clone()) {
             return ItemOutcome::Unchanged;
         }
         let fingerprint = item.fingerprint();
-        let known = match lock(&self.state).article(&url) {
+        let known = match lock(&self.state).article(&link_key) {
             Ok(known) => known,
             Err(err) => return ItemOutcome::Failed(err.to_string()),
         };
@@ -217,21 +665,35 @@ impl Pipeline {
         {
             return ItemOutcome::Unchanged;
         }
-        tracing::info!(%url, "fetching article");
-        let page = match self.fetcher.fetch_page(&link).await {
+        tracing::info!(url = %link, "fetching article");
+        let started = Instant::now();
+        let fetched = self.fetcher.fetch_page(&link).await;
+        Timings::add(&self.timings.fetch, started);
+        let page = match fetched {
             Ok(page) => page,
             Err(err) => return ItemOutcome::Failed(err.to_string()),
         };
+        let timings = Arc::clone(&self.timings);
         let extractor = self.extractor.clone();
         let tagger = Arc::clone(&self.tagger);
-        let writer = Arc::clone(&self.writer);
-        let source_name = source.name.clone();
-        let previous_hash = known.as_ref().map(|k| k.content_hash.clone());
-        let is_update = known.is_some();
+        let page_url = page.url.clone();
+        let raw = RawPage {
+            url: page.url.to_string(),
+            content_type: page.content_type.clone(),
+            body: page.body.clone(),
+        };
         // Extraction and tagging are CPU work: keep them off the async workers.
-        let indexed = tokio::task::spawn_blocking(move || -> Result<Option<String>, String> {
+        let extract_timings = Arc::clone(&timings);
+        // The semaphore is never closed; should acquiring fail anyway, run unthrottled.
+        let permit = self.cpu.acquire().await.ok();
+        let extracted = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
             let mut article = extractor
-                .extract(&page.body, Some(url.as_str()), page.content_type.as_deref())
+                .extract(
+                    &page.body,
+                    Some(page.url.as_str()),
+                    page.content_type.as_deref(),
+                )
                 .map_err(|e| e.to_string())?;
             if article.title.is_none() {
                 article.title = item.title.clone();
@@ -239,54 +701,171 @@ impl Pipeline {
             if article.published.is_none() {
                 article.published = item.published;
             }
-            let content_hash = content_hash(article.title.as_deref(), &article.text);
-            if previous_hash.as_deref() == Some(content_hash.as_str()) {
-                return Ok(None);
+            Timings::add(&extract_timings.extract, started);
+            Ok::<_, String>(article)
+        })
+        .await;
+        drop(permit);
+        let article = match extracted {
+            Ok(Ok(article)) => article,
+            Ok(Err(error)) => return ItemOutcome::Failed(error),
+            Err(join) => return ItemOutcome::Failed(format!("{link}: extraction crashed: {join}")),
+        };
+        let key = document_key(article.canonical_url.as_deref(), &link, &page_url);
+        let key_text = key.to_string();
+        // Reached under another URL: the article may be known, or handled already, by its key.
+        let known = if key == link {
+            known
+        } else {
+            let mut pending = lock(&self.pending);
+            if !pending.seen.insert(key_text.clone()) {
+                // Handled through another URL since the last commit: remember this URL too,
+                // so that it is not fetched again next time.
+                pending.aliases.push((link_key, key_text));
+                return ItemOutcome::Unchanged;
             }
-            let mentions = tagger.tag(&article.text);
+            drop(pending);
+            match lock(&self.state).article(&key_text) {
+                Ok(by_key) => by_key.or(known),
+                Err(err) => return ItemOutcome::Failed(err.to_string()),
+            }
+        };
+        let mut links = vec![link_key];
+        if page_url != link {
+            links.push(canonicalize(&page_url).to_string());
+        }
+        let content_hash = content_hash(article.title.as_deref(), &article.text);
+        let ack = |content_hash: String, page: Option<RawPage>| IndexedArticle {
+            state: ArticleState {
+                url: key_text.clone(),
+                source: source.name.clone(),
+                feed_fingerprint: fingerprint.clone(),
+                content_hash,
+                indexed_at: Utc::now(),
+            },
+            links: links.clone(),
+            page,
+        };
+        if known.as_ref().map(|k| k.content_hash.as_str()) == Some(content_hash.as_str()) {
+            // Unchanged content is not rewritten; the new fingerprint and URLs are still
+            // recorded, so that this item is not fetched again at every poll.
+            lock(&self.pending).articles.push(ack(content_hash, None));
+            return ItemOutcome::Unchanged;
+        }
+        let is_update = known.is_some();
+        let tagger_article = article;
+        let writer = Arc::clone(&self.writer);
+        let source_name = source.name.clone();
+        let hash = content_hash.clone();
+        let url = key_text.clone();
+        let permit = self.cpu.acquire().await.ok();
+        let indexed = tokio::task::spawn_blocking(move || -> Result<(), String> {
+            let started = Instant::now();
+            let tagging = tagger.tag_article(&tagger_article);
+            Timings::add(&timings.tag, started);
             let document = Document {
                 url,
                 source: source_name,
-                article,
-                mentions,
+                article: tagger_article,
+                mentions: tagging.mentions,
+                amounts: tagging.amounts,
                 fetched: Utc::now(),
-                content_hash: content_hash.clone(),
+                content_hash: hash,
             };
-            lock(&writer).upsert(&document).map_err(|e| e.to_string())?;
-            Ok(Some(content_hash))
+            let started = Instant::now();
+            let upserted = lock(&writer).upsert(&document).map_err(|e| e.to_string());
+            Timings::add(&timings.index, started);
+            upserted
         })
         .await;
-        let state = |content_hash: String| ArticleState {
-            url: link.to_string(),
-            source: source.name.clone(),
-            feed_fingerprint: fingerprint.clone(),
-            content_hash,
-            indexed_at: Utc::now(),
-        };
+        drop(permit);
         match indexed {
-            Ok(Ok(Some(hash))) if is_update => ItemOutcome::Updated(state(hash)),
-            Ok(Ok(Some(hash))) => ItemOutcome::New(state(hash)),
-            Ok(Ok(None)) => ItemOutcome::Unchanged,
-            Ok(Err(error)) => ItemOutcome::Failed(error),
-            Err(join) => ItemOutcome::Failed(format!("{link}: extraction crashed: {join}")),
+            Ok(Ok(())) => {
+                let mut pending = lock(&self.pending);
+                pending.dirty = true;
+                pending.articles.push(ack(content_hash, Some(raw)));
+            }
+            Ok(Err(error)) => return ItemOutcome::Failed(error),
+            Err(join) => return ItemOutcome::Failed(format!("{link}: indexing crashed: {join}")),
+        }
+        if is_update {
+            ItemOutcome::Updated
+        } else {
+            ItemOutcome::New
         }
     }
 }
 
-fn failed(
-    poll: impl FnOnce(PollOutcome) -> SourcePoll,
-    status: Option<u16>,
-    error: String,
-) -> SourceOutcome {
-    tracing::warn!(%error, "source failed");
-    SourceOutcome {
-        poll: poll(PollOutcome::Failed {
+fn feed_listing(poll: FeedPoll, sent: &Validators, kind: SourceKind) -> Listing {
+    match poll {
+        FeedPoll::NotModified => Listing {
+            items: None,
+            status: 304,
+            validators: sent.clone(),
+            kind,
+            feed_url: None,
+        },
+        FeedPoll::Fetched {
+            feed,
+            validators,
             status,
-            error: error.clone(),
-        }),
-        items: Vec::new(),
-        error: Some(error),
+        } => Listing {
+            items: Some(feed.items),
+            status,
+            validators,
+            kind,
+            feed_url: None,
+        },
     }
+}
+
+/// The items of a listing page.
+fn list_page(page: &Page, selector: Option<&ListingSelector>) -> Result<Listing, Failure> {
+    let Some(selector) = selector else {
+        return Err(Failure {
+            status: None,
+            error: format!("{}: a listing source needs a `selector`", page.url),
+        });
+    };
+    let items = parse_listing(&page.body, &page.url, selector);
+    if items.is_empty() {
+        // A redesign that breaks the selector must show up as a failing source, not as a
+        // quiet one.
+        return Err(Failure {
+            status: Some(page.status),
+            error: format!(
+                "{}: selector `{}` matches no article link",
+                page.url,
+                selector.as_str()
+            ),
+        });
+    }
+    Ok(Listing {
+        items: Some(items),
+        status: page.status,
+        validators: Validators::default(),
+        kind: SourceKind::Listing,
+        feed_url: None,
+    })
+}
+
+/// The URL an article is indexed under: the page's own `rel=canonical` when it is an http(s)
+/// URL on the same site as the link or the fetched page (a cross-site canonical is a
+/// syndication claim newsmon cannot check, and would let one site overwrite another's
+/// article), else the link. Either way canonicalised.
+pub fn document_key(canonical: Option<&str>, link: &Url, fetched: &Url) -> Url {
+    canonical
+        .and_then(|c| fetched.join(c.trim()).ok())
+        .filter(|c| matches!(c.scheme(), "http" | "https"))
+        .filter(|c| same_site(c, link) || same_site(c, fetched))
+        .map(|c| canonicalize(&c))
+        .unwrap_or_else(|| canonicalize(link))
+}
+
+fn previous_failures(previous: Option<&SourceState>) -> (u32, Validators) {
+    previous.map_or((0, Validators::default()), |p| {
+        (p.consecutive_failures, p.validators.clone())
+    })
 }
 
 fn http_status(err: &newsmon_fetcher::Error) -> Option<u16> {
@@ -311,4 +890,43 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_document_key_is_a_same_site_canonical_else_the_link() {
+        let link = url("https://news.example/a?utm_source=rss&from=rss");
+        let fetched = url("https://www.news.example/a?from=rss");
+        for (canonical, want) in [
+            (Some("https://news.example/a"), "https://news.example/a"),
+            (Some("/a#top"), "https://www.news.example/a"),
+            (
+                Some("https://WWW.news.example/a"),
+                "https://www.news.example/a",
+            ),
+            (
+                Some("https://aggregator.example/a"),
+                "https://news.example/a?from=rss",
+            ),
+            (
+                Some("ftp://news.example/a"),
+                "https://news.example/a?from=rss",
+            ),
+            (Some("http://[::1"), "https://news.example/a?from=rss"),
+            (None, "https://news.example/a?from=rss"),
+        ] {
+            assert_eq!(
+                document_key(canonical, &link, &fetched).as_str(),
+                want,
+                "{canonical:?}"
+            );
+        }
+    }
 }

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Amount;
+
 /// What newsmon read from one page: the article's own text and its metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {
@@ -39,4 +41,8 @@ pub struct Mention {
     pub end: usize,
     /// How many times the key matched in the text.
     pub count: usize,
+    /// The money amounts in the sentences where the key matched, for keys with
+    /// `amounts = true` in the taxonomy (the funding keys); in text order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amounts: Vec<Amount>,
 }

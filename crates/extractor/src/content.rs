@@ -228,7 +228,10 @@ fn date_from_url(url: &str) -> Option<DateTime<Utc>> {
     static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let pattern = PATTERN
         .get_or_init(|| {
-            regex::Regex::new(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)").ok()
+            regex::Regex::new(
+                r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)",
+            )
+            .ok()
         })
         .as_ref()?;
     let path = url.split(['?', '#']).next().unwrap_or(url);
@@ -412,8 +415,14 @@ mod tests {
     #[test]
     fn dates_in_urls() {
         for (url, expected) in [
-            ("https://x.example/world/2026/01/06/paris-summit", Some("2026-01-06")),
-            ("https://x.example/2026-01-06-paris-summit.html", Some("2026-01-06")),
+            (
+                "https://x.example/world/2026/01/06/paris-summit",
+                Some("2026-01-06"),
+            ),
+            (
+                "https://x.example/2026-01-06-paris-summit.html",
+                Some("2026-01-06"),
+            ),
             ("https://x.example/news/20260106/story", Some("2026-01-06")),
             ("https://x.example/a/2026/13/06/x", None),
             ("https://x.example/id/123456789012", None),

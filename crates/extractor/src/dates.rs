@@ -8,6 +8,7 @@
 //! backtracking); an expression that needs a reference date (a weekday, a date without
 //! a year) is dropped when the article has none, since an unresolved guess would mislead.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
@@ -58,7 +59,9 @@ static EXPLICIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 });
 
 static PARTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    let months = format!("{MONTHS_EN}|{MONTHS_OTHER}|styczniu|lutym|marcu|kwietniu|maju|czerwcu|lipcu|sierpniu|wrzesniu|pazdzierniku|listopadzie|grudniu");
+    let months = format!(
+        "{MONTHS_EN}|{MONTHS_OTHER}|styczniu|lutym|marcu|kwietniu|maju|czerwcu|lipcu|sierpniu|wrzesniu|pazdzierniku|listopadzie|grudniu"
+    );
     let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|на початку|в середині|у середині|наприкінці|в кінці|у кінці|в начале|в середине|в конце";
     compile_all(&[format!(
         r"\b(?P<part>{parts})[ -](?:(?P<m>{months})\b(?: (?P<y>\d{{4}})\b)?|(?P<rel>next month|this month|last month|du mois prochain|nachsten monats|przyszłego miesiaca|наступного місяця))"
@@ -85,6 +88,9 @@ fn compile_all(patterns: &[String]) -> Vec<Regex> {
         .collect()
 }
 
+/// Turns a regex match into the days it covers, given the reference date.
+type Resolver = fn(&Captures<'_>, Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)>;
+
 /// Every date expression of `text` that resolves, in text order. `reference` is the
 /// publication date: it gives "Tuesday" its week and "6 January" its year.
 pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> {
@@ -92,9 +98,11 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> 
     let f = folded.text.as_str();
     // Explicit dates first, then month parts, then relative words; a later, vaguer
     // match never overrides an earlier one it overlaps ("Tuesday, January 6").
-    let mut taken: Vec<(usize, usize, NaiveDate, NaiveDate)> = Vec::new();
-    let groups: [(&[Regex], fn(&Captures<'_>, Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)>);
-        3] = [
+    // Spans taken so far, by start; they never overlap, so the one span starting
+    // last before a candidate's end is the only one that can overlap it (a BTreeMap
+    // keeps this check logarithmic: a Vec scan made long inputs quadratic).
+    let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
+    let groups: [(&[Regex], Resolver); 3] = [
         (&EXPLICIT, explicit),
         (&PARTS, month_part),
         (&RELATIVE, relative),
@@ -104,19 +112,22 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> 
             for caps in regex.captures_iter(f) {
                 let Some(whole) = caps.get(0) else { continue };
                 let (s, e) = (whole.start(), whole.end());
-                if taken.iter().any(|(ts, te, ..)| s < *te && *ts < e) {
+                let overlaps = taken
+                    .range(..e)
+                    .next_back()
+                    .is_some_and(|(_, (te, ..))| s < *te);
+                if overlaps {
                     continue;
                 }
                 if let Some((start, end)) = resolve(&caps, reference) {
-                    taken.push((s, e, start, end));
+                    taken.insert(s, (e, start, end));
                 }
             }
         }
     }
-    taken.sort_by_key(|t| t.0);
     taken
         .into_iter()
-        .filter_map(|(s, e, start, end)| {
+        .filter_map(|(s, (e, start, end))| {
             let (from, to) = folded.original_range(text, s, e);
             let written = text.get(from..to)?.trim_end_matches([',', '.', ' ']);
             Some(DateMention {
@@ -215,23 +226,36 @@ fn relative(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
         let offset = match modifier {
             // The first such day after the reference day.
             "next" | "nachsten" | "kommenden" | "prochain" => {
-                if ahead == 0 { 7 } else { ahead }
+                if ahead == 0 {
+                    7
+                } else {
+                    ahead
+                }
             }
             "last" | "letzten" => {
-                if ahead == 0 { -7 } else { ahead - 7 }
+                if ahead == 0 {
+                    -7
+                } else {
+                    ahead - 7
+                }
             }
             // News reports name the closest such day, either way: a Saturday paper's
             // "on Tuesday" is three days on, its "on Friday" the day before.
             _ => {
-                if ahead <= 3 { ahead } else { ahead - 7 }
+                if ahead <= 3 {
+                    ahead
+                } else {
+                    ahead - 7
+                }
             }
         };
         let day = reference.checked_add_signed(chrono::Duration::days(offset))?;
         return Some((day, day));
     }
     let rel = caps.name("rel")?.as_str();
-    let monday = reference
-        .checked_sub_days(Days::new(u64::from(reference.weekday().num_days_from_monday())))?;
+    let monday = reference.checked_sub_days(Days::new(u64::from(
+        reference.weekday().num_days_from_monday(),
+    )))?;
     let week = |weeks: i64| {
         let start = monday.checked_add_signed(chrono::Duration::weeks(weeks))?;
         Some((start, start.checked_add_days(Days::new(6))?))
@@ -241,7 +265,9 @@ fn relative(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
         Some((d, d))
     };
     match rel {
-        "today" | "aujourd'hui" | "heute" | "dzisiaj" | "сьогодні" | "сегодня" => day(0),
+        "today" | "aujourd'hui" | "heute" | "dzisiaj" | "сьогодні" | "сегодня" => {
+            day(0)
+        }
         "tomorrow" | "demain" | "jutro" | "завтра" => day(1),
         "yesterday" | "gestern" | "wczoraj" | "вчора" => day(-1),
         "this week" => week(0),
@@ -252,7 +278,12 @@ fn relative(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
                 .checked_sub_days(Days::new(1))?;
             Some((first, last))
         }
-        _ if rel.starts_with("last") || rel.contains("derniere") || rel.starts_with("letzte") || rel.contains("zeszłym") || rel.starts_with("минул") => {
+        _ if rel.starts_with("last")
+            || rel.contains("derniere")
+            || rel.starts_with("letzte")
+            || rel.contains("zeszłym")
+            || rel.starts_with("минул") =>
+        {
             week(-1)
         }
         _ => week(1),
@@ -262,18 +293,115 @@ fn relative(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
 fn month_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     const TABLE: [&[&str]; 12] = [
-        &["jan", "january", "janvier", "januar", "janner", "stycznia", "styczniu", "січня", "января"],
-        &["feb", "february", "fevrier", "februar", "lutego", "lutym", "лютого", "февраля"],
-        &["mar", "march", "mars", "marz", "marca", "marcu", "березня", "марта"],
-        &["apr", "april", "avril", "kwietnia", "kwietniu", "квітня", "апреля"],
+        &[
+            "jan",
+            "january",
+            "janvier",
+            "januar",
+            "janner",
+            "stycznia",
+            "styczniu",
+            "січня",
+            "января",
+        ],
+        &[
+            "feb",
+            "february",
+            "fevrier",
+            "februar",
+            "lutego",
+            "lutym",
+            "лютого",
+            "февраля",
+        ],
+        &[
+            "mar",
+            "march",
+            "mars",
+            "marz",
+            "marca",
+            "marcu",
+            "березня",
+            "марта",
+        ],
+        &[
+            "apr",
+            "april",
+            "avril",
+            "kwietnia",
+            "kwietniu",
+            "квітня",
+            "апреля",
+        ],
         &["may", "mai", "maja", "maju", "травня", "мая"],
-        &["jun", "june", "juin", "juni", "czerwca", "czerwcu", "червня", "июня"],
-        &["jul", "july", "juillet", "juli", "lipca", "lipcu", "липня", "июля"],
-        &["aug", "august", "aout", "sierpnia", "sierpniu", "серпня", "августа"],
-        &["sep", "sept", "september", "septembre", "wrzesnia", "wrzesniu", "вересня", "сентября"],
-        &["oct", "october", "octobre", "oktober", "pazdziernika", "pazdzierniku", "жовтня", "октября"],
-        &["nov", "november", "novembre", "listopada", "listopadzie", "листопада", "ноября"],
-        &["dec", "december", "decembre", "dezember", "grudnia", "grudniu", "грудня", "декабря"],
+        &[
+            "jun",
+            "june",
+            "juin",
+            "juni",
+            "czerwca",
+            "czerwcu",
+            "червня",
+            "июня",
+        ],
+        &[
+            "jul",
+            "july",
+            "juillet",
+            "juli",
+            "lipca",
+            "lipcu",
+            "липня",
+            "июля",
+        ],
+        &[
+            "aug",
+            "august",
+            "aout",
+            "sierpnia",
+            "sierpniu",
+            "серпня",
+            "августа",
+        ],
+        &[
+            "sep",
+            "sept",
+            "september",
+            "septembre",
+            "wrzesnia",
+            "wrzesniu",
+            "вересня",
+            "сентября",
+        ],
+        &[
+            "oct",
+            "october",
+            "octobre",
+            "oktober",
+            "pazdziernika",
+            "pazdzierniku",
+            "жовтня",
+            "октября",
+        ],
+        &[
+            "nov",
+            "november",
+            "novembre",
+            "listopada",
+            "listopadzie",
+            "листопада",
+            "ноября",
+        ],
+        &[
+            "dec",
+            "december",
+            "decembre",
+            "dezember",
+            "grudnia",
+            "grudniu",
+            "грудня",
+            "декабря",
+        ],
     ];
     TABLE
         .iter()
@@ -283,13 +411,83 @@ fn month_number(word: &str) -> Option<u32> {
 
 fn weekday(word: &str) -> Option<Weekday> {
     const TABLE: [(&[&str], Weekday); 7] = [
-        (&["monday", "lundi", "montag", "poniedziałek", "понеділок", "понедельник"], Weekday::Mon),
-        (&["tuesday", "mardi", "dienstag", "wtorek", "вівторок", "вторник"], Weekday::Tue),
-        (&["wednesday", "mercredi", "mittwoch", "srode", "середу", "среду"], Weekday::Wed),
-        (&["thursday", "jeudi", "donnerstag", "czwartek", "четвер", "четверг"], Weekday::Thu),
-        (&["friday", "vendredi", "freitag", "piatek", "п'ятницю", "пятницу"], Weekday::Fri),
-        (&["saturday", "samedi", "samstag", "sobote", "суботу", "субботу"], Weekday::Sat),
-        (&["sunday", "dimanche", "sonntag", "niedziele", "неділю", "воскресенье"], Weekday::Sun),
+        (
+            &[
+                "monday",
+                "lundi",
+                "montag",
+                "poniedziałek",
+                "понеділок",
+                "понедельник",
+            ],
+            Weekday::Mon,
+        ),
+        (
+            &[
+                "tuesday",
+                "mardi",
+                "dienstag",
+                "wtorek",
+                "вівторок",
+                "вторник",
+            ],
+            Weekday::Tue,
+        ),
+        (
+            &[
+                "wednesday",
+                "mercredi",
+                "mittwoch",
+                "srode",
+                "середу",
+                "среду",
+            ],
+            Weekday::Wed,
+        ),
+        (
+            &[
+                "thursday",
+                "jeudi",
+                "donnerstag",
+                "czwartek",
+                "четвер",
+                "четверг",
+            ],
+            Weekday::Thu,
+        ),
+        (
+            &[
+                "friday",
+                "vendredi",
+                "freitag",
+                "piatek",
+                "п'ятницю",
+                "пятницу",
+            ],
+            Weekday::Fri,
+        ),
+        (
+            &[
+                "saturday",
+                "samedi",
+                "samstag",
+                "sobote",
+                "суботу",
+                "субботу",
+            ],
+            Weekday::Sat,
+        ),
+        (
+            &[
+                "sunday",
+                "dimanche",
+                "sonntag",
+                "niedziele",
+                "неділю",
+                "воскресенье",
+            ],
+            Weekday::Sun,
+        ),
     ];
     TABLE
         .iter()
@@ -378,7 +576,10 @@ mod tests {
 
     #[test]
     fn weekdays_and_weeks_are_relative_to_the_reference() {
-        assert_eq!(one("leaders gather in Paris on Tuesday", sat()).1, d(2026, 1, 6));
+        assert_eq!(
+            one("leaders gather in Paris on Tuesday", sat()).1,
+            d(2026, 1, 6)
+        );
         assert_eq!(one("chiefs meet on Monday", sat()).1, d(2026, 1, 5));
         assert_eq!(one("NSAs met on Friday", sat()).1, d(2026, 1, 2));
         assert_eq!(one("am Dienstag in Paris", sat()).1, d(2026, 1, 6));
@@ -393,9 +594,37 @@ mod tests {
 
     #[test]
     fn not_dates() {
-        for text in ["800 billion", "Point 12 of 20", "In 2026", "may 6 people", "45%"] {
+        for text in [
+            "800 billion",
+            "Point 12 of 20",
+            "In 2026",
+            "may 6 people",
+            "45%",
+        ] {
             let found = find_dates(text, None);
             assert!(found.is_empty(), "{text}: {found:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*", days in -80_000i64..80_000) {
+            let reference = d(2026, 1, 3).checked_add_signed(chrono::Duration::days(days));
+            for m in find_dates(&text, reference) {
+                proptest::prop_assert_eq!(&text[m.byte_start..m.byte_end], m.text.as_str());
+                proptest::prop_assert!(m.start <= m.end);
+            }
+        }
+
+        #[test]
+        fn date_shaped_text_never_panics(
+            text in "(on |next |late |early |mid-)?(tuesday|jan\\.?|january|stycznia|січня|december)? ?[0-9]{0,4}[ .,/-]{0,2}[0-9]{0,4}( to | and |-)?[0-9]{0,2}( january)?,? ?[0-9]{0,5}",
+            days in -800_000i64..800_000,
+        ) {
+            let reference = d(2026, 1, 3).checked_add_signed(chrono::Duration::days(days));
+            for m in find_dates(&text, reference) {
+                proptest::prop_assert!(m.byte_start <= m.byte_end && m.byte_end <= text.len());
+            }
         }
     }
 }

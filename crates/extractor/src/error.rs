@@ -40,6 +40,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A table of the configuration file that this crate reads is invalid.
+    #[error("{path}: {message}")]
+    Config {
+        /// The configuration file.
+        path: String,
+        /// What is wrong, naming the table and key.
+        message: String,
+    },
 }
 
 /// A `Result` with this crate's [`Error`].

@@ -373,7 +373,7 @@ fn number(raw: &str) -> Option<f64> {
 }
 
 fn to_units(value: f64) -> Option<u64> {
-    if !(value.is_finite() && value >= 0.0 && value < IMPLAUSIBLE) {
+    if !(0.0..IMPLAUSIBLE).contains(&value) {
         return None;
     }
     // In range by the check above, so the cast neither wraps nor saturates.
@@ -555,5 +555,24 @@ mod tests {
         let problems = config.problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("[money.usd_rates] `eur`"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            for a in find_amounts(&text, &MoneyConfig::default()) {
+                proptest::prop_assert_eq!(&text[a.start..a.end], a.text.as_str());
+            }
+        }
+
+        #[test]
+        fn money_shaped_text_never_panics(
+            text in "[$€£₴ ]{0,2}[0-9][0-9,. ]{0,14}[ -]?(bn|billion|mld|млрд|trillion|m|k)?[ -]?(dollars|euros|грн|zł|-plus)?[ .]?"
+        ) {
+            for a in find_amounts(&text, &MoneyConfig::default()) {
+                proptest::prop_assert!(a.start <= a.end && a.end <= text.len());
+                proptest::prop_assert!(a.max.is_none_or(|m| m >= a.value));
+            }
+        }
     }
 }

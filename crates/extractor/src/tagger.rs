@@ -2,20 +2,39 @@
 
 use std::ops::Range;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use regex::{Regex, RegexBuilder};
+use serde::Serialize;
 
+use crate::dates::find_dates;
 use crate::fold::{Folded, fold, fold_str};
+use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
-use crate::{KeyConfig, Mention, Result, Scope, Taxonomy};
+use crate::{
+    Amount, Article, DateMention, KeyConfig, Mention, MoneyConfig, Result, Scope, Taxonomy,
+};
 
 /// Compiled regexes may be large (hundreds of phrasings in five languages).
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
 /// Tags texts against a [`Taxonomy`]. Build once with [`Taxonomy::build`], then call
-/// [`Tagger::tag`] from any thread.
+/// [`Tagger::tag`] (or [`Tagger::tag_with`], [`Tagger::tag_article`]) from any thread.
 #[derive(Debug, Clone)]
 pub struct Tagger {
     keys: Vec<CompiledKey>,
+    money: MoneyConfig,
+}
+
+/// Everything the tagger finds in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tagging {
+    /// One mention per key found, in taxonomy order.
+    pub mentions: Vec<Mention>,
+    /// Every money expression, in text order (amounts under a million only in a
+    /// sentence where a key with `amounts = true` matched: a phone's price is no funding).
+    pub amounts: Vec<Amount>,
+    /// Every date expression that resolves, in text order.
+    pub dates: Vec<DateMention>,
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +47,17 @@ struct CompiledKey {
     exclude: Option<Regex>,
     exclude_scope: Scope,
     topic: Option<Regex>,
+    amounts: bool,
+    event: Option<Event>,
+}
+
+/// A meeting as data: when, where and who.
+#[derive(Debug, Clone)]
+struct Event {
+    first: NaiveDate,
+    last: NaiveDate,
+    place: Regex,
+    participants: Regex,
 }
 
 /// A sentence of the tagged text, folded for matching.
@@ -37,13 +67,23 @@ struct Sentence {
     folded: Folded,
 }
 
+/// A key's matches: the mention, and which sentences matched (for amounts).
+struct KeyHits {
+    mention: Mention,
+    sentences: Vec<usize>,
+    amounts: bool,
+}
+
 impl Tagger {
     pub(crate) fn new(taxonomy: &Taxonomy) -> Result<Tagger> {
         let keys = taxonomy
             .keys()
             .map(|(tag, key)| compile_key(taxonomy, tag, key))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Tagger { keys })
+        Ok(Tagger {
+            keys,
+            money: taxonomy.money.clone(),
+        })
     }
 
     /// The tags this tagger can assign, `kind/key`, sorted.
@@ -52,8 +92,21 @@ impl Tagger {
     }
 
     /// Every key mentioned in `text`, in taxonomy order, each with the sentence of its
-    /// first match as evidence, the byte range of that match, and the match count.
+    /// first match as evidence, the byte range of that match, and the match count. With
+    /// no publication date, relative dates ("on Tuesday") do not resolve; see
+    /// [`Tagger::tag_with`].
     pub fn tag(&self, text: &str) -> Vec<Mention> {
+        self.tag_with(text, None).mentions
+    }
+
+    /// Tags an article's text, with its publication date as the reference for dates.
+    pub fn tag_article(&self, article: &Article) -> Tagging {
+        self.tag_with(&article.text, article.published)
+    }
+
+    /// Mentions, amounts and dates of `text`; `published` resolves relative dates
+    /// ("on Tuesday", "next week", "6 January" without a year).
+    pub fn tag_with(&self, text: &str, published: Option<DateTime<Utc>>) -> Tagging {
         let sentences: Vec<Sentence> = paragraphs(text)
             .into_iter()
             .enumerate()
@@ -65,15 +118,68 @@ impl Tagger {
                 })
             })
             .collect();
-        self.keys
+        let reference = published.map(|p| p.date_naive());
+        let dates = find_dates(text, reference);
+        let mut amounts = find_amounts(text, &self.money);
+        let sentence_of = |offset: usize| {
+            sentences
+                .partition_point(|s| s.range.end <= offset)
+                .min(sentences.len().saturating_sub(1))
+        };
+        let dates_by_sentence: Vec<Vec<&DateMention>> = {
+            let mut by = vec![Vec::new(); sentences.len()];
+            if !sentences.is_empty() {
+                for date in &dates {
+                    by[sentence_of(date.byte_start)].push(date);
+                }
+            }
+            by
+        };
+        let hits: Vec<KeyHits> = self
+            .keys
             .iter()
-            .filter_map(|key| key.mention(text, &sentences))
-            .collect()
+            .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
+            .collect();
+        // Small amounts count only in a sentence with a funding cue.
+        let mut funding_sentences = vec![false; sentences.len()];
+        for hit in hits.iter().filter(|h| h.amounts) {
+            for &i in &hit.sentences {
+                funding_sentences[i] = true;
+            }
+        }
+        amounts.retain(|a| {
+            a.value >= SMALL || (!sentences.is_empty() && funding_sentences[sentence_of(a.start)])
+        });
+        let mentions = hits
+            .into_iter()
+            .map(|mut hit| {
+                if hit.amounts {
+                    hit.mention.amounts = amounts
+                        .iter()
+                        .filter(|a| {
+                            !sentences.is_empty() && hit.sentences.contains(&sentence_of(a.start))
+                        })
+                        .cloned()
+                        .collect();
+                }
+                hit.mention
+            })
+            .collect();
+        Tagging {
+            mentions,
+            amounts,
+            dates,
+        }
     }
 }
 
 impl CompiledKey {
-    fn mention(&self, text: &str, sentences: &[Sentence]) -> Option<Mention> {
+    fn mention(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        dates: &[Vec<&DateMention>],
+    ) -> Option<KeyHits> {
         let off_topic = |topic: &Regex| !sentences.iter().any(|s| topic.is_match(&s.folded.text));
         if self.topic.as_ref().is_some_and(off_topic) {
             return None;
@@ -88,12 +194,24 @@ impl CompiledKey {
         };
         let excluded = in_scope(&self.exclude, self.exclude_scope);
         let context = in_scope(&self.context, self.context_scope);
+        // A meeting's place may be named once for the paragraph ("Paris hosted three
+        // meetings. On Monday the chiefs ...").
+        let place = self.event.as_ref().map(|event| {
+            let hits: Vec<bool> = sentences
+                .iter()
+                .map(|s| event.place.is_match(&s.folded.text))
+                .collect();
+            spread(&hits, sentences, Scope::Paragraph)
+        });
+        // The first match, in byte offsets of the original text.
         let mut first: Option<(usize, Range<usize>)> = None;
         let mut count = 0;
+        let mut matched_sentences = Vec::new();
         for (i, sentence) in sentences.iter().enumerate() {
             if excluded.as_ref().is_some_and(|e| e[i]) {
                 continue;
             }
+            let sentence_text = &text[sentence.range.clone()];
             let weak_allowed = context.as_ref().is_some_and(|c| c[i]);
             let strong = self
                 .strong
@@ -104,30 +222,67 @@ impl CompiledKey {
                 .iter()
                 .filter(|_| weak_allowed)
                 .flat_map(|r| r.find_iter(&sentence.folded.text));
-            for m in strong.chain(weak) {
+            let mut ranges: Vec<Range<usize>> = strong
+                .chain(weak)
+                .map(|m| {
+                    let (from, to) =
+                        sentence
+                            .folded
+                            .original_range(sentence_text, m.start(), m.end());
+                    sentence.range.start + from..sentence.range.start + to
+                })
+                .collect();
+            if let (Some(event), Some(place)) = (&self.event, &place)
+                && place[i]
+            {
+                ranges.extend(event.matches(sentence, dates.get(i).map_or(&[][..], |d| d)));
+            }
+            if ranges.is_empty() {
+                continue;
+            }
+            matched_sentences.push(i);
+            for range in ranges {
                 count += 1;
                 let earlier = first
                     .as_ref()
-                    .is_none_or(|(j, range)| *j == i && m.start() < range.start);
+                    .is_none_or(|(j, r)| *j == i && range.start < r.start);
                 if earlier {
-                    first = Some((i, m.range()));
+                    first = Some((i, range));
                 }
             }
         }
         let (i, range) = first?;
         let sentence = &sentences[i];
-        let sentence_text = &text[sentence.range.clone()];
-        let (from, to) = sentence
-            .folded
-            .original_range(sentence_text, range.start, range.end);
-        Some(Mention {
-            tag: self.tag.clone(),
-            evidence: sentence_text.to_string(),
-            matched: sentence_text[from..to].to_string(),
-            start: sentence.range.start + from,
-            end: sentence.range.start + to,
-            count,
+        Some(KeyHits {
+            mention: Mention {
+                tag: self.tag.clone(),
+                evidence: text[sentence.range.clone()].to_string(),
+                matched: text.get(range.clone()).unwrap_or_default().to_string(),
+                start: range.start,
+                end: range.end,
+                count,
+                amounts: Vec::new(),
+            },
+            sentences: matched_sentences,
+            amounts: self.amounts,
         })
+    }
+}
+
+impl Event {
+    /// The dates of a sentence that name this event: the sentence must also name a
+    /// participant (its paragraph, the place), and the date must fall within the
+    /// event's days.
+    fn matches(&self, sentence: &Sentence, dates: &[&DateMention]) -> Vec<Range<usize>> {
+        let on_the_day: Vec<Range<usize>> = dates
+            .iter()
+            .filter(|d| d.start >= self.first && d.end <= self.last)
+            .map(|d| d.byte_start..d.byte_end)
+            .collect();
+        if on_the_day.is_empty() || !self.participants.is_match(&sentence.folded.text) {
+            return Vec::new();
+        }
+        on_the_day
     }
 }
 
@@ -172,7 +327,26 @@ fn compile_key(taxonomy: &Taxonomy, tag: String, key: &KeyConfig) -> Result<Comp
             .map(Some)
             .map_err(|e| taxonomy.key_error(&tag, format!("{what}: {e}")))
     };
+    let event = match key.date {
+        Some(first) => {
+            let place = build("place", &key.place, &[])?;
+            let participants = build("participants", &key.participants, &[])?;
+            match (place, participants) {
+                (Some(place), Some(participants)) => Some(Event {
+                    first,
+                    last: key.date_end.unwrap_or(first),
+                    place,
+                    participants,
+                }),
+                // Validation requires both lists with a date.
+                _ => None,
+            }
+        }
+        None => None,
+    };
     Ok(CompiledKey {
+        amounts: key.amounts,
+        event,
         strong: build("patterns", &key.phrases, &key.patterns)?,
         weak: build("weak_patterns", &key.weak_phrases, &key.weak_patterns)?,
         context: build("context", &key.context, &[])?,
@@ -389,5 +563,81 @@ exclude_scope = "paragraph"
         }
         let mentions = t.tag("İ̇ A B.");
         assert_eq!(mentions.len(), 1);
+    }
+
+    const MEETING: &str = r#"[meeting.leaders-summit]
+label = "x"
+weak_phrases = ["summit"]
+context = ["Paris"]
+date = "2026-01-06"
+place = ["Paris", "Élysée"]
+participants = ["leaders"]
+"#;
+
+    fn saturday() -> Option<DateTime<Utc>> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 3, 9, 0, 0).single()
+    }
+
+    #[test]
+    fn a_meeting_is_found_by_place_participants_and_date() {
+        let t = tagger(MEETING);
+        let text = "European leaders gather in Paris on Tuesday to sign guarantees.";
+        let tagging = t.tag_with(text, saturday());
+        assert_eq!(tagging.mentions.len(), 1);
+        assert_eq!(tagging.mentions[0].matched, "on Tuesday");
+        assert_eq!(tagging.dates[0].start.to_string(), "2026-01-06");
+        // No reference date, the wrong day, or no participant: no tag.
+        assert!(t.tag(text).is_empty());
+        let monday = "European leaders gather in Paris on Monday.";
+        assert!(t.tag_with(monday, saturday()).mentions.is_empty());
+        let no_one = "Fans gather in Paris on Tuesday.";
+        assert!(t.tag_with(no_one, saturday()).mentions.is_empty());
+        // The place may be named earlier in the paragraph.
+        let later = "Paris is ready. The leaders meet on Tuesday.";
+        assert_eq!(t.tag_with(later, saturday()).mentions.len(), 1);
+    }
+
+    #[test]
+    fn funding_mentions_carry_the_amounts_of_their_sentences() {
+        let t = tagger(
+            "[funding.prosperity-plan]\nlabel = \"x\"\nphrases = [\"prosperity plan\"]\namounts = true\n",
+        );
+        let text = "The prosperity plan is worth up to $800bn. Separately, $5bn went to energy. The phone costs $999.";
+        let tagging = t.tag_with(text, None);
+        let amounts: Vec<&str> = tagging.mentions[0]
+            .amounts
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect();
+        assert_eq!(amounts, vec!["$800bn"]);
+        let all: Vec<&str> = tagging.amounts.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(
+            all,
+            vec!["$800bn", "$5bn"],
+            "a small price without a funding cue is no amount"
+        );
+        let cue = t.tag_with("The prosperity plan adds a $900,000 grant.", None);
+        assert_eq!(cue.amounts.len(), 1);
+    }
+
+    #[test]
+    fn event_fields_are_validated() {
+        for (toml, expected) in [
+            (
+                "[m.x]\nlabel = \"x\"\nphrases = [\"a\"]\ndate = \"2026-01-06\"\n",
+                "date needs a place and participants list",
+            ),
+            (
+                "[m.x]\nlabel = \"x\"\nphrases = [\"a\"]\nplace = [\"Paris\"]\n",
+                "date_end, place and participants need a date",
+            ),
+            (
+                "[m.x]\nlabel = \"x\"\nphrases = [\"a\"]\ndate = \"2026-01-06\"\ndate_end = \"2026-01-05\"\nplace = [\"P\"]\nparticipants = [\"l\"]\n",
+                "date_end is before date",
+            ),
+        ] {
+            let err = Taxonomy::from_toml(toml, "t.toml").unwrap_err().to_string();
+            assert_eq!(err, format!("t.toml: [m.x] {expected}"));
+        }
     }
 }

@@ -11,14 +11,20 @@
 //! exclude = ["brexit"]               # veto within `exclude_scope`
 //! exclude_scope = "paragraph"
 //! topic = ["ukraine", "kyiv"]        # the text must mention one of these somewhere
+//! amounts = true                     # attach the money amounts of a match's sentence
+//! date = "2026-01-06"                # an event: a sentence naming a participant and a
+//! date_end = "2026-01-07"            #   date within date..=date_end, in a paragraph
+//! place = ["Paris"]                  #   naming the place, also tags the key
+//! participants = ["leaders"]
 //! ```
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::{Error, Result, Tagger};
+use crate::{Error, MoneyConfig, Result, Tagger};
 
 /// How far from a match a context or exclusion phrase counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -74,6 +80,25 @@ pub struct KeyConfig {
     /// Regular expressions that count like `topic` phrases.
     #[serde(default)]
     pub topic_patterns: Vec<String>,
+    /// Money amounts in the sentence of a match are attached to the mention (for the
+    /// funding keys: "the $800bn prosperity plan").
+    #[serde(default)]
+    pub amounts: bool,
+    /// The day of the event the key stands for (a meeting). With `place` and
+    /// `participants`, a sentence naming a place, a participant and a date expression
+    /// that resolves within `date..=date_end` also tags the key ("leaders gather in Paris
+    /// on Tuesday", read on Saturday 3 January 2026).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The last day of the event; `date` when absent.
+    #[serde(default)]
+    pub date_end: Option<NaiveDate>,
+    /// Where the event takes place (phrases, matched like `phrases`).
+    #[serde(default)]
+    pub place: Vec<String>,
+    /// Who takes part (phrases, matched like `phrases`).
+    #[serde(default)]
+    pub participants: Vec<String>,
 }
 
 /// The whole taxonomy: kinds, each with its keys, in file order by name.
@@ -81,6 +106,7 @@ pub struct KeyConfig {
 pub struct Taxonomy {
     pub(crate) path: String,
     pub(crate) kinds: BTreeMap<String, BTreeMap<String, KeyConfig>>,
+    pub(crate) money: MoneyConfig,
 }
 
 impl Taxonomy {
@@ -100,9 +126,23 @@ impl Taxonomy {
         let taxonomy = Taxonomy {
             path: path.to_string(),
             kinds,
+            money: MoneyConfig::default(),
         };
         taxonomy.validate()?;
         Ok(taxonomy)
+    }
+
+    /// The same taxonomy with these exchange rates for the amounts' `usd` values (the
+    /// default rates are [`MoneyConfig::default`]). `source` names the config in errors.
+    pub fn with_money(mut self, money: MoneyConfig, source: &str) -> Result<Taxonomy> {
+        if let Some(problem) = money.problems().into_iter().next() {
+            return Err(Error::Config {
+                path: source.to_string(),
+                message: problem,
+            });
+        }
+        self.money = money;
+        Ok(self)
     }
 
     /// Every tag of the taxonomy (`kind/key`), sorted.
@@ -169,12 +209,27 @@ impl Taxonomy {
             if has_weak && key.context.is_empty() {
                 return Err(self.key_error(&tag, "weak_phrases/weak_patterns need a context list"));
             }
+            if key.date.is_some() && (key.place.is_empty() || key.participants.is_empty()) {
+                return Err(self.key_error(&tag, "date needs a place and participants list"));
+            }
+            if key.date.is_none()
+                && (key.date_end.is_some() || !key.place.is_empty() || !key.participants.is_empty())
+            {
+                return Err(self.key_error(&tag, "date_end, place and participants need a date"));
+            }
+            if let (Some(date), Some(end)) = (key.date, key.date_end)
+                && end < date
+            {
+                return Err(self.key_error(&tag, "date_end is before date"));
+            }
             let lists = [
                 ("phrases", &key.phrases),
                 ("weak_phrases", &key.weak_phrases),
                 ("context", &key.context),
                 ("exclude", &key.exclude),
                 ("topic", &key.topic),
+                ("place", &key.place),
+                ("participants", &key.participants),
             ];
             for (name, list) in lists {
                 if let Some(i) = list.iter().position(|p| p.trim().is_empty()) {

@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-/// How newsmon talks HTTP: identity, time and size limits, and concurrency.
+/// How newsmon talks HTTP: identity, time and size limits, retries, politeness and the
+/// private-network guard.
 ///
 /// Every key is optional; a missing key takes the default shown.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -22,6 +23,12 @@ pub struct HttpConfig {
     ///
     /// Default: `10`.
     pub connect_timeout_secs: u64,
+    /// The longest the server may stay silent while the response is being read (headers or
+    /// any part of the body), in seconds: a stalled server fails fast even when the whole
+    /// request would still have time. Must be at least 1.
+    ///
+    /// Default: `15`.
+    pub read_timeout_secs: u64,
     /// The largest response body accepted, in bytes, counted after decompression so that a small
     /// gzip bomb cannot exhaust memory. Larger bodies fail with "response body exceeds N bytes".
     ///
@@ -35,6 +42,39 @@ pub struct HttpConfig {
     ///
     /// Default: `8`.
     pub concurrency: usize,
+    /// The most requests in flight at once to one host. Must be at least 1.
+    ///
+    /// Default: `2`.
+    pub per_host_concurrency: usize,
+    /// The least time between the starts of two requests to one host, in milliseconds. A
+    /// `Crawl-delay` in the host's robots.txt raises it (up to 60 seconds). `0` turns
+    /// the delay off.
+    ///
+    /// Default: `1000`.
+    pub per_host_delay_ms: u64,
+    /// How many times a request is tried again after a network error, a timeout, a 5xx or a
+    /// 429 answer. Other 4xx answers are never retried. `0` turns retries off.
+    ///
+    /// Default: `2`.
+    pub retries: u32,
+    /// The first retry waits about this long, in milliseconds; each later one twice as long,
+    /// with random jitter, up to `retry_max_secs`. A `Retry-After` header replaces the
+    /// computed wait.
+    ///
+    /// Default: `500`.
+    pub retry_base_ms: u64,
+    /// The longest wait before a retry, in seconds. A `Retry-After` asking for longer is not
+    /// waited for: the request fails at once with the server's status. Must be at least 1.
+    ///
+    /// Default: `30`.
+    pub retry_max_secs: u64,
+    /// Allow requests to loopback, private (RFC 1918), link-local, unique-local, CGNAT and
+    /// cloud-metadata addresses. Off, every address a host name resolves to, and every
+    /// redirect target, is checked, so that a feed cannot make newsmon reach into the network
+    /// it runs in (SSRF). Turn on for intranet feeds.
+    ///
+    /// Default: `false`.
+    pub allow_private_networks: bool,
 }
 
 impl Default for HttpConfig {
@@ -46,6 +86,13 @@ impl Default for HttpConfig {
             max_body_bytes: default_max_body_bytes(),
             max_redirects: default_max_redirects(),
             concurrency: default_concurrency(),
+            read_timeout_secs: default_read_timeout_secs(),
+            per_host_concurrency: default_per_host_concurrency(),
+            per_host_delay_ms: default_per_host_delay_ms(),
+            retries: default_retries(),
+            retry_base_ms: default_retry_base_ms(),
+            retry_max_secs: default_retry_max_secs(),
+            allow_private_networks: false,
         }
     }
 }
@@ -72,6 +119,30 @@ fn default_max_redirects() -> usize {
 
 fn default_concurrency() -> usize {
     8
+}
+
+fn default_read_timeout_secs() -> u64 {
+    15
+}
+
+fn default_per_host_concurrency() -> usize {
+    2
+}
+
+fn default_per_host_delay_ms() -> u64 {
+    1000
+}
+
+fn default_retries() -> u32 {
+    2
+}
+
+fn default_retry_base_ms() -> u64 {
+    500
+}
+
+fn default_retry_max_secs() -> u64 {
+    30
 }
 
 #[cfg(test)]

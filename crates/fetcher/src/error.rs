@@ -33,13 +33,44 @@ pub enum Error {
         /// The URL that was asked for.
         url: Url,
     },
-    /// The server answered with a status other than 2xx (or 304 to a conditional request).
-    #[error("{url}: HTTP {}", status_line(*.status))]
+    /// The server answered with a status other than 2xx (or 304 to a conditional request),
+    /// after any retries.
+    #[error("{url}: HTTP {}{}", status_line(*.status), retry_after_note(*.retry_after))]
     Status {
         /// The URL that was asked for.
         url: Url,
         /// The HTTP status code.
         status: u16,
+        /// The last answer's `Retry-After`, in seconds from when it was received: a scheduler
+        /// should not poll again sooner.
+        retry_after: Option<u64>,
+    },
+    /// The private-network guard refused the URL, or a redirect from it: its host is, or
+    /// resolves to, a loopback, private, link-local or similar address and
+    /// `allow_private_networks` is off.
+    #[error("{url}: blocked: {detail}")]
+    Blocked {
+        /// The URL that was asked for.
+        url: Url,
+        /// Which address, of which kind, and through which redirect.
+        detail: String,
+    },
+    /// The host's robots.txt disallows the URL for newsmon, or could not be fetched (which
+    /// RFC 9309 treats as disallowing everything).
+    #[error("{url}: disallowed by robots.txt: {detail}")]
+    Robots {
+        /// The URL that was asked for.
+        url: Url,
+        /// The robots.txt URL and the rule, or why it could not be fetched.
+        detail: String,
+    },
+    /// The server sent nothing for `read_timeout_secs` while the response was being read.
+    #[error("{url}: stalled: no data for {secs}s")]
+    Stalled {
+        /// The URL that was asked for.
+        url: Url,
+        /// The read timeout, in seconds.
+        secs: u64,
     },
     /// The (decompressed) body is larger than `max_body_bytes`.
     #[error("{url}: response body exceeds {limit} bytes")]
@@ -108,6 +139,10 @@ pub enum Error {
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
+fn retry_after_note(retry_after: Option<u64>) -> String {
+    retry_after.map_or_else(String::new, |secs| format!(" (retry after {secs}s)"))
+}
+
 fn status_line(status: u16) -> String {
     match reqwest::StatusCode::from_u16(status)
         .ok()
@@ -154,6 +189,7 @@ mod tests {
                 Error::Status {
                     url: url(),
                     status: 404,
+                    retry_after: None,
                 },
                 "https://example.com/feed.xml: HTTP 404 Not Found",
             ),
@@ -161,8 +197,24 @@ mod tests {
                 Error::Status {
                     url: url(),
                     status: 599,
+                    retry_after: None,
                 },
                 "https://example.com/feed.xml: HTTP 599",
+            ),
+            (
+                Error::Status {
+                    url: url(),
+                    status: 429,
+                    retry_after: Some(120),
+                },
+                "https://example.com/feed.xml: HTTP 429 Too Many Requests (retry after 120s)",
+            ),
+            (
+                Error::Stalled {
+                    url: url(),
+                    secs: 15,
+                },
+                "https://example.com/feed.xml: stalled: no data for 15s",
             ),
             (
                 Error::TooLarge {

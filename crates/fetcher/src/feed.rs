@@ -87,6 +87,22 @@ pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
     }
 }
 
+/// [`parse_feed`] for a document served with `content_type`: its `charset`, when there is one,
+/// decides how an XML feed is decoded, over the XML declaration (RFC 7303 §3.2 and the order
+/// feedparser uses: BOM, HTTP charset, declaration, UTF-8). A UTF-8 label on bytes that are not
+/// UTF-8 is a server default, not a statement about the document, and is ignored.
+pub(crate) fn parse_feed_with_charset(
+    body: &[u8],
+    feed_url: &Url,
+    content_type: Option<&str>,
+) -> Result<Feed> {
+    let label = content_type.and_then(repair::charset_param);
+    match label.and_then(|label| repair::http_charset_to_utf8(body, label)) {
+        Some(utf8) => parse_feed(&utf8, feed_url),
+        None => parse_feed(body, feed_url),
+    }
+}
+
 /// A repair from `repair` that made feed-rs accept a document it had rejected or read as empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fix {
@@ -96,6 +112,10 @@ enum Fix {
     XmlSyntax,
     JsonTypes,
     TextType,
+    RdfLinks,
+    RssChannel,
+    Cdf,
+    XmlContent,
 }
 
 /// How many times feed-rs may see one document: the first try plus one per fix (a document can
@@ -115,31 +135,32 @@ fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
             detail: "empty document".into(),
         });
     }
-    let transcoded = repair::wide_to_utf8(body);
+    let transcoded = repair::wide_to_utf8(body).or_else(|| repair::unknown_encoding_to_utf8(body));
     let body = strip_bom_before_json(transcoded.as_deref().unwrap_or(body));
     let mut document = Cow::Borrowed(body);
     let mut fixes: Vec<Fix> = Vec::new();
     let mut reported: Option<String> = None;
-    // A feed that parsed but came back empty, kept in case the legacy-namespace retry fails.
-    let mut empty: Option<model::Feed> = None;
+    // A feed that parsed but lost items, kept in case the repair meant to recover them fails.
+    let mut fallback: Option<model::Feed> = None;
     for _ in 0..MAX_ATTEMPTS {
         let err = match run_feed_rs(&document, feed_url) {
-            Ok(feed) if feed.entries.is_empty() && !fixes.contains(&Fix::LegacyNamespaces) => {
-                match repair::legacy_namespaces(&document) {
-                    Some(patched) => {
-                        fixes.push(Fix::LegacyNamespaces);
-                        document = Cow::Owned(patched);
-                        empty = Some(feed);
-                        continue;
-                    }
-                    None => return Ok(Some(feed)),
-                }
-            }
             Ok(feed) => {
-                if !fixes.is_empty() {
-                    debug!(url = %feed_url, ?fixes, "Repaired a feed that feed-rs rejected.");
+                let improvement = improve(&feed, &document, &fixes);
+                let Some((fix, patched)) = improvement else {
+                    if !fixes.is_empty() {
+                        debug!(url = %feed_url, ?fixes, "Repaired a feed that feed-rs rejected.");
+                    }
+                    return Ok(Some(feed));
+                };
+                fixes.push(fix);
+                document = Cow::Owned(patched);
+                if fallback
+                    .as_ref()
+                    .is_none_or(|kept| kept.entries.len() < feed.entries.len())
+                {
+                    fallback = Some(feed);
                 }
-                return Ok(Some(feed));
+                continue;
             }
             Err(err) => err,
         };
@@ -164,13 +185,27 @@ fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
                     Some(patched) if !fixes.contains(&Fix::RssVersion) => {
                         Some((Fix::RssVersion, patched))
                     }
-                    // feed-rs answers NoFeedRoot also for an <rss> without <channel>.
-                    _ if !repair::contains(&document, b"<channel") => return Ok(None),
+                    // feed-rs answers NoFeedRoot also for an <rss> without <channel>: items
+                    // straight under <rss> get one, and an <rss> without items is empty.
+                    _ if !repair::contains(&document, b"<channel") => {
+                        match repair::rss_channel(&document) {
+                            Some(patched) if !fixes.contains(&Fix::RssChannel) => {
+                                Some((Fix::RssChannel, patched))
+                            }
+                            _ => return Ok(None),
+                        }
+                    }
                     _ => None,
                 }
             }
+            ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
+                repair::cdf_to_rss(&document).map(|patched| (Fix::Cdf, patched))
+            }
             ParseFeedError::XmlReader(_) => {
                 repair::xml_syntax(&document).map(|patched| (Fix::XmlSyntax, patched))
+            }
+            ParseFeedError::ParseError(ParseErrorKind::MissingContent { .. }) => {
+                repair::xml_content_type(&document).map(|patched| (Fix::XmlContent, patched))
             }
             ParseFeedError::JsonSerde(_) => {
                 repair::json_feed(&document).map(|patched| (Fix::JsonTypes, patched))
@@ -188,7 +223,7 @@ fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
             _ => break,
         }
     }
-    if let Some(feed) = empty {
+    if let Some(feed) = fallback {
         return Ok(Some(feed));
     }
     Err(Error::NotFeed {
@@ -197,12 +232,30 @@ fn parse_model(body: &[u8], feed_url: &Url) -> Result<Option<model::Feed>> {
     })
 }
 
+/// A repair for a document that parsed but lost items: Atom 0.3 and RSS 0.90 read as empty
+/// (their namespaces are unknown to feed-rs), and RSS 1.0 items without `<link>`, which feed-rs
+/// drops although `rdf:about` names the item.
+fn improve(feed: &model::Feed, document: &[u8], fixes: &[Fix]) -> Option<(Fix, Vec<u8>)> {
+    if feed.entries.is_empty()
+        && !fixes.contains(&Fix::LegacyNamespaces)
+        && let Some(patched) = repair::legacy_namespaces(document)
+    {
+        return Some((Fix::LegacyNamespaces, patched));
+    }
+    if feed.feed_type == model::FeedType::RSS1 && !fixes.contains(&Fix::RdfLinks) {
+        return repair::rdf_item_links(document).map(|patched| (Fix::RdfLinks, patched));
+    }
+    None
+}
+
 fn run_feed_rs(body: &[u8], feed_url: &Url) -> std::result::Result<model::Feed, ParseFeedError> {
     let parse = || {
         feed_rs::parser::Builder::new()
             .base_uri(Some(feed_url.as_str()))
             // An empty id marks "the document had none"; `convert` then derives a stable one.
             .id_generator(|_links, _title, _uri| String::new())
+            // Wider than feed-rs's own: zone abbreviations, asctime, partial W3C-DTF, rollover.
+            .timestamp_parser(crate::dates::parse_date)
             .build()
             .parse(body)
     };

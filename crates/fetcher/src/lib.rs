@@ -1,14 +1,21 @@
 //! Polls feeds, fetches pages and remembers what was seen.
 //!
-//! - [`Fetcher`] talks HTTP under the limits of an [`HttpConfig`]: user agent, connect and total
-//!   timeouts, a redirect limit, gzip/brotli/deflate, a body-size cap enforced while streaming,
-//!   a global concurrency limit, and conditional GET for feeds ([`Fetcher::poll_feed`] with
-//!   [`Validators`]).
+//! - [`Fetcher`] talks HTTP under the limits of an [`HttpConfig`]: user agent, connect, read and
+//!   total timeouts, a redirect limit, gzip/brotli/deflate, a body-size cap enforced while
+//!   streaming, retries with backoff (5xx, 429 and `Retry-After`, network errors), robots.txt
+//!   (RFC 9309), per-host and global concurrency limits and a per-host delay, a private-network
+//!   guard on resolved addresses and redirects, and conditional GET for feeds
+//!   ([`Fetcher::poll_feed`] with [`Validators`], decoded by the HTTP charset).
 //! - [`parse_feed`] turns RSS 0.9x/1.0/2.0, Atom and JSON Feed documents into [`FeedItem`]s with
 //!   stable ids, absolute canonical links and plain-text titles and summaries.
+//! - Sources without a feed: [`discover_feeds`] reads a site's `<link rel="alternate">` feeds,
+//!   [`parse_sitemap`] reads sitemaps, sitemap indexes and Google News sitemaps, and
+//!   [`parse_listing`] picks article links out of a section page with a [`ListingSelector`];
+//!   [`sniff`] tells a sitemap from a page when the configuration does not say.
 //! - [`canonicalize`] gives the URL under which an article is deduplicated.
-//! - [`StateStore`], implemented by [`SqliteState`], keeps per-source poll results and the
-//!   articles already indexed.
+//! - [`StateStore`], implemented by [`SqliteState`], keeps per-source poll results and schedule,
+//!   the articles already indexed with every URL that led to them, and their raw pages
+//!   (compressed), so that they can be extracted again without the network.
 //!
 //! ```
 //! use newsmon_fetcher::{canonicalize, parse_feed};
@@ -26,24 +33,37 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Not here: HTML extraction and the search index (other crates), and, for now, robots.txt,
-//! retries and backoff, per-host politeness, a private-network guard and charset sniffing of
-//! pages ([`Page::body`] is the raw bytes).
+//! Not here: HTML extraction and the search index (other crates), and charset sniffing of
+//! pages ([`Page::body`] is the raw bytes; the extractor decodes it).
 
 #![deny(missing_docs)]
 
 pub use canonical::canonicalize;
 pub use client::{FeedPoll, Fetcher, Page, Validators};
 pub use config::HttpConfig;
+pub use discover::{DocumentKind, discover_feeds, sniff};
 pub use error::{Error, Result};
 pub use feed::{Feed, FeedItem, parse_feed};
-pub use state::{ArticleState, PollOutcome, SourcePoll, SourceState, SqliteState, StateStore};
+pub use listing::{ListingSelector, parse_listing, same_site};
+pub use sitemap::{NewsEntry, Sitemap, SitemapRef, SitemapUrl, parse_sitemap, recent_entries};
+pub use state::{
+    ArticleState, IndexedArticle, PollOutcome, RawPage, SourcePoll, SourceState, SqliteState,
+    StateStore,
+};
 
 mod canonical;
 mod client;
 mod config;
+mod dates;
+mod discover;
 mod error;
 mod feed;
+mod guard;
+mod listing;
+mod politeness;
 mod repair;
+mod retry;
+mod robots;
+mod sitemap;
 mod state;
 mod text;

@@ -28,15 +28,27 @@ pub trait StateStore {
     /// Every known source, ordered by name.
     fn sources(&self) -> Result<Vec<SourceState>>;
 
-    /// The state of one article, by canonical URL.
+    /// The state of one article, by its document key or by any URL it was reached through
+    /// (see [`IndexedArticle::links`]).
     fn article(&self, url: &str) -> Result<Option<ArticleState>>;
 
-    /// Records articles as indexed, all or none.
+    /// Records articles as indexed, with the URLs they were reached through and their raw
+    /// pages, all or none.
     ///
     /// Call it only after the index commit that contains them succeeded: if newsmon stops in
     /// between, the articles are fetched and indexed again, which the index's upsert makes
     /// harmless. Marking first would lose them.
-    fn mark_indexed(&mut self, articles: &[ArticleState]) -> Result<()>;
+    fn mark_indexed(&mut self, articles: &[IndexedArticle]) -> Result<()>;
+
+    /// Records that each `(link, url)` pair's link leads to the article with document key `url`.
+    ///
+    /// An alias of an article not (yet) marked indexed finds nothing, so it may be recorded
+    /// before the article's own commit without hiding it.
+    fn add_aliases(&mut self, aliases: &[(String, String)]) -> Result<()>;
+
+    /// The raw page last indexed under a document key, decompressed: what a `reindex` extracts
+    /// again without the network.
+    fn page(&self, url: &str) -> Result<Option<RawPage>>;
 }
 
 /// What is known about one source (feed).
@@ -61,6 +73,14 @@ pub struct SourceState {
     pub consecutive_failures: u32,
     /// The error of the last poll, if it failed.
     pub last_error: Option<String>,
+    /// When the scheduler means to poll it next.
+    pub next_due: Option<DateTime<Utc>>,
+    /// The kind of source (`feed`, `site`, `sitemap`, `listing`) configured or detected at the
+    /// last successful poll.
+    pub kind: Option<String>,
+    /// For a site, the feed discovered on it and polled last (its validators are in
+    /// `validators`).
+    pub feed_url: Option<String>,
 }
 
 /// One poll of a source, to record.
@@ -74,6 +94,13 @@ pub struct SourcePoll {
     pub at: DateTime<Utc>,
     /// How it went.
     pub outcome: PollOutcome,
+    /// When to poll it next (after a failure, later: backoff).
+    pub next_due: Option<DateTime<Utc>>,
+    /// The kind of source used (configured or detected); `None` keeps the stored one.
+    pub kind: Option<String>,
+    /// For a site, the discovered feed that was polled; `None` keeps the stored one on a
+    /// failure and clears it on a success.
+    pub feed_url: Option<String>,
 }
 
 /// How a poll went.
@@ -117,6 +144,31 @@ pub struct ArticleState {
     pub indexed_at: DateTime<Utc>,
 }
 
+/// An article to record as indexed: its state, every URL it was reached through, and the
+/// page it was extracted from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedArticle {
+    /// The state; `state.url` is the document key (the page's own same-site `rel=canonical`
+    /// when it declares one, else the canonicalised link).
+    pub state: ArticleState,
+    /// Canonicalised URLs that led to it (feed links, redirects): the same article reached
+    /// through another feed or URL is then recognised without fetching it again.
+    pub links: Vec<String>,
+    /// The raw page, stored compressed; `None` keeps the stored page (an unchanged article).
+    pub page: Option<RawPage>,
+}
+
+/// A page as fetched, kept so that it can be extracted again without the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawPage {
+    /// The URL it was fetched from, after redirects.
+    pub url: String,
+    /// The `Content-Type` header, if any (it may name the charset).
+    pub content_type: Option<String>,
+    /// The body as served, in its original charset.
+    pub body: Vec<u8>,
+}
+
 /// [`StateStore`] in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteState {
@@ -149,7 +201,30 @@ const MIGRATIONS: &[&str] = &[
         indexed_at       TEXT NOT NULL
     ) STRICT;
     CREATE INDEX articles_by_source ON articles (source);",
+    // v2: scheduling, detected source kinds, URL aliases and raw pages.
+    "ALTER TABLE sources ADD COLUMN next_due TEXT;
+    ALTER TABLE sources ADD COLUMN kind TEXT;
+    ALTER TABLE sources ADD COLUMN feed_url TEXT;
+    CREATE TABLE aliases (
+        link TEXT PRIMARY KEY NOT NULL,
+        url  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX aliases_by_url ON aliases (url);
+    CREATE TABLE pages (
+        url          TEXT PRIMARY KEY NOT NULL,
+        fetched_url  TEXT NOT NULL,
+        content_type TEXT,
+        compression  TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        body         BLOB NOT NULL,
+        stored_at    TEXT NOT NULL
+    ) STRICT;",
 ];
+
+/// How raw pages are compressed in the `pages` table (the `compression` column names it, so
+/// that another codec can be added without a migration). Deflate at level 6 shrinks news HTML
+/// about 4 to 6 times and is in the build already through reqwest.
+const PAGE_CODEC: &str = "deflate";
 
 /// How long a write waits for another process's write lock before failing with "database is
 /// locked".
@@ -215,7 +290,8 @@ fn state_error(path: &Path, err: &rusqlite::Error) -> Error {
 }
 
 const SOURCE_COLUMNS: &str = "name, url, etag, last_modified, last_poll, last_status, \
-                              items_in_feed, new_articles, consecutive_failures, last_error";
+                              items_in_feed, new_articles, consecutive_failures, last_error, \
+                              next_due, kind, feed_url";
 
 impl StateStore for SqliteState {
     fn source(&self, name: &str) -> Result<Option<SourceState>> {
@@ -231,6 +307,7 @@ impl StateStore for SqliteState {
 
     fn record_poll(&mut self, poll: &SourcePoll) -> Result<()> {
         let at = timestamp(&poll.at);
+        let next_due = poll.next_due.as_ref().map(timestamp);
         let result = match &poll.outcome {
             PollOutcome::Ok {
                 status,
@@ -239,14 +316,16 @@ impl StateStore for SqliteState {
                 new_articles,
             } => self.conn.execute(
                 "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
-                                      items_in_feed, new_articles, consecutive_failures, last_error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL)
+                                      items_in_feed, new_articles, consecutive_failures, last_error,
+                                      next_due, kind, feed_url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9, ?10, ?11)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, etag = excluded.etag,
                     last_modified = excluded.last_modified, last_poll = excluded.last_poll,
                     last_status = excluded.last_status, items_in_feed = excluded.items_in_feed,
                     new_articles = excluded.new_articles, consecutive_failures = 0,
-                    last_error = NULL",
+                    last_error = NULL, next_due = excluded.next_due,
+                    kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url",
                 params![
                     poll.name,
                     poll.url,
@@ -256,26 +335,42 @@ impl StateStore for SqliteState {
                     status,
                     to_i64(*items_in_feed),
                     to_i64(*new_articles),
+                    next_due,
+                    poll.kind,
+                    poll.feed_url,
                 ],
             ),
             PollOutcome::NotModified => self.conn.execute(
-                "INSERT INTO sources (name, url, last_poll, last_status)
-                 VALUES (?1, ?2, ?3, 304)
+                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url)
+                 VALUES (?1, ?2, ?3, 304, ?4, ?5, ?6)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
-                    new_articles = 0, consecutive_failures = 0, last_error = NULL",
-                params![poll.name, poll.url, at],
+                    new_articles = 0, consecutive_failures = 0, last_error = NULL,
+                    next_due = excluded.next_due, kind = COALESCE(excluded.kind, sources.kind),
+                    feed_url = COALESCE(excluded.feed_url, sources.feed_url)",
+                params![poll.name, poll.url, at, next_due, poll.kind, poll.feed_url],
             ),
             PollOutcome::Failed { status, error } => self.conn.execute(
                 "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
-                                      last_error)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5)
+                                      last_error, next_due, kind, feed_url)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll,
                     last_status = excluded.last_status, new_articles = 0,
                     consecutive_failures = sources.consecutive_failures + 1,
-                    last_error = excluded.last_error",
-                params![poll.name, poll.url, at, status, error],
+                    last_error = excluded.last_error, next_due = excluded.next_due,
+                    kind = COALESCE(excluded.kind, sources.kind),
+                    feed_url = COALESCE(excluded.feed_url, sources.feed_url)",
+                params![
+                    poll.name,
+                    poll.url,
+                    at,
+                    status,
+                    error,
+                    next_due,
+                    poll.kind,
+                    poll.feed_url
+                ],
             ),
         };
         result.map(drop).map_err(|err| self.fail(&err))
@@ -293,10 +388,15 @@ impl StateStore for SqliteState {
     }
 
     fn article(&self, url: &str) -> Result<Option<ArticleState>> {
+        // The key itself first; else the document some other URL of it led to.
         self.conn
             .query_row(
                 "SELECT url, source, feed_fingerprint, content_hash, indexed_at
-                 FROM articles WHERE url = ?1",
+                 FROM articles WHERE url = ?1
+                 UNION ALL
+                 SELECT a.url, a.source, a.feed_fingerprint, a.content_hash, a.indexed_at
+                 FROM aliases l JOIN articles a ON a.url = l.url WHERE l.link = ?1
+                 LIMIT 1",
                 [url],
                 |row| {
                     Ok(ArticleState {
@@ -312,7 +412,20 @@ impl StateStore for SqliteState {
             .map_err(|err| self.fail(&err))
     }
 
-    fn mark_indexed(&mut self, articles: &[ArticleState]) -> Result<()> {
+    fn mark_indexed(&mut self, articles: &[IndexedArticle]) -> Result<()> {
+        // Compress before the transaction: it is the slow part, and the write lock is shared
+        // with `newsmon sources` and other readers.
+        let mut compressed = Vec::with_capacity(articles.len());
+        for article in articles {
+            let page = match &article.page {
+                Some(page) => Some(compress(&page.body).map_err(|err| Error::State {
+                    path: self.path.clone(),
+                    detail: format!("{}: cannot compress page: {err}", page.url),
+                })?),
+                None => None,
+            };
+            compressed.push(page);
+        }
         let write = |conn: &mut Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction()?;
             {
@@ -323,20 +436,117 @@ impl StateStore for SqliteState {
                         source = excluded.source, feed_fingerprint = excluded.feed_fingerprint,
                         content_hash = excluded.content_hash, indexed_at = excluded.indexed_at",
                 )?;
-                for article in articles {
+                let mut alias = tx.prepare(
+                    "INSERT INTO aliases (link, url) VALUES (?1, ?2)
+                     ON CONFLICT (link) DO UPDATE SET url = excluded.url",
+                )?;
+                let mut store_page = tx.prepare(
+                    "INSERT INTO pages (url, fetched_url, content_type, compression, size, body,
+                                        stored_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (url) DO UPDATE SET
+                        fetched_url = excluded.fetched_url, content_type = excluded.content_type,
+                        compression = excluded.compression, size = excluded.size,
+                        body = excluded.body, stored_at = excluded.stored_at",
+                )?;
+                for (article, body) in articles.iter().zip(&compressed) {
+                    let state = &article.state;
                     upsert.execute(params![
-                        article.url,
-                        article.source,
-                        article.feed_fingerprint,
-                        article.content_hash,
-                        timestamp(&article.indexed_at),
+                        state.url,
+                        state.source,
+                        state.feed_fingerprint,
+                        state.content_hash,
+                        timestamp(&state.indexed_at),
                     ])?;
+                    for link in article.links.iter().filter(|link| **link != state.url) {
+                        alias.execute(params![link, state.url])?;
+                    }
+                    if let (Some(page), Some(body)) = (&article.page, body) {
+                        store_page.execute(params![
+                            state.url,
+                            page.url,
+                            page.content_type,
+                            PAGE_CODEC,
+                            to_i64(page.body.len() as u64),
+                            body,
+                            timestamp(&state.indexed_at),
+                        ])?;
+                    }
                 }
             }
             tx.commit()
         };
         write(&mut self.conn).map_err(|err| state_error(&self.path, &err))
     }
+
+    fn add_aliases(&mut self, aliases: &[(String, String)]) -> Result<()> {
+        let write = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut alias = tx.prepare(
+                    "INSERT INTO aliases (link, url) VALUES (?1, ?2)
+                     ON CONFLICT (link) DO UPDATE SET url = excluded.url",
+                )?;
+                for (link, url) in aliases.iter().filter(|(link, url)| link != url) {
+                    alias.execute(params![link, url])?;
+                }
+            }
+            tx.commit()
+        };
+        write(&mut self.conn).map_err(|err| state_error(&self.path, &err))
+    }
+
+    fn page(&self, url: &str) -> Result<Option<RawPage>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT fetched_url, content_type, compression, body FROM pages WHERE url = ?1",
+                [url],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, Vec<u8>>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|err| self.fail(&err))?;
+        let Some((fetched_url, content_type, codec, body)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |detail: String| Error::State {
+            path: self.path.clone(),
+            detail: format!("page of {url}: {detail}"),
+        };
+        if codec != PAGE_CODEC {
+            return Err(corrupt(format!("unknown compression `{codec}`")));
+        }
+        let body = decompress(&body).map_err(|err| corrupt(err.to_string()))?;
+        Ok(Some(RawPage {
+            url: fetched_url,
+            content_type,
+            body,
+        }))
+    }
+}
+
+fn compress(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body)?;
+    encoder.finish()
+}
+
+fn decompress(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4));
+    flate2::read::DeflateDecoder::new(body).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
@@ -356,6 +566,12 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
         new_articles: count(row, 7)?,
         consecutive_failures: row.get(8)?,
         last_error: row.get(9)?,
+        next_due: row
+            .get::<_, Option<String>>(10)?
+            .map(|text| parse_text_timestamp(&text, 10))
+            .transpose()?,
+        kind: row.get(11)?,
+        feed_url: row.get(12)?,
     })
 }
 

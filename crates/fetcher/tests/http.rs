@@ -35,11 +35,22 @@ fn fetcher(config: HttpConfig) -> Fetcher {
     Fetcher::new(&config).unwrap()
 }
 
+/// The defaults, with loopback allowed (the server is on 127.0.0.1), no per-host delay and no
+/// retries, so that each test sees exactly the requests it makes.
+fn local() -> HttpConfig {
+    HttpConfig {
+        allow_private_networks: true,
+        per_host_delay_ms: 0,
+        retries: 0,
+        ..HttpConfig::default()
+    }
+}
+
 fn fast_config() -> HttpConfig {
     HttpConfig {
         timeout_secs: 1,
         connect_timeout_secs: 1,
-        ..HttpConfig::default()
+        ..local()
     }
 }
 
@@ -72,7 +83,7 @@ async fn fetch_page_returns_body_content_type_and_sends_the_user_agent() {
         .await;
         let config = HttpConfig {
             user_agent: "newsmon-test/1".into(),
-            ..HttpConfig::default()
+            ..local()
         };
         let url = base.join("page").unwrap();
         let page = fetcher(config).fetch_page(&url).await.unwrap();
@@ -92,10 +103,7 @@ async fn fetch_page_404_is_a_status_error_naming_the_url() {
     bounded(async {
         let base = serve(Router::new()).await;
         let url = base.join("missing").unwrap();
-        let err = fetcher(HttpConfig::default())
-            .fetch_page(&url)
-            .await
-            .unwrap_err();
+        let err = fetcher(local()).fetch_page(&url).await.unwrap_err();
         assert!(matches!(err, Error::Status { status: 404, .. }), "{err:?}");
         assert_eq!(err.to_string(), format!("{url}: HTTP 404 Not Found"));
     })
@@ -112,7 +120,7 @@ async fn fetch_page_follows_redirects_and_reports_the_final_url() {
                 .route("/new", get(|| async { "moved here" })),
         )
         .await;
-        let page = fetcher(HttpConfig::default())
+        let page = fetcher(local())
             .fetch_page(&base.join("old").unwrap())
             .await
             .unwrap();
@@ -129,7 +137,7 @@ async fn fetch_page_stops_after_max_redirects() {
             serve(Router::new().route("/loop", get(|| async { Redirect::to("/loop") }))).await;
         let config = HttpConfig {
             max_redirects: 3,
-            ..HttpConfig::default()
+            ..local()
         };
         let url = base.join("loop").unwrap();
         let err = fetcher(config).fetch_page(&url).await.unwrap_err();
@@ -148,7 +156,7 @@ async fn fetch_page_caps_the_body() {
         let base = serve(Router::new().route("/big", get(|| async { vec![b'x'; 300_000] }))).await;
         let config = HttpConfig {
             max_body_bytes: 100_000,
-            ..HttpConfig::default()
+            ..local()
         };
         let url = base.join("big").unwrap();
         let err = fetcher(config).fetch_page(&url).await.unwrap_err();
@@ -170,7 +178,7 @@ async fn body_at_exactly_the_cap_is_accepted() {
         let base = serve(Router::new().route("/exact", get(|| async { vec![b'x'; 1000] }))).await;
         let config = HttpConfig {
             max_body_bytes: 1000,
-            ..HttpConfig::default()
+            ..local()
         };
         let page = fetcher(config)
             .fetch_page(&base.join("exact").unwrap())
@@ -194,7 +202,7 @@ async fn the_cap_counts_decompressed_bytes() {
         .await;
         let config = HttpConfig {
             max_body_bytes: 1_000_000,
-            ..HttpConfig::default()
+            ..local()
         };
         let err = fetcher(config)
             .fetch_page(&base.join("bomb").unwrap())
@@ -273,10 +281,7 @@ async fn connection_refused_is_a_connect_error() {
 #[tokio::test]
 async fn non_http_urls_are_refused() {
     let url = Url::parse("file:///etc/passwd").unwrap();
-    let err = fetcher(HttpConfig::default())
-        .fetch_page(&url)
-        .await
-        .unwrap_err();
+    let err = fetcher(local()).fetch_page(&url).await.unwrap_err();
     assert_eq!(err.to_string(), "file:///etc/passwd: not an http(s) URL");
 }
 
@@ -284,7 +289,7 @@ async fn non_http_urls_are_refused() {
 async fn empty_body_is_an_error() {
     bounded(async {
         let base = serve(Router::new().route("/empty", get(|| async { "" }))).await;
-        let err = fetcher(HttpConfig::default())
+        let err = fetcher(local())
             .fetch_page(&base.join("empty").unwrap())
             .await
             .unwrap_err();
@@ -323,7 +328,7 @@ async fn poll_feed_uses_the_etag_and_gets_304_on_the_second_poll() {
             }),
         ))
         .await;
-        let fetcher = fetcher(HttpConfig::default());
+        let fetcher = fetcher(local());
         let url = base.join("feed.xml").unwrap();
         let FeedPoll::Fetched {
             feed,
@@ -376,7 +381,7 @@ async fn poll_feed_sends_if_modified_since() {
             etag: None,
             last_modified: Some("Tue, 15 Nov 2022 20:15:04 GMT".into()),
         };
-        let poll = fetcher(HttpConfig::default())
+        let poll = fetcher(local())
             .poll_feed(&base.join("feed.xml").unwrap(), &validators)
             .await
             .unwrap();
@@ -405,7 +410,7 @@ async fn poll_feed_decodes_a_gzip_body() {
             }),
         ))
         .await;
-        let poll = fetcher(HttpConfig::default())
+        let poll = fetcher(local())
             .poll_feed(&base.join("feed.xml.gz").unwrap(), &Validators::default())
             .await
             .unwrap();
@@ -430,7 +435,7 @@ async fn a_corrupt_gzip_body_is_an_http_error() {
         ))
         .await;
         let url = base.join("bad.gz").unwrap();
-        let err = fetcher(HttpConfig::default())
+        let err = fetcher(local())
             .poll_feed(&url, &Validators::default())
             .await
             .unwrap_err();
@@ -458,7 +463,7 @@ async fn poll_feed_of_an_html_page_says_so() {
         ))
         .await;
         let url = base.join("blog").unwrap();
-        let err = fetcher(HttpConfig::default())
+        let err = fetcher(local())
             .poll_feed(&url, &Validators::default())
             .await
             .unwrap_err();
@@ -494,7 +499,7 @@ async fn concurrency_limit_is_global_across_clones() {
         .await;
         let config = HttpConfig {
             concurrency: 2,
-            ..HttpConfig::default()
+            ..local()
         };
         let fetcher = fetcher(config);
         let url = base.join("slow").unwrap();

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use newsmon_extractor::{Article, Mention};
+use newsmon_extractor::{Amount, Article, Mention};
 
 /// One article as the index stores it.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +12,9 @@ pub struct Document {
     pub article: Article,
     /// What the tagger found in the article's text.
     pub mentions: Vec<Mention>,
+    /// Every money amount of the text (the tagger's `amounts`); their U.S. dollar values
+    /// are indexed as `amount_usd`.
+    pub amounts: Vec<Amount>,
     /// When the page was fetched; the date of an article that gives none.
     pub fetched: DateTime<Utc>,
     /// A hash of the extracted content, to tell an edited article from an unchanged one.
@@ -23,4 +26,9 @@ pub struct Document {
 pub fn document_id(url: &str) -> String {
     let hash = blake3::hash(url.as_bytes()).to_hex();
     hash.as_str().get(..16).unwrap_or(hash.as_str()).to_string()
+}
+
+/// The cluster number of a document id: its 16 hex digits read as a `u64`.
+pub(crate) fn id_number(id: &str) -> u64 {
+    u64::from_str_radix(id, 16).unwrap_or_default()
 }

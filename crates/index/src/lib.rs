@@ -19,6 +19,7 @@
 //!     source: "Example".into(),
 //!     article: Article { title: Some("Paris summit".into()), text: "Leaders met in Paris.".into(), ..Article::default() },
 //!     mentions: vec![],
+//!     amounts: vec![],
 //!     fetched: chrono::Utc::now(),
 //!     content_hash: "h".into(),
 //! })?;

@@ -3,14 +3,15 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, STORED, STRING, Schema, TEXT,
+    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, STORED, STRING, Schema,
+    TEXT,
 };
 
 use crate::{Error, Result};
 
 /// Bumped on every change to the fields below; an index built by another version is
 /// refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Beside tantivy's own files, so that the version travels with the index.
 const VERSION_FILE: &str = "newsmon-schema-version";
@@ -30,6 +31,9 @@ pub(crate) struct Fields {
     pub(crate) byline: Field,
     pub(crate) mentions: Field,
     pub(crate) content_hash: Field,
+    pub(crate) amount_usd: Field,
+    pub(crate) fingerprint: Field,
+    pub(crate) cluster: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -55,6 +59,14 @@ fn schema() -> (Schema, Fields) {
         // The mentions with their evidence, as JSON: shown, never searched.
         mentions: b.add_text_field("mentions", STORED),
         content_hash: b.add_text_field("content_hash", STRING | STORED),
+        // Every money amount of the article in U.S. dollars (both ends of a range), so
+        // that `amount_usd:>=100000000000` filters and a fast field sorts.
+        amount_usd: b.add_u64_field("amount_usd", INDEXED | FAST | STORED),
+        // The simhash of the text (see newsmon_extractor::fingerprint).
+        fingerprint: b.add_u64_field("fingerprint", FAST | STORED),
+        // The id (as a number: its 16 hex digits) of the first-seen near-duplicate:
+        // copies of one wire story share it, so search can collapse them.
+        cluster: b.add_u64_field("cluster", INDEXED | FAST | STORED),
     };
     (b.build(), fields)
 }

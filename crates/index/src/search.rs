@@ -72,6 +72,10 @@ pub struct Hit {
     pub tags: Vec<String>,
     /// A passage of the text around the query words.
     pub snippet: String,
+    /// The article's money amounts in U.S. dollars (`amount_usd`), as indexed.
+    pub amounts_usd: Vec<u64>,
+    /// The id of the first-seen near-duplicate: copies of one story share it.
+    pub cluster: String,
 }
 
 impl Index {
@@ -215,6 +219,15 @@ impl Index {
             score,
             tags,
             snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
+            amounts_usd: doc
+                .get_all(f.amount_usd)
+                .filter_map(|v| v.as_u64())
+                .collect(),
+            cluster: doc
+                .get_first(f.cluster)
+                .and_then(|v| v.as_u64())
+                .map(|c| format!("{c:016x}"))
+                .unwrap_or_default(),
         })
     }
 }

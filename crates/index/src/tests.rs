@@ -23,8 +23,10 @@ fn doc(url: &str, title: &str, text: &str, day: u32, tags: &[&str]) -> Document 
                 start: 0,
                 end: 0,
                 count: 1,
+                amounts: vec![],
             })
             .collect(),
+        amounts: vec![],
         fetched: Utc.with_ymd_and_hms(2026, 1, 10, 0, 0, 0).unwrap(),
         content_hash: "h".to_string(),
     }
@@ -233,7 +235,130 @@ fn missing_and_incompatible_indexes_are_named() {
     let err = Index::open(dir.path()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("index built by schema v0, this newsmon needs v1"),
+            .contains("index built by schema v0, this newsmon needs v2"),
         "{err}"
+    );
+}
+
+fn with_amounts(mut document: Document, text: &str) -> Document {
+    document.amounts = newsmon_extractor::find_amounts(text, &Default::default());
+    document
+}
+
+#[test]
+fn amounts_filter_by_usd_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(dir.path()).unwrap();
+    let mut writer = index.writer(20_000_000).unwrap();
+    let big = "A prosperity plan worth up to $800bn for Ukraine.";
+    let eur = "The EU agreed a €90bn loan for Ukraine.";
+    let small = "A €5 million grant for Ukraine's schools.";
+    for (url, text) in [
+        ("https://a/big", big),
+        ("https://a/eur", eur),
+        ("https://a/small", small),
+    ] {
+        writer
+            .upsert(&with_amounts(doc(url, "Ukraine money", text, 6, &[]), text))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    let query = |q: &str| {
+        urls(
+            &index,
+            SearchRequest {
+                query: q.to_string(),
+                ..SearchRequest::default()
+            },
+        )
+    };
+    assert_eq!(
+        query("amount_usd:>=100000000000"),
+        vec!["https://a/big", "https://a/eur"]
+    );
+    assert_eq!(query("amount_usd:>=200000000000"), vec!["https://a/big"]);
+    assert_eq!(
+        query("ukraine AND amount_usd:[1 TO 10000000]"),
+        vec!["https://a/small"]
+    );
+    let results = index
+        .search(&SearchRequest {
+            query: "amount_usd:>=200000000000".into(),
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(results.hits[0].amounts_usd, vec![800_000_000_000]);
+}
+
+#[test]
+fn syndicated_copies_share_a_cluster() {
+    let wire = "European leaders and U.S. envoys met in Paris on Tuesday to agree security guarantees for Ukraine once a ceasefire takes hold, with Britain and France pledging to deploy troops in a multinational force. The Paris Declaration, signed at the Elysee by 35 delegations, foresees a U.S.-led ceasefire monitoring mechanism. President Volodymyr Zelensky said the documents were a step forward but that the question of territory remained unresolved. U.S. envoys Steve Witkoff and Jared Kushner attended the summit and later met the Ukrainian delegation led by Rustem Umerov. Russia has said any Western troops in Ukraine would be legitimate targets.";
+    let copies = [
+        wire.to_string(),
+        format!("PARIS (AP) - {wire}"),
+        wire.replace(
+            "Russia has said any Western troops in Ukraine would be legitimate targets.",
+            "Moscow calls any Western troops legitimate targets.",
+        ),
+    ];
+    let other = "The central bank left interest rates unchanged on Thursday, citing sticky services inflation and a weaker labour market, and signalled that cuts could come in the spring if wage growth keeps slowing.";
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open_or_create(dir.path()).unwrap();
+    let mut writer = index.writer(20_000_000).unwrap();
+    for (i, text) in copies.iter().enumerate() {
+        writer
+            .upsert(&doc(
+                &format!("https://outlet{i}/story"),
+                "Paris",
+                text,
+                6,
+                &[],
+            ))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    // A later writer sees the clusters already in the index.
+    let mut writer = index.writer(20_000_000).unwrap();
+    writer
+        .upsert(&doc("https://other/rates", "Rates", other, 7, &[]))
+        .unwrap();
+    writer
+        .upsert(&doc(
+            "https://outlet9/story",
+            "Paris",
+            &format!("{wire} Reporting by our staff."),
+            7,
+            &[],
+        ))
+        .unwrap();
+    writer.commit().unwrap();
+    let results = index
+        .search(&SearchRequest {
+            query: "*".into(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    let cluster_of = |url: &str| {
+        results
+            .hits
+            .iter()
+            .find(|h| h.url == url)
+            .map(|h| h.cluster.clone())
+            .unwrap()
+    };
+    let first = cluster_of("https://outlet0/story");
+    assert_eq!(first, crate::document_id("https://outlet0/story"));
+    for url in [
+        "https://outlet1/story",
+        "https://outlet2/story",
+        "https://outlet9/story",
+    ] {
+        assert_eq!(cluster_of(url), first, "{url}");
+    }
+    assert_eq!(
+        cluster_of("https://other/rates"),
+        crate::document_id("https://other/rates")
     );
 }

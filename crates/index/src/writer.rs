@@ -1,9 +1,10 @@
 //! The single writer of the index.
 
+use newsmon_extractor::{NEAR_DUPLICATE_BITS, distance, fingerprint};
 use tantivy::schema::Facet;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
-use crate::document::document_id;
+use crate::document::{document_id, id_number};
 use crate::schema::Fields;
 use crate::{Document, Error, Index, Result};
 
@@ -22,6 +23,10 @@ pub struct Writer {
     writer: IndexWriter,
     fields: Fields,
     dir: std::path::PathBuf,
+    /// Every article's (fingerprint, cluster), oldest first: the index's at open, then
+    /// each upsert's. A linear scan finds the first-seen near-duplicate; at 16 bytes and
+    /// one XOR a document it stays well under a millisecond for 100,000 articles.
+    clusters: Vec<(u64, u64)>,
 }
 
 impl Index {
@@ -38,13 +43,53 @@ impl Index {
             writer,
             fields: self.fields,
             dir: self.dir.clone(),
+            clusters: self.clusters()?,
         })
+    }
+
+    /// The (fingerprint, cluster) of every live document, oldest first.
+    fn clusters(&self) -> Result<Vec<(u64, u64)>> {
+        let err = |e| Error::tantivy(&self.dir, e);
+        let reader = self.index.reader().map_err(err)?;
+        let searcher = reader.searcher();
+        let mut out: Vec<(i64, u64, u64)> = Vec::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let fingerprints = fast.u64("fingerprint").map_err(err)?;
+            let clusters = fast.u64("cluster").map_err(err)?;
+            let fetched = fast.date("fetched").map_err(err)?;
+            for doc in segment.doc_ids_alive() {
+                if let (Some(fp), Some(cluster)) = (fingerprints.first(doc), clusters.first(doc)) {
+                    let at = fetched.first(doc).map_or(0, |d| d.into_timestamp_secs());
+                    out.push((at, fp, cluster));
+                }
+            }
+        }
+        out.sort_by_key(|(at, ..)| *at);
+        Ok(out.into_iter().map(|(_, fp, c)| (fp, c)).collect())
+    }
+}
+
+impl Writer {
+    /// The cluster of a new document: that of the first-seen near-duplicate, else its own.
+    fn cluster_for(&mut self, fingerprint: u64, own: u64) -> u64 {
+        let cluster = self
+            .clusters
+            .iter()
+            .find(|(fp, _)| distance(*fp, fingerprint) <= NEAR_DUPLICATE_BITS)
+            .map_or(own, |(_, cluster)| *cluster);
+        self.clusters.push((fingerprint, cluster));
+        cluster
     }
 }
 
 impl Sink for Writer {
     fn upsert(&mut self, document: &Document) -> Result<()> {
-        let doc = to_tantivy(&self.fields, document);
+        let fingerprint = fingerprint(&document.article.text);
+        let cluster = self.cluster_for(fingerprint, id_number(&document_id(&document.url)));
+        let mut doc = to_tantivy(&self.fields, document);
+        doc.add_u64(self.fields.fingerprint, fingerprint);
+        doc.add_u64(self.fields.cluster, cluster);
         // Delete and add in the same commit: readers never see both or neither.
         self.writer
             .delete_term(Term::from_field_text(self.fields.url, &document.url));
@@ -92,5 +137,10 @@ fn to_tantivy(f: &Fields, document: &Document) -> TantivyDocument {
     let mentions = serde_json::to_string(&document.mentions).unwrap_or_default();
     doc.add_text(f.mentions, mentions);
     doc.add_text(f.content_hash, &document.content_hash);
+    for amount in &document.amounts {
+        for usd in amount.usd.iter().chain(&amount.usd_max) {
+            doc.add_u64(f.amount_usd, *usd);
+        }
+    }
     doc
 }

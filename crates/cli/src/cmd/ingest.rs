@@ -1,23 +1,21 @@
-//! `newsmon ingest`: one pass over all sources.
+//! `newsmon ingest`: one pass over all sources, then exit (for cron and systemd timers).
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use newsmon_extractor::Extractor;
-use newsmon_fetcher::{Fetcher, SqliteState};
-use newsmon_index::Index;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Format;
 use crate::config;
 use crate::output::{print, print_json};
-use crate::pipeline::{Pipeline, Summary};
+use crate::pipeline::{Pipeline, SourceSpec, Summary};
 
-/// The crawl state's file in the index directory.
-pub const STATE_FILE: &str = "crawl.sqlite";
-/// Tantivy's files live in this subdirectory of the index directory.
-pub const TANTIVY_DIR: &str = "tantivy";
+// Other commands find the index where ingest puts it.
+pub use crate::pipeline::TANTIVY_DIR;
 
 #[derive(Debug, clap::Args)]
 pub struct Cmd {
@@ -31,37 +29,35 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     if loaded.config.sources.is_empty() {
         bail!("{}: no [[source]] to poll", config_path.display());
     }
-    let tagger = loaded.taxonomy.build()?;
-    let index = Index::open_or_create(&index_dir.join(TANTIVY_DIR))?;
-    // Taking the writer first makes a second, overlapping ingest stop here, before
-    // it has fetched anything.
-    let writer = index.writer(loaded.config.index.writer_memory_bytes())?;
-    let state_path = index_dir.join(STATE_FILE);
-    let state = SqliteState::open(&state_path)?;
-    let fetcher = Fetcher::new(&loaded.config.http)?;
-    let pipeline = Pipeline {
-        fetcher,
-        extractor: Extractor::new(),
-        tagger: Arc::new(tagger),
-        state: Arc::new(Mutex::new(state)),
-        writer: Arc::new(Mutex::new(writer)),
-        concurrency: loaded.config.http.concurrency,
-    };
-    let sources: Vec<_> = loaded
-        .config
-        .sources
-        .iter()
-        .cloned()
-        .zip(loaded.urls.iter().cloned())
-        .collect();
+    let mut pipeline = Pipeline::open(&loaded, index_dir)?;
+    let sources = SourceSpec::all(&loaded);
+    // A bar for people at a terminal; in a pipe or a journal, the log lines say the same.
+    if std::io::stderr().is_terminal() {
+        pipeline.progress = progress_bar(sources.len() as u64);
+    }
+    let pipeline = Arc::new(pipeline);
+    let commit_every = Duration::from_secs(loaded.config.schedule.commit_every_secs.max(1));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let summary = runtime.block_on(pipeline.ingest(&sources))?;
+    let summary = runtime.block_on(pipeline.ingest(&sources, commit_every))?;
+    pipeline.progress.finish_and_clear();
     report(&summary, cmd.format)?;
     Ok(if summary.all_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn progress_bar(sources: u64) -> ProgressBar {
+    let bar = ProgressBar::new(sources);
+    // The template is a constant; should it ever fail to parse, the default style is fine.
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources  {wide_msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
 }
 
 fn report(summary: &Summary, format: Format) -> Result<()> {

@@ -2,7 +2,9 @@
 
 mod config;
 mod ingest;
+mod run;
 mod search;
+mod sources;
 mod tag;
 
 use std::path::PathBuf;
@@ -25,6 +27,9 @@ pub struct Cli {
     /// More log output on standard error (-v info, -vv debug); NEWSMON_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log line format: `human`, or `json` (one object a line) for log shippers.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,6 +38,10 @@ pub struct Cli {
 pub enum Command {
     /// Poll every source once, index what is new or changed, then exit.
     Ingest(ingest::Cmd),
+    /// Poll each source on its schedule until SIGINT or SIGTERM.
+    Run(run::Cmd),
+    /// Show every source with its last poll, failures and next due time.
+    Sources(sources::Cmd),
     /// Search the index.
     Search(search::Cmd),
     /// Extract and tag one page or text without touching the index.
@@ -40,6 +49,15 @@ pub enum Command {
     /// Show the default configuration or check one.
     #[command(subcommand)]
     Config(config::Cmd),
+}
+
+/// How log lines are written on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Human,
+    /// One JSON object a line.
+    Json,
 }
 
 /// How results are printed.
@@ -54,6 +72,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(cmd) => ingest::run(cmd, &cli.config, &cli.index),
+        Command::Run(cmd) => run::run(cmd, &cli.config, &cli.index),
+        Command::Sources(cmd) => sources::run(cmd, &cli.config, &cli.index),
         Command::Search(cmd) => search::run(cmd, &cli.index),
         Command::Tag(cmd) => tag::run(cmd, &cli.config),
         Command::Config(cmd) => config::run(cmd, &cli.config),

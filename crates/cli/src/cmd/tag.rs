@@ -5,7 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use newsmon_extractor::{Article, Extractor, Mention};
+use chrono::{DateTime, Utc};
+use newsmon_extractor::{Amount, Article, DateMention, Extractor, Mention, Tagging};
 use newsmon_fetcher::Fetcher;
 use serde::Serialize;
 
@@ -21,6 +22,19 @@ pub struct Cmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// The publication date for input that gives none (plain text): resolves "on
+    /// Tuesday", "next week", "6 January". YYYY-MM-DD or RFC 3339.
+    #[arg(long, value_name = "DATE", value_parser = parse_published)]
+    published: Option<DateTime<Utc>>,
+}
+
+fn parse_published(value: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(value)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| format!("`{value}` is not a date (YYYY-MM-DD or RFC 3339)"))
 }
 
 /// The JSON shape: these field names are a contract; new fields may be added.
@@ -36,17 +50,27 @@ struct Tagged<'a> {
     modified: Option<String>,
     text: &'a str,
     tags: &'a [Mention],
+    /// Every money expression: `text`, `value`, `currency`, `usd` (+ `max`, `usd_max`,
+    /// `approx`, byte `start`/`end`).
+    amounts: &'a [Amount],
+    /// Every resolved date expression: `text`, `start`, `end` (days), byte offsets.
+    dates: &'a [DateMention],
 }
 
 pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
     let loaded = config::load(config_path)?;
     let tagger = loaded.taxonomy.build()?;
     let (bytes, content_type) = read_input(&cmd.input, &loaded.config.http)?;
-    let article = Extractor::new().extract(&bytes, Some(&cmd.input), content_type.as_deref())?;
-    let mentions = tagger.tag(&article.text);
+    let mut article =
+        Extractor::new().extract(&bytes, Some(&cmd.input), content_type.as_deref())?;
+    // A page's own date wins; --published stands in for input that has none.
+    if article.published.is_none() {
+        article.published = cmd.published;
+    }
+    let tagging = tagger.tag_article(&article);
     match cmd.format {
-        Format::Json => print_json(&tagged(&article, &mentions))?,
-        Format::Table => print(&human(&article, &mentions))?,
+        Format::Json => print_json(&tagged(&article, &tagging))?,
+        Format::Table => print(&human(&article, &tagging))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -73,7 +97,7 @@ fn read_input(
     Ok((bytes, None))
 }
 
-fn tagged<'a>(article: &'a Article, mentions: &'a [Mention]) -> Tagged<'a> {
+fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
     Tagged {
         title: &article.title,
         published: article.published.map(|d| d.to_rfc3339()),
@@ -84,11 +108,14 @@ fn tagged<'a>(article: &'a Article, mentions: &'a [Mention]) -> Tagged<'a> {
         description: &article.description,
         modified: article.modified.map(|d| d.to_rfc3339()),
         text: &article.text,
-        tags: mentions,
+        tags: &tagging.mentions,
+        amounts: &tagging.amounts,
+        dates: &tagging.dates,
     }
 }
 
-fn human(article: &Article, mentions: &[Mention]) -> String {
+fn human(article: &Article, tagging: &Tagging) -> String {
+    let mentions = &tagging.mentions;
     let field = |name: &str, value: Option<String>| {
         format!("{name:<10} {}\n", value.unwrap_or_else(|| "-".into()))
     };
@@ -113,9 +140,91 @@ fn human(article: &Article, mentions: &[Mention]) -> String {
                 "  {} (x{}): \"{}\"\n      {}\n",
                 m.tag, m.count, m.matched, m.evidence
             );
+            for a in &m.amounts {
+                out += &format!("      amount: {}\n", a.text);
+            }
+        }
+    }
+    if !tagging.amounts.is_empty() {
+        out += "amounts:\n";
+        for a in &tagging.amounts {
+            let usd = a.usd.map_or_else(|| "?".to_string(), |u| format!("${u}"));
+            let currency = a.currency.as_deref().unwrap_or("?");
+            out += &format!("  {} = {} {currency} (USD {usd})\n", a.text, a.value);
+        }
+    }
+    if !tagging.dates.is_empty() {
+        out += "dates:\n";
+        for d in &tagging.dates {
+            out += &format!("  {} = {}..{}\n", d.text, d.start, d.end);
         }
     }
     out += "\n";
     out += &article.text;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_takes_a_day_or_an_instant() {
+        assert_eq!(
+            parse_published("2026-01-03").unwrap().to_rfc3339(),
+            "2026-01-03T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_published("2026-01-03T10:00:00+02:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-03T08:00:00+00:00"
+        );
+        assert!(parse_published("Saturday").is_err());
+    }
+
+    #[test]
+    fn json_adds_amounts_and_dates_and_keeps_the_old_fields() {
+        let tagger = newsmon_extractor::Taxonomy::from_toml(crate::config::DEFAULT_TAXONOMY, "t")
+            .unwrap()
+            .build()
+            .unwrap();
+        let article = Article {
+            text: "Leaders gather in Paris on Tuesday to back Ukraine's prosperity plan worth up to $800bn.".into(),
+            published: parse_published("2026-01-03").ok(),
+            ..Article::default()
+        };
+        let tagging = tagger.tag_article(&article);
+        let json = serde_json::to_value(tagged(&article, &tagging)).unwrap();
+        for key in [
+            "title",
+            "published",
+            "language",
+            "text",
+            "tags",
+            "amounts",
+            "dates",
+        ] {
+            assert!(json.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(json["amounts"][0]["text"], "$800bn");
+        assert_eq!(json["amounts"][0]["value"], 800_000_000_000u64);
+        assert_eq!(json["amounts"][0]["currency"], "USD");
+        assert_eq!(json["amounts"][0]["usd"], 800_000_000_000u64);
+        assert_eq!(json["dates"][0]["start"], "2026-01-06");
+        let tags: Vec<&str> = json["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["tag"].as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&"meeting/leaders-summit"), "{tags:?}");
+        let plan = json["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == "funding/prosperity-plan")
+            .unwrap();
+        assert_eq!(plan["amounts"][0]["usd"], 800_000_000_000u64);
+    }
 }

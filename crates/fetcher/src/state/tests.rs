@@ -10,6 +10,9 @@ fn poll(secs: i64, outcome: PollOutcome) -> SourcePoll {
         url: "https://example.com/feed.xml".into(),
         at: at(secs),
         outcome,
+        next_due: Some(at(secs + 900)),
+        kind: None,
+        feed_url: None,
     }
 }
 
@@ -40,6 +43,18 @@ fn article(url: &str, hash: &str) -> ArticleState {
         content_hash: hash.into(),
         indexed_at: at(5),
     }
+}
+
+fn indexed(state: &ArticleState) -> IndexedArticle {
+    IndexedArticle {
+        state: state.clone(),
+        links: vec![state.url.clone()],
+        page: None,
+    }
+}
+
+fn all(articles: &[ArticleState]) -> Vec<IndexedArticle> {
+    articles.iter().map(indexed).collect()
 }
 
 #[test]
@@ -130,7 +145,7 @@ fn mark_indexed_round_trips_and_upserts() {
     assert_eq!(state.article("https://example.com/a").unwrap(), None);
     let a = article("https://example.com/a", "h1");
     let b = article("https://example.com/b", "h2");
-    state.mark_indexed(&[a.clone(), b.clone()]).unwrap();
+    state.mark_indexed(&all(&[a.clone(), b.clone()])).unwrap();
     assert_eq!(state.article(&a.url).unwrap(), Some(a.clone()));
     assert_eq!(state.article(&b.url).unwrap(), Some(b));
 
@@ -139,7 +154,7 @@ fn mark_indexed_round_trips_and_upserts() {
         indexed_at: at(99),
         ..a
     };
-    state.mark_indexed(std::slice::from_ref(&edited)).unwrap();
+    state.mark_indexed(&[indexed(&edited)]).unwrap();
     assert_eq!(state.article(&edited.url).unwrap(), Some(edited));
     state.mark_indexed(&[]).unwrap();
 }
@@ -149,7 +164,7 @@ fn sub_second_timestamps_survive_to_the_microsecond() {
     let mut state = SqliteState::open_in_memory().unwrap();
     let mut a = article("https://example.com/a", "h");
     a.indexed_at = DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap();
-    state.mark_indexed(std::slice::from_ref(&a)).unwrap();
+    state.mark_indexed(&[indexed(&a)]).unwrap();
     assert_eq!(state.article(&a.url).unwrap(), Some(a));
 }
 
@@ -161,7 +176,7 @@ fn reopened_file_keeps_state() {
         let mut state = SqliteState::open(&path).unwrap();
         state.record_poll(&poll(0, ok("\"e\"", 3, 3))).unwrap();
         state
-            .mark_indexed(&[article("https://example.com/a", "h")])
+            .mark_indexed(&[indexed(&article("https://example.com/a", "h"))])
             .unwrap();
     }
     let state = SqliteState::open(&path).unwrap();
@@ -214,4 +229,139 @@ fn unreadable_file_names_its_path() {
         "{err}"
     );
     assert!(!err.contains('\n'), "{err}");
+}
+
+#[test]
+fn scheduling_kind_and_discovered_feed_are_kept() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    let mut first = poll(0, ok("\"v1\"", 3, 3));
+    first.kind = Some("site".into());
+    first.feed_url = Some("https://example.com/feed/".into());
+    state.record_poll(&first).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.next_due, Some(at(900)));
+    assert_eq!(source.kind.as_deref(), Some("site"));
+    assert_eq!(
+        source.feed_url.as_deref(),
+        Some("https://example.com/feed/")
+    );
+
+    // A failure (kind unknown this time) keeps both and moves next_due.
+    let mut failure = poll(60, failed("boom"));
+    failure.next_due = Some(at(4000));
+    state.record_poll(&failure).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.next_due, Some(at(4000)));
+    assert_eq!(source.kind.as_deref(), Some("site"));
+    assert_eq!(
+        source.feed_url.as_deref(),
+        Some("https://example.com/feed/")
+    );
+    assert_eq!(source.consecutive_failures, 1);
+}
+
+#[test]
+fn an_article_is_found_by_any_url_that_led_to_it() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    let a = article("https://example.com/story", "h1");
+    state
+        .mark_indexed(&[IndexedArticle {
+            state: a.clone(),
+            links: vec![
+                "https://example.com/story?from=rss".into(),
+                "https://m.example.com/story".into(),
+            ],
+            page: None,
+        }])
+        .unwrap();
+    assert_eq!(
+        state.article("https://example.com/story").unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        state.article("https://m.example.com/story").unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        state.article("https://example.com/story?from=rss").unwrap(),
+        Some(a)
+    );
+    assert_eq!(state.article("https://example.com/other").unwrap(), None);
+
+    // An alias recorded on its own, before its article is marked, finds nothing yet.
+    state
+        .add_aliases(&[(
+            "https://example.com/next?from=b".into(),
+            "https://example.com/next".into(),
+        )])
+        .unwrap();
+    assert_eq!(
+        state.article("https://example.com/next?from=b").unwrap(),
+        None
+    );
+    let next = article("https://example.com/next", "h2");
+    state.mark_indexed(&[indexed(&next)]).unwrap();
+    assert_eq!(
+        state.article("https://example.com/next?from=b").unwrap(),
+        Some(next)
+    );
+}
+
+#[test]
+fn raw_pages_are_stored_compressed_and_read_back() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    let body = "<html><body><p>Leaders met in Paris.</p></body></html>".repeat(200);
+    let page = RawPage {
+        url: "https://example.com/story?x=1".into(),
+        content_type: Some("text/html; charset=windows-1251".into()),
+        body: body.clone().into_bytes(),
+    };
+    let a = article("https://example.com/story", "h1");
+    state
+        .mark_indexed(&[IndexedArticle {
+            state: a.clone(),
+            links: vec![],
+            page: Some(page.clone()),
+        }])
+        .unwrap();
+    assert_eq!(state.page(&a.url).unwrap(), Some(page.clone()));
+    let stored: i64 = state
+        .conn
+        .query_row("SELECT length(body) FROM pages", [], |row| row.get(0))
+        .unwrap();
+    assert!(
+        stored * 10 < body.len() as i64,
+        "{stored} bytes for {}",
+        body.len()
+    );
+    // An unchanged article (no page) keeps the stored page.
+    state.mark_indexed(&[indexed(&a)]).unwrap();
+    assert_eq!(state.page(&a.url).unwrap(), Some(page));
+    assert_eq!(state.page("https://example.com/none").unwrap(), None);
+}
+
+#[test]
+fn a_v1_database_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute(
+            "INSERT INTO articles VALUES ('https://example.com/a', 's', 'f', 'h', ?1)",
+            [timestamp(&at(0))],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let state = SqliteState::open(&path).unwrap();
+    assert_eq!(
+        state
+            .article("https://example.com/a")
+            .unwrap()
+            .unwrap()
+            .content_hash,
+        "h"
+    );
+    assert_eq!(state.page("https://example.com/a").unwrap(), None);
 }

@@ -1,0 +1,228 @@
+//! `newsmon run`: the long-running scheduler.
+//!
+//! Each source is polled when it is due (its interval plus jitter, or a backoff after failures,
+//! kept in crawl state so that a restart keeps the rhythm). What is indexed is committed every
+//! `commit_every_secs`. SIGINT or SIGTERM stops new work, gives fetches in flight
+//! `shutdown_grace_secs` to finish, commits and exits 0.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use newsmon_fetcher::StateStore;
+use tokio::task::JoinSet;
+
+use crate::config::{self, ScheduleConfig};
+use crate::pipeline::{Pipeline, SourceSpec, Summary};
+
+/// The longest the loop sleeps without looking at the clock: it bounds how late a source
+/// becomes due after the wall clock jumps (suspend, NTP).
+const MAX_NAP: Duration = Duration::from_secs(30);
+
+#[derive(Debug, clap::Args)]
+pub struct Cmd {}
+
+pub fn run(_cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
+    let loaded = config::load(config_path)?;
+    if loaded.config.sources.is_empty() {
+        bail!("{}: no [[source]] to poll", config_path.display());
+    }
+    // The writer lock is taken here and held until exit: an `ingest` started meanwhile stops
+    // at once with "another newsmon is writing to this index".
+    let pipeline = Arc::new(Pipeline::open(&loaded, index_dir)?);
+    let sources = SourceSpec::all(&loaded);
+    let schedule = loaded.config.schedule.clone();
+    let max_wait = longest_wait(&schedule, &sources);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let shutdown = shutdown_signal()?;
+        scheduler(
+            pipeline,
+            sources,
+            Duration::from_secs(schedule.commit_every_secs.max(1)),
+            Duration::from_secs(schedule.shutdown_grace_secs),
+            max_wait,
+            shutdown,
+        )
+        .await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = &'static str>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => "SIGTERM",
+                _ = interrupt.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            // Without a handler newsmon would die uncommitted; an error here is just "never".
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            "Ctrl-C"
+        })
+    }
+}
+
+async fn scheduler(
+    pipeline: Arc<Pipeline>,
+    sources: Vec<SourceSpec>,
+    commit_every: Duration,
+    grace: Duration,
+    max_wait: chrono::Duration,
+    shutdown: impl std::future::Future<Output = &'static str>,
+) -> Result<()> {
+    let mut due = initial_due(&pipeline, &sources, max_wait);
+    tracing::info!(sources = sources.len(), "newsmon run: started");
+    let mut in_flight: JoinSet<(usize, crate::pipeline::SourceReport)> = JoinSet::new();
+    let mut busy = vec![false; sources.len()];
+    let mut totals = Summary::default();
+    let mut ticker = tokio::time::interval(commit_every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await;
+    tokio::pin!(shutdown);
+    let signal = loop {
+        let now = Utc::now();
+        for (i, source) in sources.iter().enumerate() {
+            if in_flight.len() >= pipeline.concurrency {
+                break;
+            }
+            if !busy[i] && due[i] <= now {
+                busy[i] = true;
+                let pipeline = Arc::clone(&pipeline);
+                let source = source.clone();
+                in_flight.spawn(async move { (i, pipeline.poll_source(&source).await) });
+            }
+        }
+        let nap = due
+            .iter()
+            .zip(&busy)
+            .filter(|(_, busy)| !**busy)
+            .map(|(at, _)| (*at - now).to_std().unwrap_or(Duration::ZERO))
+            .min()
+            .unwrap_or(MAX_NAP)
+            .min(MAX_NAP);
+        tokio::select! {
+            signal = &mut shutdown => break signal,
+            Some(done) = in_flight.join_next() => match done {
+                Ok((i, report)) => {
+                    busy[i] = false;
+                    due[i] = report.next_due;
+                    log_report(&report);
+                    totals.add(&report);
+                }
+                // A panic in one source's task is a bug, but must not stop the others. Its
+                // index is lost with the panic, so find the idle one by elimination below.
+                Err(err) => tracing::error!(error = %err, "a source task failed"),
+            },
+            _ = ticker.tick() => {
+                if let Err(err) = pipeline.commit().await {
+                    // The work stays pending and the next tick tries again.
+                    tracing::error!(error = format!("{err:#}"), "commit failed");
+                }
+            }
+            _ = tokio::time::sleep(nap), if in_flight.len() < pipeline.concurrency => {}
+        }
+        if in_flight.is_empty() {
+            busy.iter_mut().for_each(|b| *b = false);
+        }
+    };
+    tracing::info!(signal, in_flight = in_flight.len(), "shutting down");
+    // Work in flight gets the grace period; what is left then is abandoned (and fetched again
+    // next time, since nothing of it was acknowledged).
+    let deadline = tokio::time::sleep(grace);
+    tokio::pin!(deadline);
+    while !in_flight.is_empty() {
+        tokio::select! {
+            Some(done) = in_flight.join_next() => {
+                if let Ok((_, report)) = done {
+                    log_report(&report);
+                    totals.add(&report);
+                }
+            }
+            _ = &mut deadline => {
+                tracing::warn!(abandoned = in_flight.len(), "grace period over; abandoning fetches");
+                in_flight.abort_all();
+                while in_flight.join_next().await.is_some() {}
+            }
+        }
+    }
+    pipeline.commit().await?;
+    tracing::info!(
+        sources_polled = totals.sources_polled,
+        articles_new = totals.articles_new,
+        articles_updated = totals.articles_updated,
+        "newsmon run: stopped"
+    );
+    Ok(())
+}
+
+/// The longest any source may wait: its interval or the backoff cap, whichever is longer, plus
+/// the jitter.
+fn longest_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Duration {
+    let interval = sources
+        .iter()
+        .filter_map(|s| s.interval_mins)
+        .chain([schedule.interval_mins, schedule.max_backoff_mins])
+        .max()
+        .unwrap_or(schedule.interval_mins);
+    chrono::Duration::minutes(i64::try_from(interval).unwrap_or(i64::MAX / 60_000))
+        + chrono::Duration::seconds(i64::try_from(schedule.jitter_secs).unwrap_or(0))
+}
+
+/// When each source is due: as crawl state says for a source polled before at the same URL
+/// (so that a restart keeps each source's rhythm and backoff), else now. A date further than
+/// `max_wait` away, left by a longer interval in an earlier config, is brought forward.
+fn initial_due(
+    pipeline: &Pipeline,
+    sources: &[SourceSpec],
+    max_wait: chrono::Duration,
+) -> Vec<DateTime<Utc>> {
+    let now = Utc::now();
+    let known = pipeline
+        .with_state(|state| state.sources())
+        .unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "cannot read crawl state; polling every source now");
+            Vec::new()
+        });
+    sources
+        .iter()
+        .map(|source| {
+            known
+                .iter()
+                .find(|s| s.name == source.name && s.url == source.url.as_str())
+                .and_then(|s| s.next_due)
+                .map_or(now, |at| at.min(now + max_wait))
+        })
+        .collect()
+}
+
+fn log_report(report: &crate::pipeline::SourceReport) {
+    for failure in &report.failures {
+        tracing::warn!("failed: {failure}");
+    }
+    tracing::info!(
+        source = %report.name,
+        new = report.articles_new,
+        updated = report.articles_updated,
+        unchanged = report.articles_unchanged,
+        failed = report.articles_failed,
+        not_modified = report.not_modified,
+        next_due = %report.next_due.to_rfc3339(),
+        "source polled"
+    );
+}
