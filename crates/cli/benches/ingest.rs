@@ -123,15 +123,14 @@ fn ingest(dir: &Path) -> Measured {
     // Sample until the process is a zombie: its CPU times are still readable then, and gone
     // once it is reaped.
     let cpu_secs = loop {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(kib) = status
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            && let Some(kib) = status
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak_rss_kib = peak_rss_kib.max(kib);
-            }
+        {
+            peak_rss_kib = peak_rss_kib.max(kib);
         }
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
         // Fields after the command name (which is in parentheses and may hold spaces).

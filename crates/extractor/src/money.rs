@@ -102,7 +102,7 @@ pub(crate) const SMALL: u64 = 1_000_000;
 // Written over FOLDED text (lowercase, no diacritics, dashes as "-", one space).
 const NUM: &str = r"\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?: \d{3})+)(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
 const PRE: &str = r"\bus ?\$|\$|\busd ?|\beur ?|€ ?|£ ?|\bgbp ?|₴ ?|\buah ?|\bpln ?";
-const SCALE: &str = r"thousand|million|millions|mln|mn|m|billion|billions|bn|bln|b|trillion|trillions|tn|trn|milliards?|mds?|mrd|milliarden?|mio|millionen|billionen?|mld|miliard(?:y|ow|a)?|milion(?:y|ow|a)?|bilion(?:y|ow|a)?|tys|tysiecy|млрд|млн|трлн|мільярд(?:и|ів|а)?|мільион(?:и|ів|а)?|трильион(?:и|ів|а)?|миллиард(?:ы|ов|а)?|mil millones|millones";
+const SCALE: &str = r"thousand|k|million|millions|mln|mn|m|billion|billions|bn|bln|b|trillion|trillions|tn|trn|milliards?|mds?|mrd|milliarden?|mio|millionen|billionen?|mld|miliard(?:y|ow|a)?|milion(?:y|ow|a)?|bilion(?:y|ow|a)?|tys|tysiecy|млрд|млн|трлн|мільярд(?:и|ів|а)?|мільион(?:и|ів|а)?|трильион(?:и|ів|а)?|миллиард(?:ы|ов|а)?|mil millones|millones";
 const POST: &str = r"(?:us |american |u\.s\. )?dollars?|us-dollars?|usd|eur|euros?|€|\$|£|pounds?(?: sterling)?|sterling|gbp|hryvni?as?|hryvnyas?|uah|₴|гривень|гривні|гривня|гривен|грн\.?|доларів|долари|долара|долларов|дол\.|евро|євро|dolarow|dolary|dolara|dol\.|funtow|zł|złotych|zlotych|pln|рублей|руб\.";
 const APPROX: &str = r"roughly|about|around|approximately|nearly|almost|some|up to|more than|over|at least|an estimated|close to|environ|pres de|jusqu'a|plus de|rund|etwa|fast|bis zu|uber|mehr als|okolo|ponad|prawie|do|около|близько|майже|понад|до";
 const SEP: &str = r" ?- ?| to | bis | do | a | à | до ";
@@ -326,7 +326,7 @@ fn currency_code(word: &str) -> Option<String> {
 fn scale_factor(word: &str) -> Option<f64> {
     let w = word.trim_end_matches('.');
     let factor = match w {
-        "thousand" | "tys" | "tysiecy" => 1e3,
+        "thousand" | "k" | "tys" | "tysiecy" => 1e3,
         "million" | "millions" | "mln" | "mn" | "m" | "mio" | "millionen" | "млн" => 1e6,
         "billion" | "billions" | "bn" | "bln" | "b" | "mrd" | "mld" | "млрд" => 1e9,
         "milliard" | "milliards" | "md" | "mds" | "milliarde" | "milliarden" => 1e9,
@@ -434,6 +434,7 @@ mod tests {
         check("$1,000,000,000 grant", "$1,000,000,000", BN, "USD");
         check("40 billion hryvnias", "40 billion hryvnias", 40 * BN, "UAH");
         check("₴1.5 billion", "₴1.5 billion", 1_500_000_000, "UAH");
+        check("a $200k grant", "$200k", 200_000, "USD");
     }
 
     #[test]

@@ -232,8 +232,11 @@ impl CompiledKey {
                     sentence.range.start + from..sentence.range.start + to
                 })
                 .collect();
+            // The event's own evidence counts only where no phrasing matched, so that
+            // "the Paris summit on Tuesday" is one match, not two.
             if let (Some(event), Some(place)) = (&self.event, &place)
                 && place[i]
+                && ranges.is_empty()
             {
                 ranges.extend(event.matches(sentence, dates.get(i).map_or(&[][..], |d| d)));
             }

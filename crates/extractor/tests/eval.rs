@@ -12,8 +12,8 @@ use newsmon_extractor::Taxonomy;
 
 /// Measured on the set as shipped (see BENCHMARKS.md, "Tagger"); raise them when the
 /// tagger improves, never lower them to let a change through.
-/// Measured 2026-11-27: precision 1.000 for every kind; recall 1.000 (funding,
-/// meeting, tier) and 0.957 (hurdle); amounts 1.000; dates 0.981.
+/// Measured 2026-11-27 (92 articles): precision 1.000 for every kind; recall 1.000
+/// (funding, tier), 0.967 (meeting), 0.963 (hurdle); amounts 1.000; dates 0.984.
 const PRECISION_FLOOR: f64 = 1.0;
 const RECALL_FLOOR: f64 = 0.95;
 const AMOUNT_FLOOR: f64 = 1.0;

@@ -47,8 +47,8 @@ pub use feed::{Feed, FeedItem, parse_feed};
 pub use listing::{ListingSelector, parse_listing, same_site};
 pub use sitemap::{NewsEntry, Sitemap, SitemapRef, SitemapUrl, parse_sitemap, recent_entries};
 pub use state::{
-    ArticleState, IndexedArticle, PollOutcome, RawPage, SourcePoll, SourceState, SqliteState,
-    StateStore,
+    ArticleState, CompressedPage, IndexedArticle, PollOutcome, RawPage, SourcePoll, SourceState,
+    SqliteState, StateStore,
 };
 
 mod canonical;

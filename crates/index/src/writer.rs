@@ -73,6 +73,10 @@ impl Index {
 impl Writer {
     /// The cluster of a new document: that of the first-seen near-duplicate, else its own.
     fn cluster_for(&mut self, fingerprint: u64, own: u64) -> u64 {
+        // A text without words has fingerprint 0: it is no copy of anything.
+        if fingerprint == 0 {
+            return own;
+        }
         let cluster = self
             .clusters
             .iter()

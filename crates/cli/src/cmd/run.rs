@@ -124,6 +124,11 @@ async fn scheduler(
                     due[i] = report.next_due;
                     log_report(&report);
                     totals.add(&report);
+                    if pipeline.commit_due()
+                        && let Err(err) = pipeline.commit().await
+                    {
+                        tracing::error!(error = format!("{err:#}"), "commit failed");
+                    }
                 }
                 // A panic in one source's task is a bug, but must not stop the others. Its
                 // index is lost with the panic, so find the idle one by elimination below.

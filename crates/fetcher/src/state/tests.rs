@@ -321,7 +321,7 @@ fn raw_pages_are_stored_compressed_and_read_back() {
         .mark_indexed(&[IndexedArticle {
             state: a.clone(),
             links: vec![],
-            page: Some(page.clone()),
+            page: Some(CompressedPage::new(&page).unwrap()),
         }])
         .unwrap();
     assert_eq!(state.page(&a.url).unwrap(), Some(page.clone()));
