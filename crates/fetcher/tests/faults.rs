@@ -5,6 +5,8 @@
 // allow-unwrap-in-tests covers #[test] functions only, not the helpers of a test crate.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -14,8 +16,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use newsmon_fetcher::{Error, FeedPoll, Fetcher, HttpConfig, Validators};
+use newsmon_fetcher::{Error, FeedPoll, HttpConfig, Validators};
 use url::Url;
+
+use common::{bounded, fetcher, serve};
 
 const BOMB: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -26,13 +30,6 @@ const RSS: &str = r#"<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Faults</title>
   <item><title>One</title><link>/articles/1</link></item>
 </channel></rss>"#;
-
-async fn serve(router: Router) -> Url {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Url::parse(&format!("http://{addr}/")).unwrap()
-}
 
 /// Loopback allowed (the servers are on 127.0.0.1), no per-host delay, and fast retries.
 fn local() -> HttpConfig {
@@ -46,16 +43,6 @@ fn local() -> HttpConfig {
         read_timeout_secs: 1,
         ..HttpConfig::default()
     }
-}
-
-fn fetcher(config: HttpConfig) -> Fetcher {
-    Fetcher::new(&config).unwrap()
-}
-
-async fn bounded<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(30), future)
-        .await
-        .expect("test took longer than 30 s")
 }
 
 /// A handler that counts its calls and answers with `answer(call number, starting at 0)`.

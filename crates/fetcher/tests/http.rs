@@ -3,6 +3,8 @@
 // allow-unwrap-in-tests covers #[test] functions only, not the helpers of a test crate.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,24 +18,13 @@ use axum::routing::get;
 use newsmon_fetcher::{Error, FeedPoll, Fetcher, HttpConfig, Validators};
 use url::Url;
 
+use common::{bounded, fetcher, serve};
+
 const RSS: &str = r#"<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Loopback</title>
   <item><title>One</title><link>/articles/1?utm_source=rss</link></item>
   <item><title>Two</title><link>/articles/2</link></item>
 </channel></rss>"#;
-
-/// Serves `router` on 127.0.0.1 with a port chosen by the OS; the socket is bound before this
-/// returns, so no readiness wait is needed.
-async fn serve(router: Router) -> Url {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Url::parse(&format!("http://{addr}/")).unwrap()
-}
-
-fn fetcher(config: HttpConfig) -> Fetcher {
-    Fetcher::new(&config).unwrap()
-}
 
 /// The defaults, with loopback allowed (the server is on 127.0.0.1), no per-host delay and no
 /// retries, so that each test sees exactly the requests it makes.
@@ -52,13 +43,6 @@ fn fast_config() -> HttpConfig {
         connect_timeout_secs: 1,
         ..local()
     }
-}
-
-/// Every test gets this long; a hang fails instead of blocking the suite.
-async fn bounded<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(20), future)
-        .await
-        .expect("test took longer than 20 s")
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
