@@ -10,7 +10,11 @@
 //! - `run`: the scheduler: commits while running, holds the writer lock against `ingest` and
 //!   `run`, stops on SIGTERM/SIGINT within the grace period; backoff; `newsmon sources`.
 //! - `sources`: site feed discovery, news sitemaps, listing pages; one article through several
-//!   URLs is one document; edited articles are indexed again, unchanged ones are not.
+//!   URLs is one document; edited articles are indexed again, unchanged ones are not;
+//!   `reindex` rebuilds from the stored raw pages without the network.
+//! - `search`: the query language and its errors, filters, orders, formats, `show`, `stats`,
+//!   `funding`, `export`; `reindex` migrates an old index and swaps atomically.
+//! - `watch`: saved queries notify new matches once, on stdout, a JSONL file and a webhook.
 //! - `crash`: kill -9 mid-ingest, ingest again: nothing lost, nothing duplicated.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
@@ -20,6 +24,8 @@ mod crash;
 mod failures;
 mod ingest;
 mod run;
+mod search;
 mod sources;
 mod tag;
 mod util;
+mod watch;

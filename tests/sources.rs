@@ -66,6 +66,33 @@ fn a_site_url_is_polled_through_the_feed_it_announces() {
         home_hits,
         "the home page is not fetched again"
     );
+
+    // The site moves its feed: the old one fails, the home page is read again, the new feed
+    // is polled in the same pass and remembered.
+    site.set(
+        "/",
+        HTML,
+        "<html><head><link rel=\"alternate\" type=\"application/atom+xml\" href=\"/atom.xml\">\
+         </head></html>",
+    );
+    site.set("feed/", HTML, "<html><body>Moved</body></html>");
+    site.set(
+        "atom.xml",
+        "application/atom+xml",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>x</title>\
+         <entry><title>Kyiv talks</title><link href=\"{{BASE}}/news/2\"/><id>n2</id>\
+         <updated>2026-01-06T10:00:00Z</updated></entry>\
+         <entry><title>New one</title><link href=\"{{BASE}}/news/3\"/><id>n3</id>\
+         <updated>2026-01-07T10:00:00Z</updated></entry></feed>",
+    );
+    site.set(
+        "news/3",
+        HTML,
+        &article("New one", None, "Envoys met again"),
+    );
+    let summary = ingest(&dir);
+    assert_eq!(summary["articles_new"], 1, "{summary}");
+    assert_eq!(kind_of(&dir, "home")["feed_url"], site.url("atom.xml"));
 }
 
 #[test]
@@ -283,4 +310,31 @@ fn an_edited_article_is_indexed_again_and_an_unchanged_one_is_not() {
     let summary = ingest(&dir);
     assert_eq!(summary["articles_unchanged"], 2, "{summary}");
     assert_eq!(site.hits("same"), 2);
+}
+
+#[test]
+fn reindex_rebuilds_every_article_from_stored_pages_offline() {
+    let site = MockSite::start();
+    site.set("feed.xml", RSS, &rss(&[("one", "One"), ("two", "Two")]));
+    site.set("one", HTML, &article("One", None, "Leaders met in Paris"));
+    site.set("two", HTML, &article("Two", None, "Envoys met in Kyiv"));
+    let dir = TestDir::new();
+    dir.write_config(&[("feed", site.url("feed.xml"))]);
+    assert_eq!(ingest(&dir)["articles_new"], 2);
+    let hits = site.hits("one") + site.hits("two") + site.hits("feed.xml");
+
+    let run = dir.newsmon(&["reindex", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["articles"], 2, "{run:?}");
+    assert_eq!(run.json()["from_pages"], 2, "{run:?}");
+    assert_eq!(
+        site.hits("one") + site.hits("two") + site.hits("feed.xml"),
+        hits,
+        "reindex must not touch the network"
+    );
+    let mut urls = dir.indexed_urls();
+    urls.sort();
+    assert_eq!(urls, [site.url("one"), site.url("two")]);
+    let run = dir.newsmon(&["search", "Kyiv", "--format", "json"]);
+    assert_eq!(run.json()["total"], 1, "{run:?}");
 }

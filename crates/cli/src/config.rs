@@ -38,6 +38,9 @@ pub struct Config {
     /// What to poll.
     #[serde(default, rename = "source")]
     pub sources: Vec<Source>,
+    /// Saved searches that notify on new matching articles (issue 6; see watch.rs).
+    #[serde(default, rename = "watch")]
+    pub watches: Vec<crate::watch::WatchConfig>,
 }
 
 fn default_taxonomy() -> PathBuf {
@@ -177,8 +180,15 @@ pub fn load(path: &Path) -> Result<Loaded> {
         }
         Err(err) => bail!("{}: cannot read config: {err}", path.display()),
     };
-    let config = parse(&text, &name)?;
+    let mut config = parse(&text, &name)?;
     let urls = validate(&config, &name)?;
+    // Watches: checked here; their jsonl files are relative to the config file.
+    crate::watch::validate(&config.watches, &name)?;
+    for watch in &mut config.watches {
+        if let (Some(base), Some(path)) = (&base, &mut watch.jsonl) {
+            *path = base.join(&*path);
+        }
+    }
     let selectors = selectors(&config, &name)?;
     let taxonomy = match base {
         Some(base) => {

@@ -215,6 +215,8 @@ pub struct Pipeline {
     /// the cores many times over; without this limit each would start its own blocking
     /// thread, and they would compete for the cores, each holding a parsed DOM in memory.
     cpu: tokio::sync::Semaphore,
+    /// Saved searches notified after each commit (issue 6; owned by crate::watch).
+    watches: Option<crate::watch::Watches>,
 }
 
 enum ItemOutcome {
@@ -260,6 +262,7 @@ impl Pipeline {
         let writer = index.writer(loaded.config.index.writer_memory_bytes())?;
         let state = SqliteState::open(&index_dir.join(STATE_FILE))?;
         let fetcher = Fetcher::new(&loaded.config.http)?;
+        let watches = crate::watch::Watches::open(&loaded.config.watches, &index, index_dir)?;
         Ok(Pipeline {
             fetcher,
             extractor: Extractor::new(),
@@ -274,6 +277,7 @@ impl Pipeline {
             cpu: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             ),
+            watches,
         })
     }
 
@@ -355,6 +359,12 @@ impl Pipeline {
             return Err(err.into());
         }
         let count = articles.len();
+        // Watches (issue 6): articles whose content this commit wrote (not re-acks).
+        let written: Vec<String> = articles
+            .iter()
+            .filter(|a| a.page.is_some())
+            .map(|a| a.state.url.clone())
+            .collect();
         let state = Arc::clone(&self.state);
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut state = lock(&state);
@@ -370,6 +380,10 @@ impl Pipeline {
         lock(&self.pending).seen.clear();
         Timings::add(&self.timings.commit, started);
         tracing::info!(articles = count, "committed");
+        // Watches (issue 6, crate::watch): new matches are searchable now; never fails.
+        if let Some(watches) = &self.watches {
+            watches.after_commit(&written);
+        }
         Ok(())
     }
 
@@ -688,12 +702,10 @@ impl Pipeline {
             Ok(page) => page,
             Err(err) => return ItemOutcome::Failed(err.to_string()),
         };
-        let timings = Arc::clone(&self.timings);
         let extractor = self.extractor.clone();
-        let tagger = Arc::clone(&self.tagger);
         let page_url = page.url.clone();
         // Extraction and tagging are CPU work: keep them off the async workers.
-        let extract_timings = Arc::clone(&timings);
+        let extract_timings = Arc::clone(&self.timings);
         // The semaphore is never closed; should acquiring fail anyway, run unthrottled.
         let permit = self.cpu.acquire().await.ok();
         let extracted = tokio::task::spawn_blocking(move || {
@@ -771,11 +783,43 @@ impl Pipeline {
             return ItemOutcome::Unchanged;
         }
         let is_update = known.is_some();
-        let tagger_article = article;
+        let indexed = self
+            .tag_and_index(
+                key_text.clone(),
+                source.name.clone(),
+                article,
+                content_hash.clone(),
+            )
+            .await;
+        match indexed {
+            Ok(()) => {
+                let mut pending = lock(&self.pending);
+                pending.dirty = true;
+                pending.articles.push(ack(content_hash, stored));
+            }
+            Err(error) => return ItemOutcome::Failed(error),
+        }
+        if is_update {
+            ItemOutcome::Updated
+        } else {
+            ItemOutcome::New
+        }
+    }
+}
+
+impl Pipeline {
+    /// Tags an article and adds it to the index writer under `url` (not yet committed).
+    async fn tag_and_index(
+        &self,
+        url: String,
+        source_name: String,
+        tagger_article: newsmon_extractor::Article,
+        hash: String,
+    ) -> Result<(), String> {
+        let tagger = Arc::clone(&self.tagger);
         let writer = Arc::clone(&self.writer);
-        let source_name = source.name.clone();
-        let hash = content_hash.clone();
-        let url = key_text.clone();
+        let timings = Arc::clone(&self.timings);
+        let link = url.clone();
         let permit = self.cpu.acquire().await.ok();
         let indexed = tokio::task::spawn_blocking(move || -> Result<(), String> {
             let started = Instant::now();
@@ -797,20 +841,7 @@ impl Pipeline {
         })
         .await;
         drop(permit);
-        match indexed {
-            Ok(Ok(())) => {
-                let mut pending = lock(&self.pending);
-                pending.dirty = true;
-                pending.articles.push(ack(content_hash, stored));
-            }
-            Ok(Err(error)) => return ItemOutcome::Failed(error),
-            Err(join) => return ItemOutcome::Failed(format!("{link}: indexing crashed: {join}")),
-        }
-        if is_update {
-            ItemOutcome::Updated
-        } else {
-            ItemOutcome::New
-        }
+        indexed.unwrap_or_else(|join| Err(format!("{link}: indexing crashed: {join}")))
     }
 }
 

@@ -425,15 +425,7 @@ impl StateStore for SqliteState {
                  FROM aliases l JOIN articles a ON a.url = l.url WHERE l.link = ?1
                  LIMIT 1",
                 [url],
-                |row| {
-                    Ok(ArticleState {
-                        url: row.get(0)?,
-                        source: row.get(1)?,
-                        feed_fingerprint: row.get(2)?,
-                        content_hash: row.get(3)?,
-                        indexed_at: parse_timestamp(row, 4)?,
-                    })
-                },
+                article_from_row,
             )
             .optional()
             .map_err(|err| self.fail(&err))
@@ -561,6 +553,16 @@ fn decompress(body: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len().saturating_mul(4));
     flate2::read::DeflateDecoder::new(body).read_to_end(&mut out)?;
     Ok(out)
+}
+
+fn article_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleState> {
+    Ok(ArticleState {
+        url: row.get(0)?,
+        source: row.get(1)?,
+        feed_fingerprint: row.get(2)?,
+        content_hash: row.get(3)?,
+        indexed_at: parse_timestamp(row, 4)?,
+    })
 }
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {

@@ -11,7 +11,7 @@ pub enum Error {
         dir: PathBuf,
     },
     /// The index was built by a different schema version.
-    #[error("{}: index built by schema v{found}, this newsmon needs v{expected}; remove the directory and ingest again", dir.display())]
+    #[error("{}: index built by schema v{found}, this newsmon needs v{expected}; run `newsmon reindex`", dir.display())]
     Incompatible {
         /// The index directory.
         dir: PathBuf,

@@ -11,7 +11,7 @@ use crate::{Error, Result};
 
 /// Bumped on every change to the fields below; an index built by another version is
 /// refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Beside tantivy's own files, so that the version travels with the index.
 const VERSION_FILE: &str = "newsmon-schema-version";
@@ -34,9 +34,11 @@ pub(crate) struct Fields {
     pub(crate) amount_usd: Field,
     pub(crate) fingerprint: Field,
     pub(crate) cluster: Field,
+    /// v3: every money amount of the text, as JSON (`newsmon export` shows them).
+    pub(crate) amounts: Field,
 }
 
-fn schema() -> (Schema, Fields) {
+pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let date = DateOptions::default()
         .set_indexed()
@@ -67,6 +69,7 @@ fn schema() -> (Schema, Fields) {
         // The id (as a number: its 16 hex digits) of the first-seen near-duplicate:
         // copies of one wire story share it, so search can collapse them.
         cluster: b.add_u64_field("cluster", INDEXED | FAST | STORED),
+        amounts: b.add_text_field("amounts", STORED),
     };
     (b.build(), fields)
 }
@@ -77,6 +80,8 @@ pub struct Index {
     pub(crate) index: tantivy::Index,
     pub(crate) fields: Fields,
     pub(crate) dir: PathBuf,
+    /// Made on the first search and shared by clones (see `Index::searcher`).
+    pub(crate) reader: std::sync::Arc<std::sync::OnceLock<tantivy::IndexReader>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -106,6 +111,7 @@ impl Index {
                 index,
                 fields,
                 dir: dir.to_path_buf(),
+                reader: Default::default(),
             });
         }
         Index::open(dir)
@@ -128,12 +134,17 @@ impl Index {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = tantivy::Index::open_in_dir(dir).map_err(|e| Error::tantivy(dir, e))?;
+        // After a `reindex` the path is a link to the live generation (see rebuild.rs).
+        // Resolved once here, every file of this Index comes from that one generation,
+        // even if a reindex swaps in the next one meanwhile.
+        let resolved = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let index = tantivy::Index::open_in_dir(&resolved).map_err(|e| Error::tantivy(dir, e))?;
         let (_, fields) = schema();
         Ok(Index {
             index,
             fields,
             dir: dir.to_path_buf(),
+            reader: Default::default(),
         })
     }
 

@@ -235,7 +235,7 @@ fn missing_and_incompatible_indexes_are_named() {
     let err = Index::open(dir.path()).unwrap_err();
     assert!(
         err.to_string()
-            .contains("index built by schema v0, this newsmon needs v2"),
+            .contains("index built by schema v0, this newsmon needs v3"),
         "{err}"
     );
 }

@@ -141,6 +141,8 @@ fn to_tantivy(f: &Fields, document: &Document) -> TantivyDocument {
     let mentions = serde_json::to_string(&document.mentions).unwrap_or_default();
     doc.add_text(f.mentions, mentions);
     doc.add_text(f.content_hash, &document.content_hash);
+    let amounts = serde_json::to_string(&document.amounts).unwrap_or_default();
+    doc.add_text(f.amounts, amounts);
     for amount in &document.amounts {
         for usd in amount.usd.iter().chain(&amount.usd_max) {
             doc.add_u64(f.amount_usd, *usd);

@@ -1,10 +1,15 @@
 //! The command line: one module per subcommand.
 
 mod config;
+mod export;
+mod funding;
 mod ingest;
+mod reindex;
 mod run;
 mod search;
+mod show;
 mod sources;
+mod stats;
 mod tag;
 
 use std::path::PathBuf;
@@ -40,10 +45,20 @@ pub enum Command {
     Ingest(ingest::Cmd),
     /// Poll each source on its schedule until SIGINT or SIGTERM.
     Run(run::Cmd),
+    /// Extract, tag and index every article again from its stored page, offline.
+    Reindex(reindex::Cmd),
     /// Show every source with its last poll, failures and next due time.
     Sources(sources::Cmd),
     /// Search the index.
     Search(search::Cmd),
+    /// Print one article whole: metadata, every tag with its evidence, the text.
+    Show(show::Cmd),
+    /// Count articles by tag, source, language and day or week.
+    Stats(stats::Cmd),
+    /// Every amount reported under each funding key, by whom and when.
+    Funding(funding::Cmd),
+    /// Stream matching articles with their tags and amounts as JSONL or CSV.
+    Export(export::Cmd),
     /// Extract and tag one page or text without touching the index.
     Tag(tag::Cmd),
     /// Show the default configuration or check one.
@@ -73,8 +88,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(cmd) => ingest::run(cmd, &cli.config, &cli.index),
         Command::Run(cmd) => run::run(cmd, &cli.config, &cli.index),
+        Command::Reindex(cmd) => reindex::run(cmd, &cli.config, &cli.index),
         Command::Sources(cmd) => sources::run(cmd, &cli.config, &cli.index),
         Command::Search(cmd) => search::run(cmd, &cli.index),
+        Command::Show(cmd) => show::run(cmd, &cli.index),
+        Command::Stats(cmd) => stats::run(cmd, &cli.index),
+        Command::Funding(cmd) => funding::run(cmd, &cli.index),
+        Command::Export(cmd) => export::run(cmd, &cli.index),
         Command::Tag(cmd) => tag::run(cmd, &cli.config),
         Command::Config(cmd) => config::run(cmd, &cli.config),
     }

@@ -5,6 +5,7 @@
 //! `commit_every_secs`. SIGINT or SIGTERM stops new work, gives fetches in flight
 //! `shutdown_grace_secs` to finish, commits and exits 0.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub fn run(_cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> 
             Duration::from_secs(schedule.commit_every_secs.max(1)),
             Duration::from_secs(schedule.shutdown_grace_secs),
             max_wait,
+            chrono::Duration::minutes(i64::try_from(schedule.interval_mins).unwrap_or(15)),
             shutdown,
         )
         .await
@@ -84,12 +86,15 @@ async fn scheduler(
     commit_every: Duration,
     grace: Duration,
     max_wait: chrono::Duration,
+    retry_after_panic: chrono::Duration,
     shutdown: impl std::future::Future<Output = &'static str>,
 ) -> Result<()> {
     let mut due = initial_due(&pipeline, &sources, max_wait);
     tracing::info!(sources = sources.len(), "newsmon run: started");
     let mut in_flight: JoinSet<(usize, crate::pipeline::SourceReport)> = JoinSet::new();
     let mut busy = vec![false; sources.len()];
+    // Which source each task polls, to free it if the task panics.
+    let mut tasks: HashMap<tokio::task::Id, usize> = HashMap::new();
     let mut totals = Summary::default();
     let mut ticker = tokio::time::interval(commit_every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -105,7 +110,8 @@ async fn scheduler(
                 busy[i] = true;
                 let pipeline = Arc::clone(&pipeline);
                 let source = source.clone();
-                in_flight.spawn(async move { (i, pipeline.poll_source(&source).await) });
+                let task = in_flight.spawn(async move { (i, pipeline.poll_source(&source).await) });
+                tasks.insert(task.id(), i);
             }
         }
         let nap = due
@@ -118,8 +124,9 @@ async fn scheduler(
             .min(MAX_NAP);
         tokio::select! {
             signal = &mut shutdown => break signal,
-            Some(done) = in_flight.join_next() => match done {
-                Ok((i, report)) => {
+            Some(done) = in_flight.join_next_with_id() => match done {
+                Ok((id, (i, report))) => {
+                    tasks.remove(&id);
                     busy[i] = false;
                     due[i] = report.next_due;
                     log_report(&report);
@@ -130,9 +137,15 @@ async fn scheduler(
                         tracing::error!(error = format!("{err:#}"), "commit failed");
                     }
                 }
-                // A panic in one source's task is a bug, but must not stop the others. Its
-                // index is lost with the panic, so find the idle one by elimination below.
-                Err(err) => tracing::error!(error = %err, "a source task failed"),
+                // A panic in one source's task is a bug, but must not stop the others: the
+                // source is tried again after its interval, like a failed poll.
+                Err(err) => {
+                    tracing::error!(error = %err, "a source task failed");
+                    if let Some(i) = tasks.remove(&err.id()) {
+                        busy[i] = false;
+                        due[i] = Utc::now() + retry_after_panic;
+                    }
+                }
             },
             _ = ticker.tick() => {
                 if let Err(err) = pipeline.commit().await {
@@ -141,9 +154,6 @@ async fn scheduler(
                 }
             }
             _ = tokio::time::sleep(nap), if in_flight.len() < pipeline.concurrency => {}
-        }
-        if in_flight.is_empty() {
-            busy.iter_mut().for_each(|b| *b = false);
         }
     };
     tracing::info!(signal, in_flight = in_flight.len(), "shutting down");
