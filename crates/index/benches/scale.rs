@@ -312,6 +312,7 @@ struct Args {
     dir: Option<PathBuf>,
     runs: usize,
     fts5: bool,
+    reuse: bool,
 }
 
 fn args() -> Args {
@@ -321,6 +322,7 @@ fn args() -> Args {
         dir: None,
         runs: 200,
         fts5: true,
+        reuse: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -329,6 +331,7 @@ fn args() -> Args {
             "--dir" => out.dir = it.next().map(PathBuf::from),
             "--runs" => out.runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(200),
             "--no-fts5" => out.fts5 = false,
+            "--reuse" => out.reuse = true,
             // cargo bench passes --bench.
             "--bench" => {}
             n => {
@@ -408,8 +411,15 @@ fn main() {
 
     // newsmon / tantivy
     let dir = root.join("tantivy");
-    let _ = std::fs::remove_dir_all(&dir);
-    let index = Index::open_or_create(&dir).unwrap();
+    if !(args.reuse && dir.exists()) {
+        build(&args, &corpus, &dir);
+    }
+    query(&args, &corpus, &root, &dir);
+}
+
+fn build(args: &Args, corpus: &Corpus, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    let index = Index::open_or_create(dir).unwrap();
     let mut writer = index.writer(args.memory_mb << 20).unwrap();
     let mut spent = Duration::ZERO;
     let mut text_bytes = 0u64;
@@ -446,10 +456,12 @@ fn main() {
         spent.as_secs_f64(),
         args.n as f64 / spent.as_secs_f64(),
         wall.as_secs_f64(),
-        size_mb(&dir),
+        size_mb(dir),
         peak_rss_mb()
     );
+}
 
+fn query(args: &Args, corpus: &Corpus, root: &Path, dir: &Path) {
     let since = Utc.with_ymd_and_hms(2025, 9, 1, 0, 0, 0).unwrap();
     let until = Utc.with_ymd_and_hms(2025, 10, 1, 0, 0, 0).unwrap();
     let queries: Vec<(&str, SearchRequest)> = vec![
@@ -486,7 +498,7 @@ fn main() {
             },
         ),
     ];
-    let index = Index::open(&dir).unwrap();
+    let index = Index::open(dir).unwrap();
     println!("\n| query | newsmon p50 ms | newsmon p99 ms | hits |");
     println!("|---|---|---|---|");
     let mut newsmon_rows = Vec::new();
@@ -513,9 +525,24 @@ fn main() {
         args.n
     );
     newsmon_rows.push(("stats".into(), p50, p99, args.n as usize));
+    // Where the time goes: the same searches counting only (no top 10, no snippets).
+    for (name, request) in &queries {
+        let count = SearchRequest {
+            limit: 0,
+            ..request.clone()
+        };
+        let (p50, p99) = latency(args.runs, || {
+            index.search(&count).unwrap();
+        });
+        eprintln!(
+            "  count only, {name}: p50 {} ms, p99 {} ms",
+            ms(p50),
+            ms(p99)
+        );
+    }
 
     if args.fts5 {
-        fts5(&args, &corpus, &root, since, until, &newsmon_rows);
+        fts5(args, corpus, root, since, until, &newsmon_rows);
     }
     println!("\npeak RSS of the whole run: {:.0} MiB", peak_rss_mb());
 }
@@ -528,10 +555,21 @@ fn fts5(
     until: DateTime<Utc>,
     newsmon: &[(String, Duration, Duration, usize)],
 ) {
-    use rusqlite::{Connection, params};
+    use rusqlite::Connection;
     let path = root.join("fts5.sqlite");
-    let _ = std::fs::remove_file(&path);
+    let reuse = args.reuse && path.exists();
+    if !reuse {
+        let _ = std::fs::remove_file(&path);
+    }
     let mut db = Connection::open(&path).unwrap();
+    if !reuse {
+        fts5_build(args, corpus, &mut db, &path);
+    }
+    fts5_query(args, &db, since, until, newsmon);
+}
+
+fn fts5_build(args: &Args, corpus: &Corpus, db: &mut rusqlite::Connection, path: &Path) {
+    use rusqlite::params;
     db.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;
          CREATE TABLE meta (id INTEGER PRIMARY KEY, url TEXT, source TEXT, lang TEXT,
@@ -596,8 +634,18 @@ fn fts5(
         "\nSQLite FTS5: indexed in {:.1} s ({:.0} docs/s), database {:.0} MiB",
         spent.as_secs_f64(),
         args.n as f64 / spent.as_secs_f64(),
-        size_mb(&path)
+        size_mb(path)
     );
+}
+
+fn fts5_query(
+    args: &Args,
+    db: &rusqlite::Connection,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    newsmon: &[(String, Duration, Duration, usize)],
+) {
+    use rusqlite::Connection;
     // Each search returns the top 10 (title, snippet) and the total, as newsmon's does.
     let top = |db: &Connection, sql: &str, count_sql: &str, p: &[&dyn rusqlite::ToSql]| -> usize {
         let mut stmt = db.prepare_cached(sql).unwrap();
@@ -633,9 +681,9 @@ fn fts5(
     );
     println!("|---|---|---|---|---|---|");
     for ((sql, count_sql, p), (name, n50, n99, n_hits)) in cases.iter().zip(newsmon) {
-        let hits = top(&db, sql, count_sql, p);
+        let hits = top(db, sql, count_sql, p);
         let (p50, p99) = latency(args.runs, || {
-            top(&db, sql, count_sql, p);
+            top(db, sql, count_sql, p);
         });
         println!(
             "| {name} | {} | {} | {} | {} | {n_hits} / {hits} |",
@@ -658,7 +706,7 @@ fn fts5(
             std::hint::black_box(n);
         }
     };
-    let (p50, p99) = latency(args.runs.div_ceil(4).max(10), || stats(&db));
+    let (p50, p99) = latency(args.runs.div_ceil(4).max(10), || stats(db));
     if let Some((name, n50, n99, _)) = newsmon.last() {
         println!(
             "| {name}: whole index | {} | {} | {} | {} | {} |",
@@ -669,5 +717,4 @@ fn fts5(
             args.n
         );
     }
-    let _ = corpus;
 }

@@ -348,7 +348,7 @@ fn a_rebuild_swaps_the_new_index_in_and_keeps_one_previous() {
         let rebuild = Rebuild::start(&live).unwrap();
         // The old index is locked against writers while the new one is built.
         assert!(Index::open(&live).unwrap().writer(20_000_000).is_err());
-        let old = rebuild.documents().unwrap();
+        let old: Vec<_> = rebuild.documents().unwrap().map(Result::unwrap).collect();
         assert_eq!(old.len(), 5 - round);
         assert_eq!(old[0].url, "https://wire/a", "first fetched first");
         let next = Index::open_or_create(rebuild.next_dir()).unwrap();

@@ -49,7 +49,7 @@ pub use config::IndexConfig;
 pub use document::{Document, document_id};
 pub use error::{Error, Result};
 pub use query::validate_query;
-pub use rebuild::{OldDocument, Rebuild};
+pub use rebuild::{OldDocument, OldDocuments, Rebuild};
 pub use schema::{Index, SCHEMA_VERSION};
 pub use search::{Hit, SearchRequest, SearchResults, Sort};
 pub use stats::{DateCount, FundingGroup, Interval, KindCount, NameCount, Stats, StatsRequest};

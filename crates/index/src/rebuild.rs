@@ -39,6 +39,65 @@ pub struct OldDocument {
     pub byline: Option<String>,
 }
 
+/// The documents of an old index, in the order a rebuild adds them (see
+/// [`Rebuild::documents`]); documents without a URL are skipped.
+pub struct OldDocuments {
+    /// url, source, title, body, published, fetched, lang, byline: by name, since the
+    /// old index may be of another schema version.
+    fields: [Option<tantivy::schema::Field>; 8],
+    searcher: tantivy::Searcher,
+    order: std::vec::IntoIter<(i64, tantivy::DocAddress)>,
+    live: PathBuf,
+}
+
+impl OldDocuments {
+    /// How many documents are left (an upper bound: URL-less ones are skipped).
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether none is left.
+    pub fn is_empty(&self) -> bool {
+        self.order.len() == 0
+    }
+}
+
+impl Iterator for OldDocuments {
+    type Item = Result<OldDocument>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (_, address) = self.order.next()?;
+            let doc: TantivyDocument = match self.searcher.doc(address) {
+                Ok(doc) => doc,
+                Err(e) => return Some(Err(Error::tantivy(&self.live, e))),
+            };
+            let [url, source, title, body, published, fetched, lang, byline] = self.fields;
+            let text = |f: Option<tantivy::schema::Field>| {
+                f.and_then(|f| doc.get_first(f))
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .filter(|s| !s.is_empty())
+            };
+            let date = |f: Option<tantivy::schema::Field>| {
+                f.and_then(|f| doc.get_first(f))
+                    .and_then(|v| v.as_datetime())
+                    .and_then(|d| DateTime::<Utc>::from_timestamp(d.into_timestamp_secs(), 0))
+            };
+            let Some(doc_url) = text(url) else { continue };
+            return Some(Ok(OldDocument {
+                url: doc_url,
+                source: text(source).unwrap_or_default(),
+                title: text(title),
+                text: text(body).unwrap_or_default(),
+                published: date(published),
+                fetched: date(fetched),
+                language: text(lang),
+                byline: text(byline),
+            }));
+        }
+    }
+}
+
 /// An old index held against writers while its replacement is built.
 pub struct Rebuild {
     live: PathBuf,
@@ -83,59 +142,43 @@ impl Rebuild {
     }
 
     /// Every document of the old index, first fetched first (so that a near-duplicate is
-    /// clustered under the copy seen first, as at ingest).
-    pub fn documents(&self) -> Result<Vec<OldDocument>> {
-        let schema = self.old.schema();
-        let field = |name: &str| schema.get_field(name).ok();
-        let (url, source, title, body, published, fetched, lang, byline) = (
-            field("url"),
-            field("source"),
-            field("title"),
-            field("body"),
-            field("published"),
-            field("fetched"),
-            field("lang"),
-            field("byline"),
-        );
-        let reader = self
-            .old
-            .reader()
-            .map_err(|e| Error::tantivy(&self.live, e))?;
+    /// clustered under the copy seen first, as at ingest). Read one at a time as iterated:
+    /// only (fetched, address) pairs are held, never the corpus.
+    pub fn documents(&self) -> Result<OldDocuments> {
+        let err = |e| Error::tantivy(&self.live, e);
+        let reader = self.old.reader().map_err(err)?;
         let searcher = reader.searcher();
-        let mut out = Vec::new();
-        for segment in searcher.segment_readers() {
-            let store = segment
-                .get_store_reader(64)
-                .map_err(|e| Error::tantivy(&self.live, e))?;
+        let mut order = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            // A field missing from an old schema reads as no date.
+            let fetched = segment.fast_fields().date("fetched").ok();
             for doc_id in segment.doc_ids_alive() {
-                let doc: TantivyDocument = store
-                    .get(doc_id)
-                    .map_err(|e| Error::tantivy(&self.live, e))?;
-                let text = |f: Option<tantivy::schema::Field>| {
-                    f.and_then(|f| doc.get_first(f))
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .filter(|s| !s.is_empty())
-                };
-                let date = |f: Option<tantivy::schema::Field>| {
-                    f.and_then(|f| doc.get_first(f))
-                        .and_then(|v| v.as_datetime())
-                        .and_then(|d| DateTime::<Utc>::from_timestamp(d.into_timestamp_secs(), 0))
-                };
-                let Some(doc_url) = text(url) else { continue };
-                out.push(OldDocument {
-                    url: doc_url,
-                    source: text(source).unwrap_or_default(),
-                    title: text(title),
-                    text: text(body).unwrap_or_default(),
-                    published: date(published),
-                    fetched: date(fetched),
-                    language: text(lang),
-                    byline: text(byline),
-                });
+                let at = fetched
+                    .as_ref()
+                    .and_then(|c| c.first(doc_id))
+                    .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                order.push((at, tantivy::DocAddress::new(ord as u32, doc_id)));
             }
         }
-        out.sort_by_key(|d| d.fetched);
-        Ok(out)
+        order.sort_unstable();
+        let schema = self.old.schema();
+        let field = |name: &str| schema.get_field(name).ok();
+        Ok(OldDocuments {
+            fields: [
+                "url",
+                "source",
+                "title",
+                "body",
+                "published",
+                "fetched",
+                "lang",
+                "byline",
+            ]
+            .map(field),
+            searcher,
+            order: order.into_iter(),
+            live: self.live.clone(),
+        })
     }
 
     /// Makes the new generation live, atomically where the live path is already a link.

@@ -13,7 +13,7 @@ use tantivy::aggregation::{AggContextParams, AggregationCollector};
 use tantivy::collector::{Count, FacetCollector};
 use tantivy::schema::Facet;
 
-use crate::stored::{Stored, addresses_by_date};
+use crate::stored::{Stored, matches};
 use crate::{Error, Index, Result, SearchRequest};
 
 /// The width of the timeline's buckets.
@@ -131,45 +131,34 @@ impl Index {
         }))
         .map_err(|e| Error::tantivy(&self.dir, e))?;
         let aggregations = AggregationCollector::from_aggs(aggs, AggContextParams::default());
-        let mut kinds = FacetCollector::for_field("tags");
-        kinds.add_facet(Facet::root());
-        let (total, aggregated, kind_counts) = searcher
-            .search(&*query, &(Count, aggregations, kinds))
+        // One pass over the matches: the kinds come from the term dictionary (a few terms),
+        // so the per-key collector needs no first pass (one collector may not hold a facet
+        // and its parent, hence two).
+        let kinds = self.kinds(&searcher)?;
+        let mut kind_collector = FacetCollector::for_field("tags");
+        kind_collector.add_facet(Facet::root());
+        let mut keys = FacetCollector::for_field("tags");
+        for kind in &kinds {
+            keys.add_facet(Facet::from_path([kind.as_str()]));
+        }
+        let (total, aggregated, kind_counts, key_counts) = searcher
+            .search(&*query, &(Count, aggregations, kind_collector, keys))
             .map_err(|e| Error::tantivy(&self.dir, e))?;
         let json = serde_json::to_value(&aggregated).map_err(|e| Error::tantivy(&self.dir, e))?;
         let kind_list: Vec<(String, u64)> = kind_counts
             .get(Facet::root())
             .map(|(facet, count)| (facet.to_path().join("/"), count))
             .collect();
-        // Keys need a second pass: one collector may not hold a facet and its parent.
-        let mut keys = FacetCollector::for_field("tags");
-        for (kind, _) in &kind_list {
-            keys.add_facet(Facet::from_path([kind.as_str()]));
-        }
-        let key_counts = if kind_list.is_empty() {
-            None
-        } else {
-            Some(
-                searcher
-                    .search(&*query, &keys)
-                    .map_err(|e| Error::tantivy(&self.dir, e))?,
-            )
-        };
         let mut tags: Vec<KindCount> = kind_list
             .into_iter()
             .map(|(kind, count)| {
                 let mut keys: Vec<NameCount> = key_counts
-                    .as_ref()
-                    .map(|counts| {
-                        counts
-                            .get(Facet::from_path([kind.as_str()]))
-                            .map(|(facet, count)| NameCount {
-                                name: facet.to_path().join("/"),
-                                count,
-                            })
-                            .collect()
+                    .get(Facet::from_path([kind.as_str()]))
+                    .map(|(facet, count)| NameCount {
+                        name: facet.to_path().join("/"),
+                        count,
                     })
-                    .unwrap_or_default();
+                    .collect();
                 keys.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
                 KindCount { kind, count, keys }
             })
@@ -208,6 +197,27 @@ impl Index {
         })
     }
 
+    /// The tag kinds present in the index, from the facet terms (`tier`, `tier\0us-backstop`).
+    fn kinds(&self, searcher: &tantivy::Searcher) -> Result<Vec<String>> {
+        let err = |e: std::io::Error| Error::tantivy(&self.dir, e);
+        let mut kinds = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.tags)
+                .map_err(|e| Error::tantivy(&self.dir, e))?;
+            let mut terms = inverted.terms().stream().map_err(err)?;
+            while terms.advance() {
+                let kind = terms.key().split(|b| *b == 0).next().unwrap_or_default();
+                if let Ok(kind) = std::str::from_utf8(kind)
+                    && !kind.is_empty()
+                {
+                    kinds.insert(kind.to_string());
+                }
+            }
+        }
+        Ok(kinds.into_iter().collect())
+    }
+
     /// Every amount reported under a funding key by the matching articles, grouped by key
     /// and value: who reports $800 billion, and who reports something else.
     pub fn funding(&self, request: &SearchRequest, kind: &str) -> Result<Vec<FundingGroup>> {
@@ -218,7 +228,8 @@ impl Index {
         let prefix = format!("{}/", kind.trim_matches('/'));
         let mut groups: BTreeMap<(String, Option<String>, u64, Option<u64>), Group> =
             BTreeMap::new();
-        for address in addresses_by_date(&searcher, &*query, &self.dir)? {
+        // In index order, for the store's sake; "first seen" is by publication date.
+        for (address, _) in matches(&searcher, &*query, &self.dir)? {
             let doc: TantivyDocument = searcher
                 .doc(address)
                 .map_err(|e| Error::tantivy(&self.dir, e))?;
@@ -250,7 +261,13 @@ impl Index {
                         group.first = Some(group.first.map_or(at, |f| f.min(at)));
                         group.last = Some(group.last.map_or(at, |l| l.max(at)));
                     }
-                    if group.example.is_none() {
+                    let earlier = match (published, group.example_at) {
+                        (Some(at), Some(example_at)) => at < example_at,
+                        (_, None) => true,
+                        (None, Some(_)) => false,
+                    };
+                    if group.example.is_none() || earlier {
+                        group.example_at = published;
                         let text = body.get_or_insert_with(|| stored.text(f.body));
                         group.example = Some(sentence_at(text, amount.start, amount.end))
                             .filter(|s| !s.is_empty())
@@ -300,6 +317,7 @@ struct Group {
     last: Option<DateTime<Utc>>,
     example: Option<String>,
     example_url: Option<String>,
+    example_at: Option<DateTime<Utc>>,
 }
 
 /// One reported amount under one funding key.

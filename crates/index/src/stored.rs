@@ -6,7 +6,7 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::{Error, Index, Result, SearchRequest};
 
@@ -145,24 +145,55 @@ impl Index {
     }
 }
 
-/// Every matching document's address, oldest published first.
+/// Every matching document's address, oldest published first. Only the matches are held
+/// (a top-k collector sized to the whole index would reserve room for every document).
 pub(crate) fn addresses_by_date(
     searcher: &Searcher,
     query: &dyn Query,
     dir: &std::path::Path,
 ) -> Result<Vec<DocAddress>> {
-    let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    if total == 0 {
-        return Ok(Vec::new());
+    let mut keyed = Vec::new();
+    for (address, published) in matches(searcher, query, dir)? {
+        keyed.push((published, address));
     }
-    let docs = searcher
-        .search(
-            query,
-            &TopDocs::with_limit(total)
-                .order_by_fast_field::<tantivy::DateTime>("published", Order::Asc),
-        )
-        .map_err(|e| Error::tantivy(dir, e))?;
-    Ok(docs.into_iter().map(|(_, address)| address).collect())
+    keyed.sort_unstable();
+    Ok(keyed.into_iter().map(|(_, address)| address).collect())
+}
+
+/// Every matching document's address with its publication time (seconds), in index order:
+/// reading stored documents in this order decompresses each block of the store once.
+pub(crate) fn matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+    dir: &std::path::Path,
+) -> Result<Vec<(DocAddress, i64)>> {
+    let err = |e| Error::tantivy(dir, e);
+    let found = searcher
+        .search(query, &tantivy::collector::DocSetCollector)
+        .map_err(err)?;
+    let mut addresses: Vec<DocAddress> = found.into_iter().collect();
+    addresses.sort_unstable();
+    let mut out = Vec::with_capacity(addresses.len());
+    let mut column = None;
+    let mut segment = u32::MAX;
+    for address in addresses {
+        if address.segment_ord != segment {
+            segment = address.segment_ord;
+            column = Some(
+                searcher
+                    .segment_reader(segment)
+                    .fast_fields()
+                    .date("published")
+                    .map_err(err)?,
+            );
+        }
+        let published = column
+            .as_ref()
+            .and_then(|c| c.first(address.doc_id))
+            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+        out.push((address, published));
+    }
+    Ok(out)
 }
 
 fn term_query(field: Field, value: &str) -> Box<dyn Query> {

@@ -30,7 +30,12 @@ pub fn run(cmd: Cmd, index_dir: &Path) -> Result<ExitCode> {
     let index = open_index(index_dir)?;
     let groups = index.funding(&cmd.filters.request(&cmd.query)?, FUNDING_KIND)?;
     if cmd.format == Format::Json {
-        print_json(&serde_json::json!({ "amounts": groups }))?;
+        // A struct, not a json! map: fields keep their order.
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            amounts: &'a [newsmon_index::FundingGroup],
+        }
+        print_json(&Out { amounts: &groups })?;
     } else {
         let style = Style::for_stdout();
         let mut out = std::io::stdout().lock();

@@ -47,6 +47,7 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     let mut writer = index.writer(loaded.config.index.writer_memory_bytes())?;
     let mut summary = Summary::default();
     for old in rebuild.documents()? {
+        let old = old?;
         let stored_page = state.page(&old.url)?;
         let extracted = stored_page.as_ref().map(|page| {
             extractor.extract(&page.body, Some(&page.url), page.content_type.as_deref())

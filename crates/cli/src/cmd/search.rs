@@ -220,11 +220,17 @@ impl Style {
     }
 }
 
-/// The terminal's width in columns (`COLUMNS`), else 100.
+/// The terminal's width in columns (`COLUMNS` wins), else 100 (in a pipe).
 pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| comfy_table::Table::new().width().map(usize::from))
+                .flatten()
+        })
         .filter(|w: &usize| *w >= 40)
         .unwrap_or(100)
 }
@@ -245,22 +251,45 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// The snippet with its highlighted ranges styled.
-fn highlighted(hit: &Hit, style: Style) -> String {
-    let mut out = String::new();
+/// The snippet with its highlighted ranges styled, wrapped into lines of at most `room`
+/// visible characters.
+fn highlighted(hit: &Hit, style: Style, room: usize) -> Vec<String> {
+    let text = &hit.snippet;
+    let mut lines = Vec::new();
+    let (mut line, mut visible) = (String::new(), 0);
     let mut at = 0;
-    for [start, end] in &hit.highlights {
-        let (Some(before), Some(word)) =
-            (hit.snippet.get(at..*start), hit.snippet.get(*start..*end))
-        else {
-            continue;
-        };
-        out.push_str(before);
-        out.push_str(&style.highlight(word));
-        at = *end;
+    for word in text.split(' ') {
+        let (start, end) = (at, at + word.len());
+        at = end + 1;
+        // The word, with the parts of it inside a highlight styled.
+        let mut styled = String::new();
+        let mut cursor = start;
+        for [h_start, h_end] in &hit.highlights {
+            let (from, to) = ((*h_start).max(start), (*h_end).min(end));
+            if from >= to {
+                continue;
+            }
+            styled.push_str(text.get(cursor..from).unwrap_or_default());
+            styled.push_str(&style.highlight(text.get(from..to).unwrap_or_default()));
+            cursor = to;
+        }
+        styled.push_str(text.get(cursor..end).unwrap_or_default());
+        let width = word.chars().count();
+        if visible > 0 && visible + 1 + width > room {
+            lines.push(std::mem::take(&mut line));
+            visible = 0;
+        }
+        if visible > 0 {
+            line.push(' ');
+            visible += 1;
+        }
+        line.push_str(&styled);
+        visible += width;
     }
-    out.push_str(hit.snippet.get(at..).unwrap_or_default());
-    out
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// One block per hit, the first line aligned in columns: rank, date, source, title; then
@@ -304,8 +333,8 @@ fn print_table(results: &SearchResults, request: &SearchRequest) -> Result<()> {
                 ))
             )?;
         }
-        if !hit.snippet.is_empty() {
-            writeln!(out, "{indent}{}", highlighted(hit, style))?;
+        for line in highlighted(hit, style, width.saturating_sub(indent.len()).max(30)) {
+            writeln!(out, "{indent}{line}")?;
         }
         if !hit.tags.is_empty() {
             writeln!(out, "{indent}{}", style.green(&hit.tags.join("  ")))?;

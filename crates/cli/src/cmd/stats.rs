@@ -57,6 +57,9 @@ pub fn run(cmd: Cmd, index_dir: &Path) -> Result<ExitCode> {
     })
 }
 
+/// Timelines of at most this many buckets are also listed one bucket a line.
+const SHORT_TIMELINE: usize = 31;
+
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// One character a count, scaled to the largest: a zero is a space, the rest ▁ to █.
@@ -162,7 +165,8 @@ fn print_stats(stats: &Stats) -> Result<()> {
             Interval::Week => "week",
         };
         let counts: Vec<u64> = stats.timeline.iter().map(|b| b.count).collect();
-        let peak = stats.timeline.iter().max_by_key(|b| b.count);
+        // The first of equal peaks.
+        let peak = stats.timeline.iter().rev().max_by_key(|b| b.count);
         writeln!(out, "\n{}", style.bold(&format!("per {unit}")))?;
         // Long timelines wrap; each line starts with its first bucket's date.
         for (chunk, dates) in counts.chunks(60).zip(stats.timeline.chunks(60)) {
@@ -181,6 +185,19 @@ fn print_stats(stats: &Stats) -> Result<()> {
             peak.map_or(0, |p| p.count),
             peak.map_or("", |p| p.date.as_str())
         )?;
+        // A short timeline is also worth reading bucket by bucket.
+        if stats.timeline.len() <= SHORT_TIMELINE {
+            let max = counts.iter().copied().max().unwrap_or(0);
+            for bucket in &stats.timeline {
+                writeln!(
+                    out,
+                    "  {}  {:>6}  {}",
+                    style.dim(&bucket.date),
+                    bucket.count,
+                    style.cyan(&bar(bucket.count, max, 30))
+                )?;
+            }
+        }
     }
     out.flush()?;
     Ok(())
