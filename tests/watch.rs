@@ -20,22 +20,11 @@ struct Receiver {
 
 impl Receiver {
     fn start(&self) -> String {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
         let state = self.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = Router::new()
-                    .route("/hook", axum::routing::post(receive))
-                    .with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
+        let addr = crate::util::serve_in_background(move |_| {
+            Router::new()
+                .route("/hook", axum::routing::post(receive))
+                .with_state(state)
         });
         format!("http://{addr}/hook")
     }

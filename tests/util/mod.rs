@@ -60,30 +60,39 @@ pub struct FixtureServer {
 
 impl FixtureServer {
     pub fn start() -> FixtureServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let base = format!("http://{addr}");
-        let state = base.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = Router::new()
-                    .route("/{*path}", axum::routing::get(serve))
-                    .with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
+        let addr = serve_in_background(|addr| {
+            Router::new()
+                .route("/{*path}", axum::routing::get(serve))
+                .with_state(format!("http://{addr}"))
         });
-        FixtureServer { base }
+        FixtureServer {
+            base: format!("http://{addr}"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base, path.trim_start_matches('/'))
     }
+}
+
+/// Serves the router that `app` builds (given the address, for self-links) on 127.0.0.1,
+/// on an ephemeral port, from a background thread for the rest of the test process. The
+/// socket is bound before this returns, so no readiness wait is needed.
+pub fn serve_in_background(app: impl FnOnce(SocketAddr) -> Router + Send + 'static) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app(addr)).await.unwrap();
+        });
+    });
+    addr
 }
 
 async fn serve(State(base): State<String>, UrlPath(path): UrlPath<String>) -> Response {

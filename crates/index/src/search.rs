@@ -9,7 +9,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -407,15 +407,8 @@ impl Index {
             snippet,
             highlights,
             lang: stored.text(f.lang),
-            amounts_usd: doc
-                .get_all(f.amount_usd)
-                .filter_map(|v| v.as_u64())
-                .collect(),
-            cluster: doc
-                .get_first(f.cluster)
-                .and_then(|v| v.as_u64())
-                .map(|c| format!("{c:016x}"))
-                .unwrap_or_default(),
+            amounts_usd: stored.u64s(f.amount_usd),
+            cluster: stored.cluster(f.cluster),
             outlets: None,
             copies: None,
         })

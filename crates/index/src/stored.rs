@@ -35,6 +35,19 @@ impl Stored<'_> {
             .unwrap_or_default()
     }
 
+    pub(crate) fn u64s(&self, field: Field) -> Vec<u64> {
+        self.0.get_all(field).filter_map(|v| v.as_u64()).collect()
+    }
+
+    /// A cluster id as 16 hex digits, or empty.
+    pub(crate) fn cluster(&self, field: Field) -> String {
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_u64())
+            .map(|c| format!("{c:016x}"))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn tags(&self, field: Field) -> Vec<String> {
         self.0
             .get_all(field)
@@ -97,15 +110,8 @@ impl Index {
             // Written by this crate from plain data; an unreadable value shows as none.
             mentions: serde_json::from_str(&stored.text(f.mentions)).unwrap_or_default(),
             amounts: serde_json::from_str(&stored.text(f.amounts)).unwrap_or_default(),
-            amounts_usd: doc
-                .get_all(f.amount_usd)
-                .filter_map(|v| v.as_u64())
-                .collect(),
-            cluster: doc
-                .get_first(f.cluster)
-                .and_then(|v| v.as_u64())
-                .map(|c| format!("{c:016x}"))
-                .unwrap_or_default(),
+            amounts_usd: stored.u64s(f.amount_usd),
+            cluster: stored.cluster(f.cluster),
             text: with_text.then(|| stored.text(f.body)),
         }
     }
