@@ -1,5 +1,6 @@
 //! The compiled taxonomy: finds each key's mentions in a text, with evidence.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,6 +47,7 @@ struct CompiledKey {
     context_scope: Scope,
     exclude: Option<Regex>,
     exclude_scope: Scope,
+    /// Checked by [`Tagger::tag_with`] before [`CompiledKey::mention`].
     topic: Option<Regex>,
     amounts: bool,
     event: Option<Event>,
@@ -135,9 +137,18 @@ impl Tagger {
             }
             by
         };
+        // Keys share their topic gate (the story's own words): each distinct gate scans the
+        // text once, not once per key.
+        let mut on_topic: HashMap<&str, bool> = HashMap::new();
         let hits: Vec<KeyHits> = self
             .keys
             .iter()
+            .filter(|key| match &key.topic {
+                None => true,
+                Some(topic) => *on_topic
+                    .entry(topic.as_str())
+                    .or_insert_with(|| sentences.iter().any(|s| topic.is_match(&s.folded.text))),
+            })
             .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
             .collect();
         // Small amounts count only in a sentence with a funding cue.
@@ -180,10 +191,6 @@ impl CompiledKey {
         sentences: &[Sentence],
         dates: &[Vec<&DateMention>],
     ) -> Option<KeyHits> {
-        let off_topic = |topic: &Regex| !sentences.iter().any(|s| topic.is_match(&s.folded.text));
-        if self.topic.as_ref().is_some_and(off_topic) {
-            return None;
-        }
         let in_scope = |regex: &Option<Regex>, scope: Scope| -> Option<Vec<bool>> {
             let regex = regex.as_ref()?;
             let hits: Vec<bool> = sentences
