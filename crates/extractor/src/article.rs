@@ -27,7 +27,7 @@ pub struct Article {
 }
 
 /// One taxonomy key found in a text, with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
     /// The tag, `kind/key` (for example `tier/us-backstop`).
     pub tag: String,

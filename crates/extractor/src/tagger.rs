@@ -27,7 +27,7 @@ pub struct Tagger {
 }
 
 /// Everything the tagger finds in one text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tagging {
     /// One mention per key found, in taxonomy order.
     pub mentions: Vec<Mention>,
