@@ -17,6 +17,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::fold::fold;
 
+mod periods;
+
+/// The first and last day of a period, inclusive.
+type Span = (NaiveDate, NaiveDate);
+
+/// What a resolver knows about a match: the folded text, where the match is, the
+/// publication date, the language and the last date resolved before it.
+struct Ctx<'a> {
+    f: &'a str,
+    start: usize,
+    end: usize,
+    reference: Option<NaiveDate>,
+    language: &'a str,
+    previous: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Past,
+    Future,
+}
+
+/// Tense cue words, folded: the closest one in the same sentence, before the expression
+/// first, decides.
+const PAST: &[&str] = &[
+    "was", "were", "had", "did", "met", "went", "ran", "began", "held", "collapsed", "talked",
+    "ago", "saw", "fell", "closed", "ended", "signed", "announced", "agreed", "took", "left",
+    "picked", "issued", "a ete", "ont", "avait", "etait", "hatte", "hatten", "war", "waren",
+    "wurde", "wurden", "hat", "haben", "habe", "był", "była", "było", "były", "obniżyła",
+    "був", "була", "було", "були", "был", "была", "было", "были",
+];
+const FUTURE: &[&str] = &[
+    "will", "'ll", "shall", "going", "let's", "plans", "expects", "expected",
+    "scheduled", "upcoming", "sera", "seront", "aura", "auront", "reprendront", "wird",
+    "werden", "soll", "sollen", "będzie", "będą", "odbędzie", "буде", "будуть", "будет",
+    "будут",
+];
+
 /// One date expression, resolved to the days it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateMention {
@@ -36,7 +74,7 @@ const MONTHS_EN: &str = "january|february|march|april|may|june|july|august|septe
 // FR, DE, PL (genitive), UK and RU (genitive), folded (no diacritics, "й" as "и").
 const MONTHS_OTHER: &str = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|janner|februar|marz|juni|juli|oktober|dezember|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrzesnia|pazdziernika|listopada|grudnia|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря";
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|poniedziałek|wtorek|srode|czwartek|piatek|sobote|niedziele|понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю|понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье";
-const RANGE_SEP: &str = r" ?- ?| to | and | through | et | au | und | bis | i | и | і | та ";
+const RANGE_SEP: &str = r" ?- ?| to | and | through | et | au | und | bis | i | и | і | та | do | po | по | до ";
 const ORD: &str = r"(?:st|nd|rd|th|er)?";
 
 static EXPLICIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -62,19 +100,10 @@ static PARTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let months = format!(
         "{MONTHS_EN}|{MONTHS_OTHER}|styczniu|lutym|marcu|kwietniu|maju|czerwcu|lipcu|sierpniu|wrzesniu|pazdzierniku|listopadzie|grudniu"
     );
-    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|на початку|в середині|у середині|наприкінці|в кінці|у кінці|в начале|в середине|в конце";
+    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|do konca|koniec|konca|на початку|з початку|в середині|у середині|наприкінці|в кінці|у кінці|на кінець|до кінця|кінець|в начале|с начала|в середине|в конце|до конца|конец|конца";
     compile_all(&[format!(
         r"\b(?P<part>{parts})[ -](?:(?P<m>{months})\b(?: (?P<y>\d{{4}})\b)?|(?P<rel>next month|this month|last month|du mois prochain|nachsten monats|przyszłego miesiaca|наступного місяця))"
     )])
-});
-
-static RELATIVE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    compile_all(&[
-        format!(
-            r"\b(?:(?P<mod>next|last|this|on|am|le|ce|we|w|в|у|во|nachsten|kommenden|letzten|dieser|diesen|prochain) )?(?P<wd>{WEEKDAYS})\b"
-        ),
-        r"\b(?P<rel>next week|this week|last week|next month|la semaine prochaine|la semaine derniere|nachste woche|nachsten woche|kommende woche|kommenden woche|letzte woche|w przyszłym tygodniu|w zeszłym tygodniu|наступного тижня|на наступному тижні|минулого тижня|today|tomorrow|yesterday|aujourd'hui|demain|heute|gestern|dzisiaj|jutro|wczoraj|сьогодні|завтра|вчора|сегодня)\b".to_string(),
-    ])
 });
 
 fn compile_all(patterns: &[String]) -> Vec<Regex> {
@@ -89,39 +118,54 @@ fn compile_all(patterns: &[String]) -> Vec<Regex> {
 }
 
 /// Turns a regex match into the days it covers, given the reference date.
-type Resolver = fn(&Captures<'_>, Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)>;
+type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<Span>;
 
 /// Every date expression of `text` that resolves, in text order, read by the
-/// conventions of `language` (ISO 639-1: "en" reads 03/04 as March 4, others as 3 April).
+/// conventions of `language` (ISO 639-1: "en" reads 03/04/2026 as March 4, the others as
+/// 3 April), each as the inclusive period it names.
+///
+/// The year of a yearless date ("6 January", "in May", "late June") is the one a careful
+/// reader takes from the publication date `reference`: with a past-tense cue in the same
+/// sentence ("met", "hatte", "was") the most recent such date on or before it; with a
+/// future cue ("will", "soll", "будет") the next on or after it; with no cue the nearest
+/// one. A weekday alone is the next such day after `reference` unless the sentence is in
+/// the past tense; "this Tuesday" is the Tuesday of the current Monday-Sunday week, "next
+/// Tuesday" the Tuesday of next week, "last Tuesday" the most recent one before.
 pub fn find_dates_in(
     text: &str,
     reference: Option<NaiveDate>,
     language: Option<&str>,
 ) -> Vec<DateMention> {
-    let _ = language;
-    find_dates(text, reference)
-}
-
-/// Every date expression of `text` that resolves, in text order. `reference` is the
-/// publication date: it gives "Tuesday" its week and "6 January" its year.
-pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> {
     let folded = fold(text);
     let f = folded.text.as_str();
-    // Explicit dates first, then month parts, then relative words; a later, vaguer
-    // match never overrides an earlier one it overlaps ("Tuesday, January 6").
+    let language = language.unwrap_or("");
+    // Explicit dates first, then periods, then relative words; a later, vaguer match
+    // never overrides an earlier one it overlaps ("Tuesday, January 6").
     // Spans taken so far, by start; they never overlap, so the one span starting
     // last before a candidate's end is the only one that can overlap it (a BTreeMap
     // keeps this check logarithmic: a Vec scan made long inputs quadratic).
     let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(&[Regex], Resolver); 3] = [
+    let groups: [(&[Regex], Resolver); 13] = [
+        (std::slice::from_ref(&*periods::WEEK_OF), periods::week_of),
+        (std::slice::from_ref(&*periods::QUARTERS), periods::quarter),
         (&EXPLICIT, explicit),
+        (&NUMERIC, numeric),
         (&PARTS, month_part),
-        (&RELATIVE, relative),
+        (std::slice::from_ref(&*periods::YEAR_PARTS), periods::year_part),
+        (std::slice::from_ref(&*periods::MONTHS_ALONE), periods::month_alone),
+        (std::slice::from_ref(&*periods::SPANS), periods::span),
+        (std::slice::from_ref(&*periods::WEEKS), periods::weeks),
+        (std::slice::from_ref(&*periods::DAYS), periods::days),
+        (std::slice::from_ref(&*periods::WEEKDAYS), periods::weekday_named),
+        (std::slice::from_ref(&*periods::ORDINAL_DAY), periods::ordinal_day),
+        (std::slice::from_ref(&*periods::YEARS), periods::year),
     ];
     for (regexes, resolve) in groups {
         for regex in regexes.iter() {
             for caps in regex.captures_iter(f) {
-                let Some(whole) = caps.get(0) else { continue };
+                let Some(whole) = caps.name("span").or_else(|| caps.get(0)) else {
+                    continue;
+                };
                 let (s, e) = (whole.start(), whole.end());
                 let overlaps = taken
                     .range(..e)
@@ -130,13 +174,23 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> 
                 if overlaps {
                     continue;
                 }
-                if let Some((start, end)) = resolve(&caps, reference) {
+                let previous = taken.range(..s).next_back().map(|(_, (_, start, _))| *start);
+                let ctx = Ctx {
+                    f,
+                    start: s,
+                    end: e,
+                    reference,
+                    language,
+                    previous,
+                };
+                if let Some((start, end)) = resolve(&caps, &ctx) {
                     taken.insert(s, (e, start, end));
                 }
             }
         }
     }
-    taken
+    let spans = merge_ranges(f, taken.into_iter().collect());
+    spans
         .into_iter()
         .filter_map(|(s, (e, start, end))| {
             let (from, to) = folded.original_range(text, s, e);
@@ -152,11 +206,169 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> 
         .collect()
 }
 
+/// Every date expression of `text` that resolves, in text order, with no language
+/// known (numeric dates read day first). See [`find_dates_in`].
+pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> {
+    find_dates_in(text, reference, None)
+}
+
+type Taken = (usize, (usize, NaiveDate, NaiveDate));
+
+/// Joins "from March to May", "Aug. 2 to Aug. 13", "between 2025-11-01 and 2025-11-30"
+/// into one range; the second end moves a year on when it would fall before the first.
+fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
+    const OPENERS: &[&str] = &[
+        "from", "between", "du", "vom", "von", "od", "z", "з", "с", "від", "от", "entre",
+        "zwischen", "między", "между", "між",
+    ];
+    let mut out: Vec<Taken> = Vec::with_capacity(spans.len());
+    for span in spans {
+        if let Some(last) = out.last_mut() {
+            let (ls, (le, lstart, _)) = *last;
+            let gap = f.get(le..span.0).unwrap_or("");
+            let before = f.get(..ls).unwrap_or("").trim_end();
+            let opened = OPENERS.iter().any(|o| {
+                before
+                    .strip_suffix(o)
+                    .is_some_and(|h| !h.chars().last().is_some_and(char::is_alphanumeric))
+            });
+            let joined = matches!(gap.trim(), "-" | "to" | "through" | "until" | "till")
+                || (opened
+                    && matches!(
+                        gap.trim(),
+                        "and" | "au" | "a" | "bis" | "do" | "по" | "до" | "et" | "und" | "i" | "и" | "і"
+                    ));
+            if joined && (gap.trim() != "-" || opened || gap.len() <= 3) {
+                let mut end = span.1.2;
+                while end < lstart {
+                    let Some(next) = end.checked_add_months(Months::new(12)) else {
+                        break;
+                    };
+                    end = next;
+                }
+                *last = (ls, (span.1.0, lstart, end));
+                continue;
+            }
+        }
+        out.push(span);
+    }
+    out
+}
+
+impl Ctx<'_> {
+    /// The tense of the sentence around the match, from its closest cue word.
+    fn tense(&self) -> Option<Tense> {
+        let sentence_start = self.f[..self.start]
+            .rfind(['.', '!', '?', ';'])
+            .map_or(0, |i| i + 1);
+        let sentence_end = self.f[self.end..]
+            .find(['.', '!', '?', ';'])
+            .map_or(self.f.len(), |i| self.end + i);
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let cue = |w: &str| {
+            if PAST.contains(&w) {
+                Some(Tense::Past)
+            } else if FUTURE.contains(&w) || w.ends_with("'ll") {
+                Some(Tense::Future)
+            } else {
+                None
+            }
+        };
+        let before = words(self.f.get(sentence_start..self.start).unwrap_or(""));
+        let after = words(self.f.get(self.end..sentence_end).unwrap_or(""));
+        before
+            .iter()
+            .rev()
+            .find_map(|w| cue(w))
+            .or_else(|| after.iter().find_map(|w| cue(w)))
+    }
+}
+
+/// The year of a yearless period given by `span_in(year)`: by tense, else the nearest.
+fn year_for(ctx: &Ctx<'_>, span_in: impl Fn(i32) -> Option<Span>) -> Option<i32> {
+    let reference = ctx.reference?;
+    let years = (reference.year() - 1..=reference.year() + 1)
+        .filter_map(|y| span_in(y).map(|s| (y, s)));
+    match ctx.tense() {
+        Some(Tense::Past) => years
+            .filter(|(_, (start, _))| *start <= reference)
+            .max_by_key(|(y, _)| *y)
+            .map(|(y, _)| y),
+        Some(Tense::Future) => years
+            .filter(|(_, (_, end))| *end >= reference)
+            .min_by_key(|(y, _)| *y)
+            .map(|(y, _)| y),
+        None => years
+            .min_by_key(|(_, (start, end))| {
+                if *start <= reference && reference <= *end {
+                    0
+                } else {
+                    (*start - reference).num_days().abs().min((*end - reference).num_days().abs())
+                }
+            })
+            .map(|(y, _)| y),
+    }
+}
+
+enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+fn part_kind(part: &str) -> Part {
+    match part {
+        "early" | "debut" | "anfang" | "na poczatku" | "на початку" | "в начале" | "з початку"
+        | "с начала" => Part::Early,
+        _ if part.contains("beginning") || part.contains("start") => Part::Early,
+        "mid" | "mi" | "mitte" | "w połowie" | "в середині" | "у середині" | "в середине" => {
+            Part::Mid
+        }
+        _ => Part::Late,
+    }
+}
+
+static NUMERIC: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    compile_all(&[
+        // 06/15/2030 (en), 15/10/2024 (others), 1/7/26
+        r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})\b".to_string(),
+        // Oct/2
+        format!(r"\b(?P<m>{MONTHS_EN})/(?P<d1>\d{{1,2}})\b"),
+        // le 12/03: yearless, only after a word that introduces a date
+        r"\b(?:le|on|am|du|au|by|until|od|do|до|з|с) (?P<span>(?P<a>\d{1,2})/(?P<b>\d{1,2}))\b".to_string(),
+    ])
+});
+
+fn numeric(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    if caps.name("m").is_some() {
+        return explicit(caps, ctx);
+    }
+    let a: u32 = caps.name("a")?.as_str().parse().ok()?;
+    let b: u32 = caps.name("b")?.as_str().parse().ok()?;
+    let (month, day) = if ctx.language == "en" { (a, b) } else { (b, a) };
+    let after = ctx.f.get(ctx.end..).unwrap_or_default();
+    if after.starts_with('-') || after.starts_with('/') {
+        return None;
+    }
+    let year = match caps.name("y") {
+        Some(y) if y.as_str().len() == 2 => 2000 + y.as_str().parse::<i32>().ok()?,
+        Some(y) => y.as_str().parse().ok()?,
+        None => year_for(ctx, |y| NaiveDate::from_ymd_opt(y, month, day).map(|d| (d, d)))?,
+    };
+    let d = NaiveDate::from_ymd_opt(year, month, day)?;
+    Some((d, d))
+}
+
 fn num(caps: &Captures<'_>, name: &str) -> Option<u32> {
     caps.name(name)?.as_str().parse().ok()
 }
 
-fn explicit(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
+fn explicit(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let month = match caps.name("m") {
         Some(m) => month_number(m.as_str())?,
         None => num(caps, "mn")?,
@@ -166,7 +378,7 @@ fn explicit(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
     let year = match num(caps, "y") {
         Some(y) if (1900..=2200).contains(&y) => y as i32,
         Some(_) => return None,
-        None => closest_year(month, d1, reference?)?,
+        None => year_for(ctx, |y| NaiveDate::from_ymd_opt(y, month, d1).map(|d| (d, d)))?,
     };
     let start = NaiveDate::from_ymd_opt(year, month, d1)?;
     let end = match d2 {
@@ -176,22 +388,17 @@ fn explicit(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveD
     Some((start, end))
 }
 
-/// The year that puts day/month closest to the reference ("6 January" read on
-/// 28 December is next January).
-fn closest_year(month: u32, day: u32, reference: NaiveDate) -> Option<i32> {
-    (reference.year() - 1..=reference.year() + 1)
-        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day).map(|d| (y, d)))
-        .min_by_key(|(_, d)| (*d - reference).num_days().abs())
-        .map(|(y, _)| y)
-}
-
-fn month_part(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
+fn month_part(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference;
     let (year, month) = if let Some(m) = caps.name("m") {
-        let month = month_number(m.as_str())?;
+        let month = periods::any_month(m.as_str())?;
         let year = match num(caps, "y") {
             Some(y) if (1900..=2200).contains(&y) => y as i32,
             Some(_) => return None,
-            None => closest_year(month, 15, reference?)?,
+            None => year_for(ctx, |y| {
+                let first = NaiveDate::from_ymd_opt(y, month, 1)?;
+                Some((first, first.checked_add_months(Months::new(1))?.pred_opt()?))
+            })?,
         };
         (year, month)
     } else {
@@ -213,92 +420,11 @@ fn month_part(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(Naiv
         .checked_sub_days(Days::new(1))?;
     let part = caps.name("part")?.as_str();
     let day = |d| NaiveDate::from_ymd_opt(year, month, d);
-    Some(match part {
-        "early" | "debut" | "anfang" | "na poczatku" | "на початку" | "в начале" => {
-            (first, day(10)?)
-        }
-        "mid" | "mi" | "mitte" | "w połowie" | "в середині" | "у середині" | "в середине" => {
-            (day(11)?, day(20)?)
-        }
-        _ if part.contains("beginning") || part.contains("start") => (first, day(10)?),
-        // late, end of, fin, ende, pod koniec, наприкінці, в кінці, в конце
-        _ => (day(21)?, last),
+    Some(match part_kind(part) {
+        Part::Early => (first, day(10)?),
+        Part::Mid => (day(11)?, day(20)?),
+        Part::Late => (day(21)?, last),
     })
-}
-
-fn relative(caps: &Captures<'_>, reference: Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
-    let reference = reference?;
-    if let Some(wd) = caps.name("wd") {
-        let weekday = weekday(wd.as_str())?;
-        let modifier = caps.name("mod").map(|m| m.as_str()).unwrap_or_default();
-        let ahead = (7 + weekday.num_days_from_monday() as i64
-            - reference.weekday().num_days_from_monday() as i64)
-            % 7;
-        let offset = match modifier {
-            // The first such day after the reference day.
-            "next" | "nachsten" | "kommenden" | "prochain" => {
-                if ahead == 0 {
-                    7
-                } else {
-                    ahead
-                }
-            }
-            "last" | "letzten" => {
-                if ahead == 0 {
-                    -7
-                } else {
-                    ahead - 7
-                }
-            }
-            // News reports name the closest such day, either way: a Saturday paper's
-            // "on Tuesday" is three days on, its "on Friday" the day before.
-            _ => {
-                if ahead <= 3 {
-                    ahead
-                } else {
-                    ahead - 7
-                }
-            }
-        };
-        let day = reference.checked_add_signed(chrono::Duration::days(offset))?;
-        return Some((day, day));
-    }
-    let rel = caps.name("rel")?.as_str();
-    let monday = reference.checked_sub_days(Days::new(u64::from(
-        reference.weekday().num_days_from_monday(),
-    )))?;
-    let week = |weeks: i64| {
-        let start = monday.checked_add_signed(chrono::Duration::weeks(weeks))?;
-        Some((start, start.checked_add_days(Days::new(6))?))
-    };
-    let day = |days: i64| {
-        let d = reference.checked_add_signed(chrono::Duration::days(days))?;
-        Some((d, d))
-    };
-    match rel {
-        "today" | "aujourd'hui" | "heute" | "dzisiaj" | "сьогодні" | "сегодня" => {
-            day(0)
-        }
-        "tomorrow" | "demain" | "jutro" | "завтра" => day(1),
-        "yesterday" | "gestern" | "wczoraj" | "вчора" => day(-1),
-        "this week" => week(0),
-        "next month" => {
-            let first = reference.with_day(1)?.checked_add_months(Months::new(1))?;
-            let last = first
-                .checked_add_months(Months::new(1))?
-                .checked_sub_days(Days::new(1))?;
-            Some((first, last))
-        }
-        _ if rel.starts_with("last")
-            || rel.contains("derniere")
-            || rel.starts_with("letzte")
-            || rel.contains("zeszłym")
-            || rel.starts_with("минул") =>
-        {
-            week(-1)
-        }
-        _ => week(1),
-    }
 }
 
 fn month_number(word: &str) -> Option<u32> {
