@@ -122,7 +122,7 @@ impl Tagger {
             .collect();
         let reference = published.map(|p| p.date_naive());
         let dates = find_dates(text, reference);
-        let mut amounts = find_amounts(text, &self.money);
+        let amounts = find_amounts(text, &self.money);
         let sentence_of = |offset: usize| {
             sentences
                 .partition_point(|s| s.range.end <= offset)
@@ -158,9 +158,11 @@ impl Tagger {
                 funding_sentences[i] = true;
             }
         }
-        amounts.retain(|a| {
+        // Size and funding cue decide what a funding mention attaches, never what
+        // `amounts` lists.
+        let funding = |a: &Amount| {
             a.value >= SMALL || (!sentences.is_empty() && funding_sentences[sentence_of(a.start)])
-        });
+        };
         let mentions = hits
             .into_iter()
             .map(|mut hit| {
@@ -168,7 +170,9 @@ impl Tagger {
                     hit.mention.amounts = amounts
                         .iter()
                         .filter(|a| {
-                            !sentences.is_empty() && hit.sentences.contains(&sentence_of(a.start))
+                            funding(a)
+                                && !sentences.is_empty()
+                                && hit.sentences.contains(&sentence_of(a.start))
                         })
                         .cloned()
                         .collect();
@@ -623,11 +627,14 @@ participants = ["leaders"]
         let all: Vec<&str> = tagging.amounts.iter().map(|a| a.text.as_str()).collect();
         assert_eq!(
             all,
-            vec!["$800bn", "$5bn"],
-            "a small price without a funding cue is no amount"
+            vec!["$800bn", "$5bn", "$999"],
+            "every amount is listed, whatever its size"
         );
         let cue = t.tag_with("The prosperity plan adds a $900,000 grant.", None);
-        assert_eq!(cue.amounts.len(), 1);
+        assert_eq!(cue.mentions[0].amounts.len(), 1, "a small amount by a funding cue");
+        let far = t.tag_with("The prosperity plan grows. The phone costs $999.", None);
+        assert!(far.mentions[0].amounts.is_empty(), "a price away from the cue");
+        assert_eq!(far.amounts.len(), 1);
     }
 
     #[test]

@@ -52,8 +52,14 @@ const FUTURE: &[&str] = &[
     "will", "'ll", "shall", "going", "let's", "plans", "expects", "expected",
     "scheduled", "upcoming", "sera", "seront", "aura", "auront", "reprendront", "wird",
     "werden", "soll", "sollen", "będzie", "będą", "odbędzie", "буде", "будуть", "будет",
-    "будут",
+    "будут", "jadę", "wracam", "wrócę", "spotkamy",
 ];
+
+/// [`PAST`] and [`FUTURE`], folded like the text.
+static CUES: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
+    let fold_all = |words: &[&str]| words.iter().map(|w| crate::fold::fold_str(w)).collect();
+    (fold_all(PAST), fold_all(FUTURE))
+});
 
 /// One date expression, resolved to the days it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,31 +262,40 @@ fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
 }
 
 impl Ctx<'_> {
-    /// The tense of the sentence around the match, from its closest cue word.
+    /// The tense of the clause around the match, from its closest cue word, before the
+    /// match first.
     fn tense(&self) -> Option<Tense> {
-        let sentence_start = self.f[..self.start]
-            .rfind(['.', '!', '?', ';'])
-            .map_or(0, |i| i + 1);
-        let sentence_end = self.f[self.end..]
-            .find(['.', '!', '?', ';'])
+        self.tense_within(&['.', '!', '?', ';', ','])
+    }
+
+    /// The tense of the clause, else of the whole sentence ("Let's push the call to
+    /// Wednesday; I'm out Thursday and Friday").
+    fn sentence_tense(&self) -> Option<Tense> {
+        self.tense().or_else(|| self.tense_within(&['.', '!', '?']))
+    }
+
+    fn tense_within(&self, stops: &[char]) -> Option<Tense> {
+        let from = self.f[..self.start].rfind(stops).map_or(0, |i| i + 1);
+        let to = self.f[self.end..]
+            .find(stops)
             .map_or(self.f.len(), |i| self.end + i);
-        let words = |s: &str| -> Vec<String> {
-            s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
         let cue = |w: &str| {
-            if PAST.contains(&w) {
+            if CUES.0.iter().any(|c| c == w) {
                 Some(Tense::Past)
-            } else if FUTURE.contains(&w) || w.ends_with("'ll") {
+            } else if CUES.1.iter().any(|c| c == w) || w.ends_with("'ll") {
                 Some(Tense::Future)
             } else {
                 None
             }
         };
-        let before = words(self.f.get(sentence_start..self.start).unwrap_or(""));
-        let after = words(self.f.get(self.end..sentence_end).unwrap_or(""));
+        let words = |s: &'_ str| -> Vec<String> {
+            s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let before = words(self.f.get(from..self.start).unwrap_or(""));
+        let after = words(self.f.get(self.end..to).unwrap_or(""));
         before
             .iter()
             .rev()
@@ -734,7 +749,6 @@ mod tests {
         for text in [
             "800 billion",
             "Point 12 of 20",
-            "In 2026",
             "may 6 people",
             "45%",
         ] {

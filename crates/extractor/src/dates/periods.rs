@@ -207,7 +207,7 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
         super::WEEKDAYS
     );
     compile(&format!(
-        r"\b(?:(?P<mod>next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})\b(?: (?P<post>dernier|prochain))?"
+        r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})\b(?: (?P<post>dernier|prochain))?"
     ))
 });
 
@@ -413,10 +413,20 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
         previous(reference)?
     } else if is(&["this", "diesen", "ce", "ten", "tę", "цей", "этот", "эту"]) {
         in_week(this_week)?
-    } else if ctx.tense() == Some(Tense::Past) {
-        previous(reference)?
     } else {
-        next(reference)?
+        match ctx.sentence_tense() {
+            Some(Tense::Past) => previous(reference)?,
+            Some(Tense::Future) => next(reference)?,
+            // No cue: the closest such day, today included, as news reports name it (a
+            // Saturday paper's "on Tuesday" is three days on, its "on Friday" yesterday).
+            None => {
+                let ahead = (7 + i64::from(target.num_days_from_monday())
+                    - i64::from(reference.weekday().num_days_from_monday()))
+                    % 7;
+                let offset = if ahead <= 3 { ahead } else { ahead - 7 };
+                reference.checked_add_signed(chrono::Duration::days(offset))?
+            }
+        }
     };
     Some((day, day))
 }

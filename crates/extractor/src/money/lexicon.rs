@@ -188,6 +188,8 @@ pub(super) const SCALES: &[(&str, f64)] = &[
     ("trillions", 1e12),
     ("tn", 1e12),
     ("trn", 1e12),
+    ("mil millones", 1e9),
+    ("millones", 1e6),
     // French
     ("mille", 1e3),
     ("milliard", 1e9),

@@ -415,7 +415,7 @@ fn parse(
         (None, Some(p)) => p.end(),
         (None, None) => caps.get(0)?.end(),
     };
-    if post.is_none() && f[..body_end].ends_with('.') && f[body_end..].trim().is_empty() {
+    if post.is_none() && f[..body_end].ends_with('.') {
         body_end -= 1;
     }
     let plus = caps.name("plus").is_some();
@@ -799,7 +799,7 @@ mod tests {
         assert_eq!((a.value, a.max), (700 * BN, Some(800 * BN)));
         assert_eq!(a.usd_max, Some(800 * BN));
         let a = one("a $200 billion-plus fund");
-        assert!(a.approx);
+        assert_eq!((a.kind, a.bound), (AmountKind::Bound, Some(Bound::Lower)));
         assert_eq!(a.value, 200 * BN);
         let a = one("roughly $500 billion over ten years");
         assert!(a.approx);
