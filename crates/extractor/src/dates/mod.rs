@@ -757,6 +757,75 @@ mod tests {
         }
     }
 
+    fn spans(text: &str, published: NaiveDate, lang: &str) -> Vec<(String, String)> {
+        find_dates_in(text, Some(published), Some(lang))
+            .iter()
+            .map(|m| (m.start.to_string(), m.end.to_string()))
+            .collect()
+    }
+
+    fn span(a: &str, b: &str) -> Vec<(String, String)> {
+        vec![(a.to_string(), b.to_string())]
+    }
+
+    /// The examples of issue 9, published 2018-05-01 (a Tuesday).
+    #[test]
+    fn the_issue_examples() {
+        let p = d(2018, 5, 1);
+        assert_eq!(spans("We meet in May", p, "en"), span("2018-05-01", "2018-05-31"));
+        assert_eq!(spans("from March to May", p, "en"), span("2018-03-01", "2018-05-31"));
+        assert_eq!(
+            spans("in the first quarter of 2026", p, "en"),
+            span("2026-01-01", "2026-03-31")
+        );
+        assert_eq!(
+            spans("the week of April 10th", p, "en"),
+            span("2018-04-09", "2018-04-15")
+        );
+        assert_eq!(spans("this weekend", p, "en"), span("2018-05-05", "2018-05-06"));
+    }
+
+    #[test]
+    fn periods_spans_and_weekdays() {
+        let p = d(2026, 3, 12); // a Thursday
+        assert_eq!(spans("H2 2026", p, "en"), span("2026-07-01", "2026-12-31"));
+        assert_eq!(spans("by mid-2027", p, "en"), span("2027-05-01", "2027-08-31"));
+        assert_eq!(spans("three days ago", p, "en"), span("2026-03-09", "2026-03-09"));
+        assert_eq!(spans("in two weeks", p, "en"), span("2026-03-26", "2026-03-26"));
+        assert_eq!(spans("next Tuesday", p, "en"), span("2026-03-17", "2026-03-17"));
+        assert_eq!(spans("last Tuesday", p, "en"), span("2026-03-10", "2026-03-10"));
+        assert_eq!(spans("this Tuesday", p, "en"), span("2026-03-10", "2026-03-10"));
+        assert_eq!(spans("They met on Monday.", p, "en"), span("2026-03-09", "2026-03-09"));
+        assert_eq!(spans("the 21st of this month", p, "en"), span("2026-03-21", "2026-03-21"));
+        assert_eq!(spans("since 2022", p, "en"), span("2022-01-01", "2022-12-31"));
+        assert_eq!(spans("la semaine prochaine", p, "fr"), span("2026-03-16", "2026-03-22"));
+        assert_eq!(spans("w drugiej połowie roku", p, "pl"), span("2026-07-01", "2026-12-31"));
+    }
+
+    #[test]
+    fn numeric_dates_follow_the_language() {
+        let p = d(2026, 3, 12);
+        assert_eq!(spans("due 03/04/2026", p, "en"), span("2026-03-04", "2026-03-04"));
+        assert_eq!(spans("avant le 03/04/2026", p, "fr"), span("2026-04-03", "2026-04-03"));
+        assert_eq!(spans("payable Oct/2", d(2026, 9, 12), "en"), span("2026-10-02", "2026-10-02"));
+        // Not dates: a fraction, a round-the-clock service, a verb, a name.
+        for text in ["a 3/8-inch bit", "open 24/7", "May I come?", "Monday.com rose", "Mardi Gras"] {
+            assert!(spans(text, p, "en").is_empty(), "{text}");
+        }
+    }
+
+    /// Linear time, counted in work rather than clock: the number of dates found (each a
+    /// bounded amount of work) grows in proportion to the input, and doubling the input
+    /// doubles it exactly.
+    #[test]
+    fn work_grows_linearly_with_input() {
+        let unit = "Talks from March to May, then on Tuesday, 6-7 January and in Q1 2026. ";
+        let one = find_dates(&unit.repeat(200), Some(d(2026, 1, 3))).len();
+        let two = find_dates(&unit.repeat(400), Some(d(2026, 1, 3))).len();
+        assert!(one > 0);
+        assert_eq!(two, 2 * one);
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC*", days in -80_000i64..80_000) {

@@ -879,6 +879,60 @@ mod tests {
         assert!(problems[0].starts_with("[money.usd_rates] `eur`"));
     }
 
+    /// The examples of issue 9, and one of each shape.
+    #[test]
+    fn the_issue_examples_and_shapes() {
+        let a = one("He paid $94,000 for it");
+        assert_eq!((a.value, a.currency.as_deref(), a.kind), (94_000, Some("USD"), AmountKind::Point));
+        assert_eq!(one("It costs 20 dollars").value, 20);
+        let r = one("between €2 and €3 million");
+        assert_eq!((r.kind, r.min, r.exact_max), (AmountKind::Range, Some(2e6), Some(3e6)));
+        let b = one("fines of up to €7");
+        assert_eq!((b.kind, b.bound), (AmountKind::Bound, Some(Bound::Upper)));
+        let b = one("more than $4bn");
+        assert_eq!((b.bound, b.value), (Some(Bound::Lower), 4 * BN));
+        let p = one("offered $70-a-share");
+        assert_eq!((p.per.as_deref(), p.exact), (Some("share"), 70.0));
+        assert_eq!(one("Brent at $78.42 a barrel").exact, 78.42);
+        assert_eq!(one("twenty bucks").value, 20);
+        assert_eq!(one("four thousand five hundred US dollars").value, 4500);
+        assert_eq!(one("half a billion dollars").value, 500_000_000);
+        assert_eq!(one("двісті п'ятдесят тисяч гривень").value, 250_000);
+        assert_eq!(one("1 250,00 €").exact, 1250.0);
+        assert_eq!(one("HK$38 billion").currency.as_deref(), Some("HKD"));
+        assert_eq!(one("850 M€").value, 850_000_000);
+        assert_eq!(one("5 tys. zł").value, 5_000);
+        let r = one("від 2 до 3 млрд грн");
+        assert_eq!((r.value, r.max), (2 * BN, Some(3 * BN)));
+    }
+
+    #[test]
+    fn look_alikes_are_not_money() {
+        for text in [
+            "Call us on 1-800-555-0199 between 9 and 5.",
+            "Version 2.14.1 fixes 2.13.0",
+            "The Lakers beat the Celtics 112-108",
+            "Thanks a million!",
+            "The pound weakened against the dollar.",
+            "2 million households cut back",
+        ] {
+            let found = find_amounts(text, &MoneyConfig::default());
+            assert!(found.is_empty(), "{text}: {found:?}");
+        }
+    }
+
+    /// Linear time, counted in work rather than clock: every repeated unit yields the same
+    /// amounts, so doubling the input doubles the amounts found and nothing else.
+    #[test]
+    fn work_grows_linearly_with_input() {
+        let unit = "$1,000,000.000 - 2 000 000 bn bis 3.5 mld € roughly twenty bucks. ";
+        let config = MoneyConfig::default();
+        let one = find_amounts(&unit.repeat(300), &config).len();
+        let two = find_amounts(&unit.repeat(600), &config).len();
+        assert!(one > 0);
+        assert_eq!(two, 2 * one);
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC*") {

@@ -232,9 +232,12 @@ pub fn evaluate(tagger: &Tagger, articles: &[Labelled]) -> Report {
                 }
             })
             .collect();
+        // The set labels days and day ranges; months, quarters and years (listed since
+        // issue 9) are outside what it was written to score.
         let found = tagging
             .dates
             .iter()
+            .filter(|d| (d.end - d.start).num_days() < 14)
             .map(|d| format!("{}..{}", d.start, d.end))
             .collect();
         multiset_compare(
