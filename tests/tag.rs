@@ -131,3 +131,31 @@ fn empty_input_has_no_article() {
         "{run:?}"
     );
 }
+
+/// Issue 9's examples through the real binary: a small price is an amount, a month alone
+/// is a period with inclusive ends.
+#[test]
+fn amounts_and_dates_of_any_kind() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let config = dir.path("newsmon.toml");
+    let tag = |text: &str| {
+        let run = crate::util::newsmon(
+            &["--config", config.to_str().unwrap()],
+            &["tag", "-", "--published", "2018-05-01", "--format", "json"],
+            Some(text),
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+        run.json()
+    };
+    let json = tag("He paid $94,000 for it.");
+    let amount = &json["amounts"][0];
+    assert_eq!(amount["value"], 94000, "{json}");
+    assert_eq!(amount["currency"], "USD", "{json}");
+    assert_eq!(amount["kind"], "point", "{json}");
+    let json = tag("We meet in May.");
+    let date = &json["dates"][0];
+    assert_eq!(date["start"], "2018-05-01", "{json}");
+    assert_eq!(date["end"], "2018-05-31", "{json}");
+    assert_eq!(date["grain"], "month", "{json}");
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
-use crate::dates::find_dates;
+use crate::dates::find_dates_in;
 use crate::fold::{Folded, fold, fold_str};
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
@@ -103,12 +103,26 @@ impl Tagger {
 
     /// Tags an article's text, with its publication date as the reference for dates.
     pub fn tag_article(&self, article: &Article) -> Tagging {
-        self.tag_with(&article.text, article.published)
+        self.tag_in(
+            &article.text,
+            article.published,
+            article.language.as_deref(),
+        )
     }
 
     /// Mentions, amounts and dates of `text`; `published` resolves relative dates
     /// ("on Tuesday", "next week", "6 January" without a year).
     pub fn tag_with(&self, text: &str, published: Option<DateTime<Utc>>) -> Tagging {
+        self.tag_in(text, published, None)
+    }
+
+    /// [`Tagger::tag_with`], reading numeric dates by `language` ("en": month first).
+    fn tag_in(
+        &self,
+        text: &str,
+        published: Option<DateTime<Utc>>,
+        language: Option<&str>,
+    ) -> Tagging {
         let sentences: Vec<Sentence> = paragraphs(text)
             .into_iter()
             .enumerate()
@@ -121,7 +135,7 @@ impl Tagger {
             })
             .collect();
         let reference = published.map(|p| p.date_naive());
-        let dates = find_dates(text, reference);
+        let dates = find_dates_in(text, reference, language);
         let amounts = find_amounts(text, &self.money);
         let sentence_of = |offset: usize| {
             sentences
@@ -631,9 +645,16 @@ participants = ["leaders"]
             "every amount is listed, whatever its size"
         );
         let cue = t.tag_with("The prosperity plan adds a $900,000 grant.", None);
-        assert_eq!(cue.mentions[0].amounts.len(), 1, "a small amount by a funding cue");
+        assert_eq!(
+            cue.mentions[0].amounts.len(),
+            1,
+            "a small amount by a funding cue"
+        );
         let far = t.tag_with("The prosperity plan grows. The phone costs $999.", None);
-        assert!(far.mentions[0].amounts.is_empty(), "a price away from the cue");
+        assert!(
+            far.mentions[0].amounts.is_empty(),
+            "a price away from the cue"
+        );
         assert_eq!(far.amounts.len(), 1);
     }
 

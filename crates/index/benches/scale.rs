@@ -268,6 +268,12 @@ fn document(s: &Synthetic) -> Document {
             usd: Some(usd),
             usd_max: None,
             approx: false,
+            kind: Default::default(),
+            min: None,
+            bound: None,
+            per: None,
+            exact: usd as f64,
+            exact_max: None,
             start: 0,
             end: 0,
         })

@@ -50,10 +50,12 @@ struct Tagged<'a> {
     modified: Option<String>,
     text: &'a str,
     tags: &'a [Mention],
-    /// Every money expression: `text`, `value`, `currency`, `usd` (+ `max`, `usd_max`,
-    /// `approx`, byte `start`/`end`).
+    /// Every money expression of any size: `text`, `value`, `currency`, `usd`, `kind`
+    /// (point|range|bound), `exact` (+ `min`, `max`, `exact_max`, `usd_max` for a range,
+    /// `bound` upper|lower, `approx`, `per`), byte `start`/`end`.
     amounts: &'a [Amount],
-    /// Every resolved date expression: `text`, `start`, `end` (days), byte offsets.
+    /// Every resolved date expression: `text`, `start`, `end` (days, inclusive), `grain`,
+    /// byte offsets.
     dates: &'a [DateMention],
 }
 

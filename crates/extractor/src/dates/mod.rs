@@ -8,7 +8,7 @@
 //! backtracking); an expression that needs a reference date (a weekday, a date without
 //! a year) is dropped when the article has none, since an unresolved guess would mislead.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
@@ -42,21 +42,91 @@ enum Tense {
 /// Tense cue words, folded: the closest one in the same sentence, before the expression
 /// first, decides.
 const PAST: &[&str] = &[
-    "was", "were", "had", "did", "met", "went", "ran", "began", "held", "collapsed", "talked",
-    "ago", "saw", "fell", "closed", "ended", "signed", "announced", "agreed", "took", "left",
-    "picked", "issued", "a ete", "ont", "avait", "etait", "hatte", "hatten", "war", "waren",
-    "wurde", "wurden", "hat", "haben", "habe", "był", "była", "było", "były", "obniżyła",
-    "був", "була", "було", "були", "был", "была", "было", "были",
+    "was",
+    "were",
+    "had",
+    "did",
+    "met",
+    "went",
+    "ran",
+    "began",
+    "held",
+    "collapsed",
+    "talked",
+    "ago",
+    "saw",
+    "fell",
+    "closed",
+    "ended",
+    "signed",
+    "announced",
+    "agreed",
+    "took",
+    "left",
+    "picked",
+    "issued",
+    "a ete",
+    "ont",
+    "avait",
+    "etait",
+    "hatte",
+    "hatten",
+    "war",
+    "waren",
+    "wurde",
+    "wurden",
+    "hat",
+    "haben",
+    "habe",
+    "był",
+    "była",
+    "było",
+    "były",
+    "obniżyła",
+    "був",
+    "була",
+    "було",
+    "були",
+    "был",
+    "была",
+    "было",
+    "были",
 ];
 const FUTURE: &[&str] = &[
-    "will", "'ll", "shall", "going", "let's", "plans", "expects", "expected",
-    "scheduled", "upcoming", "sera", "seront", "aura", "auront", "reprendront", "wird",
-    "werden", "soll", "sollen", "będzie", "będą", "odbędzie", "буде", "будуть", "будет",
-    "будут", "jadę", "wracam", "wrócę", "spotkamy",
+    "will",
+    "'ll",
+    "shall",
+    "going",
+    "let's",
+    "plans",
+    "expects",
+    "expected",
+    "scheduled",
+    "upcoming",
+    "sera",
+    "seront",
+    "aura",
+    "auront",
+    "reprendront",
+    "wird",
+    "werden",
+    "soll",
+    "sollen",
+    "będzie",
+    "będą",
+    "odbędzie",
+    "буде",
+    "будуть",
+    "будет",
+    "будут",
+    "jadę",
+    "wracam",
+    "wrócę",
+    "spotkamy",
 ];
 
 /// [`PAST`] and [`FUTURE`], folded like the text.
-static CUES: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
+static CUES: LazyLock<(HashSet<String>, HashSet<String>)> = LazyLock::new(|| {
     let fold_all = |words: &[&str]| words.iter().map(|w| crate::fold::fold_str(w)).collect();
     (fold_all(PAST), fold_all(FUTURE))
 });
@@ -70,6 +140,10 @@ pub struct DateMention {
     pub start: NaiveDate,
     /// The last day it covers (`start` for a single day).
     pub end: NaiveDate,
+    /// What kind of period it is: `day`, `week` (Monday-Sunday), `weekend`, `month`,
+    /// `quarter`, `half`, `year`, or `range` for any other span ("January 6 to 7").
+    #[serde(default)]
+    pub grain: String,
     /// Byte offset of the expression in the text.
     pub byte_start: usize,
     /// Byte offset just past the expression.
@@ -80,7 +154,8 @@ const MONTHS_EN: &str = "january|february|march|april|may|june|july|august|septe
 // FR, DE, PL (genitive), UK and RU (genitive), folded (no diacritics, "й" as "и").
 const MONTHS_OTHER: &str = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|janner|februar|marz|juni|juli|oktober|dezember|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrzesnia|pazdziernika|listopada|grudnia|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря";
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|poniedziałek|wtorek|srode|czwartek|piatek|sobote|niedziele|понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю|понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье";
-const RANGE_SEP: &str = r" ?- ?| to | and | through | et | au | und | bis | i | и | і | та | do | po | по | до ";
+const RANGE_SEP: &str =
+    r" ?- ?| to | and | through | et | au | und | bis | i | и | і | та | do | po | по | до ";
 const ORD: &str = r"(?:st|nd|rd|th|er)?";
 
 static EXPLICIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -157,13 +232,25 @@ pub fn find_dates_in(
         (&EXPLICIT, explicit),
         (&NUMERIC, numeric),
         (&PARTS, month_part),
-        (std::slice::from_ref(&*periods::YEAR_PARTS), periods::year_part),
-        (std::slice::from_ref(&*periods::MONTHS_ALONE), periods::month_alone),
+        (
+            std::slice::from_ref(&*periods::YEAR_PARTS),
+            periods::year_part,
+        ),
+        (
+            std::slice::from_ref(&*periods::MONTHS_ALONE),
+            periods::month_alone,
+        ),
         (std::slice::from_ref(&*periods::SPANS), periods::span),
         (std::slice::from_ref(&*periods::WEEKS), periods::weeks),
         (std::slice::from_ref(&*periods::DAYS), periods::days),
-        (std::slice::from_ref(&*periods::WEEKDAYS), periods::weekday_named),
-        (std::slice::from_ref(&*periods::ORDINAL_DAY), periods::ordinal_day),
+        (
+            std::slice::from_ref(&*periods::WEEKDAYS),
+            periods::weekday_named,
+        ),
+        (
+            std::slice::from_ref(&*periods::ORDINAL_DAY),
+            periods::ordinal_day,
+        ),
         (std::slice::from_ref(&*periods::YEARS), periods::year),
     ];
     for (regexes, resolve) in groups {
@@ -180,7 +267,10 @@ pub fn find_dates_in(
                 if overlaps {
                     continue;
                 }
-                let previous = taken.range(..s).next_back().map(|(_, (_, start, _))| *start);
+                let previous = taken
+                    .range(..s)
+                    .next_back()
+                    .map(|(_, (_, start, _))| *start);
                 let ctx = Ctx {
                     f,
                     start: s,
@@ -205,6 +295,7 @@ pub fn find_dates_in(
                 text: written.to_string(),
                 start,
                 end,
+                grain: grain(start, end).to_string(),
                 byte_start: from,
                 byte_end: from + written.len(),
             })
@@ -218,14 +309,46 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<DateMention> 
     find_dates_in(text, reference, None)
 }
 
+/// The grain of a period, from its ends.
+fn grain(start: NaiveDate, end: NaiveDate) -> &'static str {
+    let days = (end - start).num_days();
+    let month_end = |d: NaiveDate| d.succ_opt().is_some_and(|n| n.day() == 1);
+    let whole_months = start.day() == 1 && month_end(end);
+    let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32 + 1;
+    match days {
+        0 => "day",
+        1 if start.weekday() == Weekday::Sat => "weekend",
+        6 if start.weekday() == Weekday::Mon => "week",
+        _ if whole_months && months == 1 => "month",
+        _ if whole_months && months == 3 && start.month() % 3 == 1 => "quarter",
+        _ if whole_months && months == 6 && start.month() % 6 == 1 => "half",
+        _ if whole_months && months == 12 && start.month() == 1 => "year",
+        _ => "range",
+    }
+}
+
 type Taken = (usize, (usize, NaiveDate, NaiveDate));
 
 /// Joins "from March to May", "Aug. 2 to Aug. 13", "between 2025-11-01 and 2025-11-30"
 /// into one range; the second end moves a year on when it would fall before the first.
 fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
     const OPENERS: &[&str] = &[
-        "from", "between", "du", "vom", "von", "od", "z", "з", "с", "від", "от", "entre",
-        "zwischen", "między", "между", "між",
+        "from",
+        "between",
+        "du",
+        "vom",
+        "von",
+        "od",
+        "z",
+        "з",
+        "с",
+        "від",
+        "от",
+        "entre",
+        "zwischen",
+        "między",
+        "между",
+        "між",
     ];
     let mut out: Vec<Taken> = Vec::with_capacity(spans.len());
     for span in spans {
@@ -242,7 +365,18 @@ fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
                 || (opened
                     && matches!(
                         gap.trim(),
-                        "and" | "au" | "a" | "bis" | "do" | "по" | "до" | "et" | "und" | "i" | "и" | "і"
+                        "and"
+                            | "au"
+                            | "a"
+                            | "bis"
+                            | "do"
+                            | "по"
+                            | "до"
+                            | "et"
+                            | "und"
+                            | "i"
+                            | "и"
+                            | "і"
                     ));
             if joined && (gap.trim() != "-" || opened || gap.len() <= 3) {
                 let mut end = span.1.2;
@@ -261,7 +395,7 @@ fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
     out
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     /// The tense of the clause around the match, from its closest cue word, before the
     /// match first.
     fn tense(&self) -> Option<Tense> {
@@ -280,35 +414,32 @@ impl Ctx<'_> {
             .find(stops)
             .map_or(self.f.len(), |i| self.end + i);
         let cue = |w: &str| {
-            if CUES.0.iter().any(|c| c == w) {
+            if CUES.0.contains(w) {
                 Some(Tense::Past)
-            } else if CUES.1.iter().any(|c| c == w) || w.ends_with("'ll") {
+            } else if CUES.1.contains(w) || w.ends_with("'ll") {
                 Some(Tense::Future)
             } else {
                 None
             }
         };
-        let words = |s: &'_ str| -> Vec<String> {
+        let words = |s: &'a str| {
             s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
                 .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect()
         };
-        let before = words(self.f.get(from..self.start).unwrap_or(""));
-        let after = words(self.f.get(self.end..to).unwrap_or(""));
-        before
-            .iter()
+        let before = self.f.get(from..self.start).unwrap_or("");
+        let after = self.f.get(self.end..to).unwrap_or("");
+        words(before)
             .rev()
-            .find_map(|w| cue(w))
-            .or_else(|| after.iter().find_map(|w| cue(w)))
+            .find_map(cue)
+            .or_else(|| words(after).find_map(cue))
     }
 }
 
 /// The year of a yearless period given by `span_in(year)`: by tense, else the nearest.
 fn year_for(ctx: &Ctx<'_>, span_in: impl Fn(i32) -> Option<Span>) -> Option<i32> {
     let reference = ctx.reference?;
-    let years = (reference.year() - 1..=reference.year() + 1)
-        .filter_map(|y| span_in(y).map(|s| (y, s)));
+    let years =
+        (reference.year() - 1..=reference.year() + 1).filter_map(|y| span_in(y).map(|s| (y, s)));
     match ctx.tense() {
         Some(Tense::Past) => years
             .filter(|(_, (start, _))| *start <= reference)
@@ -323,7 +454,10 @@ fn year_for(ctx: &Ctx<'_>, span_in: impl Fn(i32) -> Option<Span>) -> Option<i32>
                 if *start <= reference && reference <= *end {
                     0
                 } else {
-                    (*start - reference).num_days().abs().min((*end - reference).num_days().abs())
+                    (*start - reference)
+                        .num_days()
+                        .abs()
+                        .min((*end - reference).num_days().abs())
                 }
             })
             .map(|(y, _)| y),
@@ -338,7 +472,13 @@ enum Part {
 
 fn part_kind(part: &str) -> Part {
     match part {
-        "early" | "debut" | "anfang" | "na poczatku" | "на початку" | "в начале" | "з початку"
+        "early"
+        | "debut"
+        | "anfang"
+        | "na poczatku"
+        | "на початку"
+        | "в начале"
+        | "з початку"
         | "с начала" => Part::Early,
         _ if part.contains("beginning") || part.contains("start") => Part::Early,
         "mid" | "mi" | "mitte" | "w połowie" | "в середині" | "у середині" | "в середине" => {
@@ -355,7 +495,8 @@ static NUMERIC: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // Oct/2
         format!(r"\b(?P<m>{MONTHS_EN})/(?P<d1>\d{{1,2}})\b"),
         // le 12/03: yearless, only after a word that introduces a date
-        r"\b(?:le|on|am|du|au|by|until|od|do|до|з|с) (?P<span>(?P<a>\d{1,2})/(?P<b>\d{1,2}))\b".to_string(),
+        r"\b(?:le|on|am|du|au|by|until|od|do|до|з|с) (?P<span>(?P<a>\d{1,2})/(?P<b>\d{1,2}))\b"
+            .to_string(),
     ])
 });
 
@@ -373,7 +514,9 @@ fn numeric(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let year = match caps.name("y") {
         Some(y) if y.as_str().len() == 2 => 2000 + y.as_str().parse::<i32>().ok()?,
         Some(y) => y.as_str().parse().ok()?,
-        None => year_for(ctx, |y| NaiveDate::from_ymd_opt(y, month, day).map(|d| (d, d)))?,
+        None => year_for(ctx, |y| {
+            NaiveDate::from_ymd_opt(y, month, day).map(|d| (d, d))
+        })?,
     };
     let d = NaiveDate::from_ymd_opt(year, month, day)?;
     Some((d, d))
@@ -393,7 +536,9 @@ fn explicit(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let year = match num(caps, "y") {
         Some(y) if (1900..=2200).contains(&y) => y as i32,
         Some(_) => return None,
-        None => year_for(ctx, |y| NaiveDate::from_ymd_opt(y, month, d1).map(|d| (d, d)))?,
+        None => year_for(ctx, |y| {
+            NaiveDate::from_ymd_opt(y, month, d1).map(|d| (d, d))
+        })?,
     };
     let start = NaiveDate::from_ymd_opt(year, month, d1)?;
     let end = match d2 {
@@ -746,12 +891,7 @@ mod tests {
 
     #[test]
     fn not_dates() {
-        for text in [
-            "800 billion",
-            "Point 12 of 20",
-            "may 6 people",
-            "45%",
-        ] {
+        for text in ["800 billion", "Point 12 of 20", "may 6 people", "45%"] {
             let found = find_dates(text, None);
             assert!(found.is_empty(), "{text}: {found:?}");
         }
@@ -772,8 +912,14 @@ mod tests {
     #[test]
     fn the_issue_examples() {
         let p = d(2018, 5, 1);
-        assert_eq!(spans("We meet in May", p, "en"), span("2018-05-01", "2018-05-31"));
-        assert_eq!(spans("from March to May", p, "en"), span("2018-03-01", "2018-05-31"));
+        assert_eq!(
+            spans("We meet in May", p, "en"),
+            span("2018-05-01", "2018-05-31")
+        );
+        assert_eq!(
+            spans("from March to May", p, "en"),
+            span("2018-03-01", "2018-05-31")
+        );
         assert_eq!(
             spans("in the first quarter of 2026", p, "en"),
             span("2026-01-01", "2026-03-31")
@@ -782,34 +928,85 @@ mod tests {
             spans("the week of April 10th", p, "en"),
             span("2018-04-09", "2018-04-15")
         );
-        assert_eq!(spans("this weekend", p, "en"), span("2018-05-05", "2018-05-06"));
+        assert_eq!(
+            spans("this weekend", p, "en"),
+            span("2018-05-05", "2018-05-06")
+        );
     }
 
     #[test]
     fn periods_spans_and_weekdays() {
         let p = d(2026, 3, 12); // a Thursday
         assert_eq!(spans("H2 2026", p, "en"), span("2026-07-01", "2026-12-31"));
-        assert_eq!(spans("by mid-2027", p, "en"), span("2027-05-01", "2027-08-31"));
-        assert_eq!(spans("three days ago", p, "en"), span("2026-03-09", "2026-03-09"));
-        assert_eq!(spans("in two weeks", p, "en"), span("2026-03-26", "2026-03-26"));
-        assert_eq!(spans("next Tuesday", p, "en"), span("2026-03-17", "2026-03-17"));
-        assert_eq!(spans("last Tuesday", p, "en"), span("2026-03-10", "2026-03-10"));
-        assert_eq!(spans("this Tuesday", p, "en"), span("2026-03-10", "2026-03-10"));
-        assert_eq!(spans("They met on Monday.", p, "en"), span("2026-03-09", "2026-03-09"));
-        assert_eq!(spans("the 21st of this month", p, "en"), span("2026-03-21", "2026-03-21"));
-        assert_eq!(spans("since 2022", p, "en"), span("2022-01-01", "2022-12-31"));
-        assert_eq!(spans("la semaine prochaine", p, "fr"), span("2026-03-16", "2026-03-22"));
-        assert_eq!(spans("w drugiej połowie roku", p, "pl"), span("2026-07-01", "2026-12-31"));
+        assert_eq!(
+            spans("by mid-2027", p, "en"),
+            span("2027-05-01", "2027-08-31")
+        );
+        assert_eq!(
+            spans("three days ago", p, "en"),
+            span("2026-03-09", "2026-03-09")
+        );
+        assert_eq!(
+            spans("in two weeks", p, "en"),
+            span("2026-03-26", "2026-03-26")
+        );
+        assert_eq!(
+            spans("next Tuesday", p, "en"),
+            span("2026-03-17", "2026-03-17")
+        );
+        assert_eq!(
+            spans("last Tuesday", p, "en"),
+            span("2026-03-10", "2026-03-10")
+        );
+        assert_eq!(
+            spans("this Tuesday", p, "en"),
+            span("2026-03-10", "2026-03-10")
+        );
+        assert_eq!(
+            spans("They met on Monday.", p, "en"),
+            span("2026-03-09", "2026-03-09")
+        );
+        assert_eq!(
+            spans("the 21st of this month", p, "en"),
+            span("2026-03-21", "2026-03-21")
+        );
+        assert_eq!(
+            spans("since 2022", p, "en"),
+            span("2022-01-01", "2022-12-31")
+        );
+        assert_eq!(
+            spans("la semaine prochaine", p, "fr"),
+            span("2026-03-16", "2026-03-22")
+        );
+        assert_eq!(
+            spans("w drugiej połowie roku", p, "pl"),
+            span("2026-07-01", "2026-12-31")
+        );
     }
 
     #[test]
     fn numeric_dates_follow_the_language() {
         let p = d(2026, 3, 12);
-        assert_eq!(spans("due 03/04/2026", p, "en"), span("2026-03-04", "2026-03-04"));
-        assert_eq!(spans("avant le 03/04/2026", p, "fr"), span("2026-04-03", "2026-04-03"));
-        assert_eq!(spans("payable Oct/2", d(2026, 9, 12), "en"), span("2026-10-02", "2026-10-02"));
+        assert_eq!(
+            spans("due 03/04/2026", p, "en"),
+            span("2026-03-04", "2026-03-04")
+        );
+        assert_eq!(
+            spans("avant le 03/04/2026", p, "fr"),
+            span("2026-04-03", "2026-04-03")
+        );
+        assert_eq!(
+            spans("payable Oct/2", d(2026, 9, 12), "en"),
+            span("2026-10-02", "2026-10-02")
+        );
         // Not dates: a fraction, a round-the-clock service, a verb, a name.
-        for text in ["a 3/8-inch bit", "open 24/7", "May I come?", "Monday.com rose", "Mardi Gras"] {
+        for text in [
+            "a 3/8-inch bit",
+            "open 24/7",
+            "May I come?",
+            "Monday.com rose",
+            "Mardi Gras",
+        ] {
             assert!(spans(text, p, "en").is_empty(), "{text}");
         }
     }

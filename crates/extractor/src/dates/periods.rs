@@ -13,101 +13,384 @@ use crate::fold::fold_str;
 
 /// Prepositions that make a month or a year name a time ("in May", "until 2020").
 const PREPS: &[&str] = &[
-    "in", "until", "till", "by", "since", "from", "to", "through", "before", "after", "during",
-    "for", "of", "early in", "en", "d'ici", "depuis", "jusqu'en", "jusqu'à", "avant", "après",
-    "dès", "im", "ab", "bis", "seit", "vor", "nach", "zum", "w", "we", "od", "do", "przed", "po",
-    "от", "в", "у", "з", "до", "с", "к", "по", "від", "після", "после", "na",
+    "in",
+    "until",
+    "till",
+    "by",
+    "since",
+    "from",
+    "to",
+    "through",
+    "before",
+    "after",
+    "during",
+    "for",
+    "of",
+    "early in",
+    "en",
+    "d'ici",
+    "depuis",
+    "jusqu'en",
+    "jusqu'à",
+    "avant",
+    "après",
+    "dès",
+    "im",
+    "ab",
+    "bis",
+    "seit",
+    "vor",
+    "nach",
+    "zum",
+    "w",
+    "we",
+    "od",
+    "do",
+    "przed",
+    "po",
+    "от",
+    "в",
+    "у",
+    "з",
+    "до",
+    "с",
+    "к",
+    "по",
+    "від",
+    "після",
+    "после",
+    "na",
 ];
 
 /// Month names in the forms that follow a preposition, beyond the genitives of explicit
 /// dates: nominative and locative (PL, UK, RU).
 const MONTH_FORMS: &[(&str, u32)] = &[
-    ("styczeń", 1), ("styczniu", 1), ("luty", 2), ("lutym", 2), ("marzec", 3), ("marcu", 3),
-    ("kwiecień", 4), ("kwietniu", 4), ("maj", 5), ("maju", 5), ("czerwiec", 6), ("czerwcu", 6),
-    ("lipiec", 7), ("lipcu", 7), ("sierpień", 8), ("sierpniu", 8), ("wrzesień", 9),
-    ("wrześniu", 9), ("październik", 10), ("październiku", 10), ("listopad", 11),
-    ("listopadzie", 11), ("grudzień", 12), ("grudniu", 12),
-    ("січень", 1), ("січні", 1), ("лютий", 2), ("лютому", 2), ("березень", 3), ("березні", 3),
-    ("квітень", 4), ("квітні", 4), ("травень", 5), ("травні", 5), ("червень", 6), ("червні", 6),
-    ("липень", 7), ("липні", 7), ("серпень", 8), ("серпні", 8), ("вересень", 9), ("вересні", 9),
-    ("жовтень", 10), ("жовтні", 10), ("листопад", 11), ("листопаді", 11), ("грудень", 12),
+    ("styczeń", 1),
+    ("styczniu", 1),
+    ("luty", 2),
+    ("lutym", 2),
+    ("marzec", 3),
+    ("marcu", 3),
+    ("kwiecień", 4),
+    ("kwietniu", 4),
+    ("maj", 5),
+    ("maju", 5),
+    ("czerwiec", 6),
+    ("czerwcu", 6),
+    ("lipiec", 7),
+    ("lipcu", 7),
+    ("sierpień", 8),
+    ("sierpniu", 8),
+    ("wrzesień", 9),
+    ("wrześniu", 9),
+    ("październik", 10),
+    ("październiku", 10),
+    ("listopad", 11),
+    ("listopadzie", 11),
+    ("grudzień", 12),
+    ("grudniu", 12),
+    ("січень", 1),
+    ("січні", 1),
+    ("лютий", 2),
+    ("лютому", 2),
+    ("березень", 3),
+    ("березні", 3),
+    ("квітень", 4),
+    ("квітні", 4),
+    ("травень", 5),
+    ("травні", 5),
+    ("червень", 6),
+    ("червні", 6),
+    ("липень", 7),
+    ("липні", 7),
+    ("серпень", 8),
+    ("серпні", 8),
+    ("вересень", 9),
+    ("вересні", 9),
+    ("жовтень", 10),
+    ("жовтні", 10),
+    ("листопад", 11),
+    ("листопаді", 11),
+    ("грудень", 12),
     ("грудні", 12),
-    ("январь", 1), ("январе", 1), ("февраль", 2), ("феврале", 2), ("март", 3), ("марте", 3),
-    ("апрель", 4), ("апреле", 4), ("май", 5), ("мае", 5), ("июнь", 6), ("июне", 6),
-    ("июль", 7), ("июле", 7), ("август", 8), ("августе", 8), ("сентябрь", 9), ("сентябре", 9),
-    ("октябрь", 10), ("октябре", 10), ("ноябрь", 11), ("ноябре", 11), ("декабрь", 12),
+    ("январь", 1),
+    ("январе", 1),
+    ("февраль", 2),
+    ("феврале", 2),
+    ("март", 3),
+    ("марте", 3),
+    ("апрель", 4),
+    ("апреле", 4),
+    ("май", 5),
+    ("мае", 5),
+    ("июнь", 6),
+    ("июне", 6),
+    ("июль", 7),
+    ("июле", 7),
+    ("август", 8),
+    ("августе", 8),
+    ("сентябрь", 9),
+    ("сентябре", 9),
+    ("октябрь", 10),
+    ("октябре", 10),
+    ("ноябрь", 11),
+    ("ноябре", 11),
+    ("декабрь", 12),
     ("декабре", 12),
 ];
 
 /// Ordinals of quarters and halves ("third-quarter", "zweiten Halbjahr", "IV квартал").
 const ORDINALS: &[(&str, u32)] = &[
-    ("first", 1), ("1st", 1), ("second", 2), ("2nd", 2), ("third", 3), ("3rd", 3),
-    ("fourth", 4), ("4th", 4), ("final", 4), ("premier", 1), ("première", 1), ("deuxième", 2),
-    ("second", 2), ("seconde", 2), ("troisième", 3), ("quatrième", 4), ("erste", 1),
-    ("ersten", 1), ("erstes", 1), ("zweite", 2), ("zweiten", 2), ("dritte", 3), ("dritten", 3),
-    ("vierte", 4), ("vierten", 4), ("pierwszy", 1), ("pierwszym", 1), ("pierwszej", 1),
-    ("pierwsza", 1), ("pierwszego", 1), ("drugi", 2), ("drugim", 2), ("drugiej", 2),
-    ("druga", 2), ("drugiego", 2), ("trzeci", 3), ("trzecim", 3), ("trzeciego", 3),
-    ("czwarty", 4), ("czwartym", 4), ("czwartego", 4), ("перший", 1), ("першому", 1),
-    ("першого", 1), ("перше", 1), ("першій", 1), ("другий", 2), ("другому", 2), ("другого", 2),
-    ("друге", 2), ("другій", 2), ("третій", 3), ("третьому", 3), ("третього", 3),
-    ("четвертий", 4), ("четвертому", 4), ("четвертого", 4), ("первый", 1), ("первом", 1),
-    ("первого", 1), ("первое", 1), ("второй", 2), ("втором", 2), ("второго", 2),
-    ("второе", 2), ("третий", 3), ("третьем", 3), ("третьего", 3), ("четвертый", 4),
-    ("четвертом", 4), ("четвертого", 4), ("i", 1), ("ii", 2), ("iii", 3), ("iv", 4),
+    ("first", 1),
+    ("1st", 1),
+    ("second", 2),
+    ("2nd", 2),
+    ("third", 3),
+    ("3rd", 3),
+    ("fourth", 4),
+    ("4th", 4),
+    ("final", 4),
+    ("premier", 1),
+    ("première", 1),
+    ("deuxième", 2),
+    ("second", 2),
+    ("seconde", 2),
+    ("troisième", 3),
+    ("quatrième", 4),
+    ("erste", 1),
+    ("ersten", 1),
+    ("erstes", 1),
+    ("zweite", 2),
+    ("zweiten", 2),
+    ("dritte", 3),
+    ("dritten", 3),
+    ("vierte", 4),
+    ("vierten", 4),
+    ("pierwszy", 1),
+    ("pierwszym", 1),
+    ("pierwszej", 1),
+    ("pierwsza", 1),
+    ("pierwszego", 1),
+    ("drugi", 2),
+    ("drugim", 2),
+    ("drugiej", 2),
+    ("druga", 2),
+    ("drugiego", 2),
+    ("trzeci", 3),
+    ("trzecim", 3),
+    ("trzeciego", 3),
+    ("czwarty", 4),
+    ("czwartym", 4),
+    ("czwartego", 4),
+    ("перший", 1),
+    ("першому", 1),
+    ("першого", 1),
+    ("перше", 1),
+    ("першій", 1),
+    ("другий", 2),
+    ("другому", 2),
+    ("другого", 2),
+    ("друге", 2),
+    ("другій", 2),
+    ("третій", 3),
+    ("третьому", 3),
+    ("третього", 3),
+    ("четвертий", 4),
+    ("четвертому", 4),
+    ("четвертого", 4),
+    ("первый", 1),
+    ("первом", 1),
+    ("первого", 1),
+    ("первое", 1),
+    ("второй", 2),
+    ("втором", 2),
+    ("второго", 2),
+    ("второе", 2),
+    ("третий", 3),
+    ("третьем", 3),
+    ("третьего", 3),
+    ("четвертый", 4),
+    ("четвертом", 4),
+    ("четвертого", 4),
+    ("i", 1),
+    ("ii", 2),
+    ("iii", 3),
+    ("iv", 4),
 ];
 
 const QUARTER_WORDS: &[&str] = &[
-    "quarter", "trimestre", "quartal", "kwartał", "kwartale", "kwartału", "квартал",
-    "кварталі", "кварталу", "квартале", "квартала",
+    "quarter",
+    "trimestre",
+    "quartal",
+    "kwartał",
+    "kwartale",
+    "kwartału",
+    "квартал",
+    "кварталі",
+    "кварталу",
+    "квартале",
+    "квартала",
 ];
 const HALF_WORDS: &[&str] = &[
-    "half", "semestre", "halbjahr", "jahreshälfte", "połowie", "połowa", "półrocze",
-    "półroczu", "півріччі", "півріччя", "півроку", "полугодии", "полугодие", "полугодия",
+    "half",
+    "semestre",
+    "halbjahr",
+    "jahreshälfte",
+    "połowie",
+    "połowa",
+    "półrocze",
+    "półroczu",
+    "півріччі",
+    "півріччя",
+    "півроку",
+    "полугодии",
+    "полугодие",
+    "полугодия",
 ];
 /// Words after a yearless quarter or half that name the year of publication.
-const YEAR_WORDS: &[&str] = &["of the year", "roku", "року", "года", "de l'année", "des jahres"];
+const YEAR_WORDS: &[&str] = &[
+    "of the year",
+    "roku",
+    "року",
+    "года",
+    "de l'année",
+    "des jahres",
+];
 /// Words after a year that mark it as one ("2020 roku", "2021 року", "2017 года").
-const YEAR_AFTER: &[&str] = &["roku", "r.", "року", "р.", "года", "году", "г.", "рік", "год"];
+const YEAR_AFTER: &[&str] = &[
+    "roku", "r.", "року", "р.", "года", "году", "г.", "рік", "год",
+];
 
 /// Small counts of days, weeks and months ("three days ago", "in zwei Wochen").
 const COUNTS: &[(&str, u32)] = &[
-    ("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5),
-    ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11),
-    ("twelve", 12), ("un", 1), ("une", 1), ("deux", 2), ("trois", 3), ("quatre", 4),
-    ("cinq", 5), ("six", 6), ("sept", 7), ("huit", 8), ("dix", 10), ("ein", 1), ("einem", 1),
-    ("einer", 1), ("zwei", 2), ("drei", 3), ("vier", 4), ("fünf", 5), ("sechs", 6),
-    ("zehn", 10), ("jeden", 1), ("dwa", 2), ("dwie", 2), ("trzy", 3), ("cztery", 4),
-    ("pięć", 5), ("один", 1), ("одну", 1), ("два", 2), ("дві", 2), ("две", 2), ("три", 3),
-    ("чотири", 4), ("четыре", 4), ("п'ять", 5), ("пять", 5),
+    ("a", 1),
+    ("an", 1),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("un", 1),
+    ("une", 1),
+    ("deux", 2),
+    ("trois", 3),
+    ("quatre", 4),
+    ("cinq", 5),
+    ("six", 6),
+    ("sept", 7),
+    ("huit", 8),
+    ("dix", 10),
+    ("ein", 1),
+    ("einem", 1),
+    ("einer", 1),
+    ("zwei", 2),
+    ("drei", 3),
+    ("vier", 4),
+    ("fünf", 5),
+    ("sechs", 6),
+    ("zehn", 10),
+    ("jeden", 1),
+    ("dwa", 2),
+    ("dwie", 2),
+    ("trzy", 3),
+    ("cztery", 4),
+    ("pięć", 5),
+    ("один", 1),
+    ("одну", 1),
+    ("два", 2),
+    ("дві", 2),
+    ("две", 2),
+    ("три", 3),
+    ("чотири", 4),
+    ("четыре", 4),
+    ("п'ять", 5),
+    ("пять", 5),
 ];
 
 /// Units of a span: (word, days per unit, or 0 for months).
 const UNITS: &[(&str, u32)] = &[
-    ("day", 1), ("days", 1), ("week", 7), ("weeks", 7), ("month", 0), ("months", 0),
-    ("jour", 1), ("jours", 1), ("semaine", 7), ("semaines", 7), ("mois", 0), ("tag", 1),
-    ("tagen", 1), ("tage", 1), ("woche", 7), ("wochen", 7), ("monat", 0), ("monaten", 0),
-    ("dzień", 1), ("dni", 1), ("tydzień", 7), ("tygodnie", 7), ("tygodni", 7),
-    ("miesiąc", 0), ("miesiące", 0), ("miesięcy", 0), ("день", 1), ("дні", 1), ("днів", 1),
-    ("дня", 1), ("дней", 1), ("тиждень", 7), ("тижні", 7), ("тижнів", 7), ("неделю", 7),
-    ("недели", 7), ("недель", 7), ("місяць", 0), ("місяці", 0), ("місяців", 0),
-    ("месяц", 0), ("месяца", 0), ("месяцев", 0),
+    ("day", 1),
+    ("days", 1),
+    ("week", 7),
+    ("weeks", 7),
+    ("month", 0),
+    ("months", 0),
+    ("jour", 1),
+    ("jours", 1),
+    ("semaine", 7),
+    ("semaines", 7),
+    ("mois", 0),
+    ("tag", 1),
+    ("tagen", 1),
+    ("tage", 1),
+    ("woche", 7),
+    ("wochen", 7),
+    ("monat", 0),
+    ("monaten", 0),
+    ("dzień", 1),
+    ("dni", 1),
+    ("tydzień", 7),
+    ("tygodnie", 7),
+    ("tygodni", 7),
+    ("miesiąc", 0),
+    ("miesiące", 0),
+    ("miesięcy", 0),
+    ("день", 1),
+    ("дні", 1),
+    ("днів", 1),
+    ("дня", 1),
+    ("дней", 1),
+    ("тиждень", 7),
+    ("тижні", 7),
+    ("тижнів", 7),
+    ("неделю", 7),
+    ("недели", 7),
+    ("недель", 7),
+    ("місяць", 0),
+    ("місяці", 0),
+    ("місяців", 0),
+    ("месяц", 0),
+    ("месяца", 0),
+    ("месяцев", 0),
 ];
 
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut folded: Vec<String> = words.map(fold_str).collect();
     folded.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     folded.dedup();
-    folded.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+    folded
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
-fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
-    table.iter().find(|(w, _)| fold_str(w) == word).map(|(_, v)| *v)
+/// A lexicon table with its words folded like the text, built once.
+type Folded<T> = LazyLock<Vec<(String, T)>>;
+
+fn folded<T: Copy>(table: &[(&str, T)]) -> Vec<(String, T)> {
+    table.iter().map(|(w, v)| (fold_str(w), *v)).collect()
+}
+
+static MONTH_FORMS_F: Folded<u32> = LazyLock::new(|| folded(MONTH_FORMS));
+static ORDINALS_F: Folded<u32> = LazyLock::new(|| folded(ORDINALS));
+static COUNTS_F: Folded<u32> = LazyLock::new(|| folded(COUNTS));
+static UNITS_F: Folded<u32> = LazyLock::new(|| folded(UNITS));
+
+fn lookup<T: Copy>(table: &[(String, T)], word: &str) -> Option<T> {
+    table.iter().find(|(w, _)| w == word).map(|(_, v)| *v)
 }
 
 /// A month's number from any of its forms (genitive, nominative, locative, English).
 pub(super) fn any_month(word: &str) -> Option<u32> {
-    month_number(word).or_else(|| lookup(MONTH_FORMS, word.trim_end_matches('.')))
+    month_number(word).or_else(|| lookup(&MONTH_FORMS_F, word.trim_end_matches('.')))
 }
 
 fn compile(pattern: &str) -> Regex {
@@ -172,7 +455,12 @@ pub(super) static MONTHS_ALONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(super) static YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    let preps = alternation(PREPS.iter().chain(&["year", "fiscal year", "the year"]).copied());
+    let preps = alternation(
+        PREPS
+            .iter()
+            .chain(&["year", "fiscal year", "the year"])
+            .copied(),
+    );
     let after = alternation(YEAR_AFTER.iter().copied());
     compile(&format!(
         r"(?:\b(?:{preps}) (?P<span>(?P<y>(?:19|20)\d{{2}}))\b|\b(?P<y2>(?:19|20)\d{{2}}) (?:{after}))|\b(?P<rel>last year|this year|next year|l'an dernier|l'annee derniere|l'an prochain|l'annee prochaine|cette annee|letztes jahr|letzten jahres|dieses jahr|nachstes jahr|w zeszłym roku|w tym roku|w przyszłym roku|торік|минулого року|цього року|наступного року|в прошлом году|в этом году|в следующем году)\b"
@@ -243,7 +531,8 @@ pub(super) fn week_of(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
 }
 
 fn week_containing(day: NaiveDate, weeks: i64) -> Option<Span> {
-    let monday = day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))?;
+    let monday =
+        day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))?;
     let start = monday.checked_add_signed(chrono::Duration::weeks(weeks))?;
     Some((start, start.checked_add_days(Days::new(6))?))
 }
@@ -258,7 +547,7 @@ pub(super) fn quarter(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     } else if let Some(h) = caps.name("hn") {
         (h.as_str().parse::<u32>().ok()?, 6)
     } else {
-        let n = lookup(ORDINALS, caps.name("ord")?.as_str())?;
+        let n = lookup(&ORDINALS_F, caps.name("ord")?.as_str())?;
         if caps.name("h").is_some() {
             if n > 2 {
                 return None;
@@ -301,13 +590,22 @@ pub(super) fn year(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         None => {
             let r = ctx.reference?.year();
             let rel = caps.name("rel")?.as_str();
-            if rel.contains("last") || rel.contains("dernier") || rel.contains("letzt")
-                || rel.contains("zeszł") || rel.contains("торік") || rel.contains("минул")
-                || rel.contains("прошл") || rel.contains("derniere")
+            if rel.contains("last")
+                || rel.contains("dernier")
+                || rel.contains("letzt")
+                || rel.contains("zeszł")
+                || rel.contains("торік")
+                || rel.contains("минул")
+                || rel.contains("прошл")
+                || rel.contains("derniere")
             {
                 r - 1
-            } else if rel.starts_with("this") || rel.contains("cette") || rel.contains("dieses")
-                || rel.contains("tym") || rel.contains("цього") || rel.contains("этом")
+            } else if rel.starts_with("this")
+                || rel.contains("cette")
+                || rel.contains("dieses")
+                || rel.contains("tym")
+                || rel.contains("цього")
+                || rel.contains("этом")
             {
                 r
             } else {
@@ -324,9 +622,12 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         .iter()
         .find_map(|k| caps.name(k))
         .map(|m| m.as_str())?;
-    let n: u32 = n.parse().ok().or_else(|| lookup(COUNTS, n))?;
-    let unit = ["u", "u2", "u3", "u4"].iter().find_map(|k| caps.name(k))?.as_str();
-    let per = lookup(UNITS, unit)?;
+    let n: u32 = n.parse().ok().or_else(|| lookup(&COUNTS_F, n))?;
+    let unit = ["u", "u2", "u3", "u4"]
+        .iter()
+        .find_map(|k| caps.name(k))?
+        .as_str();
+    let per = lookup(&UNITS_F, unit)?;
     let back = caps.name("ago").is_some() || caps.name("back").is_some();
     let day = match (per, back) {
         (0, false) => reference.checked_add_months(Months::new(n))?,
@@ -340,17 +641,28 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
 pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
     let w = caps.name("w")?.as_str();
-    let w = &fold_str(w);
-    let weekend = w.contains("weekend") || w.contains("week-end") || w.contains("wochenende")
-        || w.contains("вихідн") || w.contains("выходн");
-    let offset = if w.contains("last") || w.contains("derni") || w.contains("letzt")
-        || w.contains("zeszł") || w.contains("ubiegł") || w.contains("минул")
+    let weekend = w.contains("weekend")
+        || w.contains("week-end")
+        || w.contains("wochenende")
+        || w.contains("вихідн")
+        || w.contains("выходн");
+    let offset = if w.contains("last")
+        || w.contains("derni")
+        || w.contains("letzt")
+        || w.contains("zeszł")
+        || w.contains("ubiegł")
+        || w.contains("минул")
         || w.contains("прошл")
     {
         -1
-    } else if w.contains("next") || w.contains("following") || w.contains("prochain")
-        || w.contains("nachst") || w.contains("kommend") || w.contains("przysz")
-        || w.contains("наступн") || w.contains("следующ")
+    } else if w.contains("next")
+        || w.contains("following")
+        || w.contains("prochain")
+        || w.contains("nachst")
+        || w.contains("kommend")
+        || w.contains("przysz")
+        || w.contains("наступн")
+        || w.contains("следующ")
     {
         1
     } else {
@@ -367,10 +679,18 @@ pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
     let d = caps.name("d")?.as_str();
     let offset: i64 = match d {
-        "the day after tomorrow" | "apres-demain" | "ubermorgen" | "pojutrze" | "післязавтра"
+        "the day after tomorrow"
+        | "apres-demain"
+        | "ubermorgen"
+        | "pojutrze"
+        | "післязавтра"
         | "послезавтра" => 2,
-        "the day before yesterday" | "avant-hier" | "vorgestern" | "przedwczoraj"
-        | "позавчора" | "позавчера" => -2,
+        "the day before yesterday"
+        | "avant-hier"
+        | "vorgestern"
+        | "przedwczoraj"
+        | "позавчора"
+        | "позавчера" => -2,
         "tomorrow" | "demain" | "morgen" | "jutro" | "завтра" => 1,
         "yesterday" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => -1,
         _ => 0,
@@ -401,17 +721,38 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
         monday.checked_add_days(Days::new(u64::from(target.num_days_from_monday())))
     };
     let next = |d: NaiveDate| {
-        (1..=7).filter_map(|i| d.checked_add_days(Days::new(i))).find(|x| x.weekday() == target)
+        (1..=7)
+            .filter_map(|i| d.checked_add_days(Days::new(i)))
+            .find(|x| x.weekday() == target)
     };
     let previous = |d: NaiveDate| {
-        (1..=7).filter_map(|i| d.checked_sub_days(Days::new(i))).find(|x| x.weekday() == target)
+        (1..=7)
+            .filter_map(|i| d.checked_sub_days(Days::new(i)))
+            .find(|x| x.weekday() == target)
     };
-    let is = |words: &[&str]| words.iter().any(|w| modifier.contains(fold_str(w).as_str()));
-    let day = if is(&["next", "nachst", "kommend", "prochain", "przysz", "наступн", "следующ"]) {
+    // The cue words are written folded, as the modifier is.
+    let is = |words: &[&str]| words.iter().any(|w| modifier.contains(w));
+    let day = if is(&[
+        "next",
+        "nachst",
+        "kommend",
+        "prochain",
+        "przysz",
+        "наступн",
+        "следующ",
+    ]) {
         in_week(this_week.checked_add_days(Days::new(7))?)?
-    } else if is(&["last", "letzt", "dernier", "zeszł", "ubiegł", "минул", "прошл"]) {
+    } else if is(&[
+        "last",
+        "letzt",
+        "dernier",
+        "zeszł",
+        "ubiegł",
+        "минул",
+        "прошл",
+    ]) {
         previous(reference)?
-    } else if is(&["this", "diesen", "ce", "ten", "tę", "цей", "этот", "эту"]) {
+    } else if is(&["this", "diesen", "ce", "ten", "te", "цеи", "этот", "эту"]) {
         in_week(this_week)?
     } else {
         match ctx.sentence_tense() {
@@ -433,19 +774,37 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
 
 fn weekday_other(word: &str) -> Option<Weekday> {
     const TABLE: &[(&str, Weekday)] = &[
-        ("понеділка", Weekday::Mon), ("вівторка", Weekday::Tue), ("середи", Weekday::Wed),
-        ("четверга", Weekday::Thu), ("п'ятниці", Weekday::Fri), ("суботи", Weekday::Sat),
-        ("неділі", Weekday::Sun), ("понедельника", Weekday::Mon), ("вторника", Weekday::Tue),
-        ("пятницы", Weekday::Fri), ("субботы", Weekday::Sat), ("воскресенья", Weekday::Sun),
-        ("poniedzialek", Weekday::Mon), ("sobota", Weekday::Sat), ("niedziela", Weekday::Sun),
-        ("sroda", Weekday::Wed), ("piatku", Weekday::Fri), ("sobotę", Weekday::Sat),
+        ("понеділка", Weekday::Mon),
+        ("вівторка", Weekday::Tue),
+        ("середи", Weekday::Wed),
+        ("четверга", Weekday::Thu),
+        ("п'ятниці", Weekday::Fri),
+        ("суботи", Weekday::Sat),
+        ("неділі", Weekday::Sun),
+        ("понедельника", Weekday::Mon),
+        ("вторника", Weekday::Tue),
+        ("пятницы", Weekday::Fri),
+        ("субботы", Weekday::Sat),
+        ("воскресенья", Weekday::Sun),
+        ("poniedzialek", Weekday::Mon),
+        ("sobota", Weekday::Sat),
+        ("niedziela", Weekday::Sun),
+        ("sroda", Weekday::Wed),
+        ("piatku", Weekday::Fri),
+        ("sobotę", Weekday::Sat),
     ];
-    TABLE.iter().find(|(w, _)| fold_str(w) == word).map(|(_, d)| *d)
+    static FOLDED: Folded<Weekday> = LazyLock::new(|| folded(TABLE));
+    lookup(&FOLDED, word)
 }
 
 pub(super) fn ordinal_day(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
-    let d: u32 = caps.name("d").or_else(|| caps.name("d2"))?.as_str().parse().ok()?;
+    let d: u32 = caps
+        .name("d")
+        .or_else(|| caps.name("d2"))?
+        .as_str()
+        .parse()
+        .ok()?;
     // "back on the 16th": the month of the last date named before it, else this month's.
     let (y, m) = match (caps.name("this"), ctx.previous) {
         (None, Some(prev)) => (prev.year(), prev.month()),

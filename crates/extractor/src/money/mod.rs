@@ -259,10 +259,48 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 /// Words that may follow a bare "800 billion" (no currency anywhere in it) when it is
 /// money; anything else ("1.2 billion people", "800 milliards de neurones") is not.
 const BARE_FOLLOWERS: &[&str] = &[
-    "", "in", "for", "to", "over", "through", "by", "from", "of", "and", "or", "worth",
-    "package", "plan", "fund", "funds", "investment", "investments", "aid", "loan", "loans",
-    "reconstruction", "budget", "needed", "would", "will", "is", "was", "are", "were",
-    "until", "pour", "sur", "fur", "uber", "bis", "na", "w", "на", "у", "в", "до",
+    "",
+    "in",
+    "for",
+    "to",
+    "over",
+    "through",
+    "by",
+    "from",
+    "of",
+    "and",
+    "or",
+    "worth",
+    "package",
+    "plan",
+    "fund",
+    "funds",
+    "investment",
+    "investments",
+    "aid",
+    "loan",
+    "loans",
+    "reconstruction",
+    "budget",
+    "needed",
+    "would",
+    "will",
+    "is",
+    "was",
+    "are",
+    "were",
+    "until",
+    "pour",
+    "sur",
+    "fur",
+    "uber",
+    "bis",
+    "na",
+    "w",
+    "на",
+    "у",
+    "в",
+    "до",
 ];
 
 /// Finds every money expression of `text`, in text order, of any size.
@@ -277,7 +315,9 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
         // "in 2023 €5bn": a symbol followed by a number is that number's, not the year's.
         if let Some(post) = caps.name("post")
             && !wordy(post.as_str())
-            && f[post.end()..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+            && f[post.end()..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
         {
             next = post.start().max(at + 1);
             let candidate = parse(&caps, f, text, &folded, Some(post.start()));
@@ -332,7 +372,9 @@ fn parse(
         let raw = m.as_str().trim();
         if raw.len() == 3 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
             let (s, e) = folded.original_range(text, m.start(), m.start() + 3);
-            return text.get(s..e).is_some_and(|o| o.chars().all(|c| c.is_ascii_uppercase()));
+            return text
+                .get(s..e)
+                .is_some_and(|o| o.chars().all(|c| c.is_ascii_uppercase()));
         }
         true
     };
@@ -385,7 +427,10 @@ fn parse(
         None => {
             // A bare number is money only with a large scale ("1.2 trillion") and a
             // plausible word after it; years, counts and percentages have neither.
-            if a.weak || b.as_ref().is_some_and(|b| b.weak) || a.value.max(b.as_ref().map_or(0.0, |b| b.value)) < 1e9 {
+            if a.weak
+                || b.as_ref().is_some_and(|b| b.weak)
+                || a.value.max(b.as_ref().map_or(0.0, |b| b.value)) < 1e9
+            {
                 return None;
             }
             let end = caps.get(0)?.end();
@@ -585,11 +630,24 @@ fn ends_with_word(before: &str, cue: &str) -> bool {
 /// "more than"), and "до"/"do" after a verb of change is "to", not "up to".
 fn bound_before(before: &str) -> Option<Bound> {
     let t = &*TABLES;
-    let upper = t.upper.iter().filter(|w| ends_with_word(before, w)).map(|w| w.len()).max();
-    let lower = t.lower.iter().filter(|w| ends_with_word(before, w)).map(|w| w.len()).max();
+    let upper = t
+        .upper
+        .iter()
+        .filter(|w| ends_with_word(before, w))
+        .map(|w| w.len())
+        .max();
+    let lower = t
+        .lower
+        .iter()
+        .filter(|w| ends_with_word(before, w))
+        .map(|w| w.len())
+        .max();
     match (upper, lower) {
         (Some(u), l) if l.is_none_or(|l| u > l) => {
-            let cue = t.upper.iter().find(|w| w.len() == u && ends_with_word(before, w))?;
+            let cue = t
+                .upper
+                .iter()
+                .find(|w| w.len() == u && ends_with_word(before, w))?;
             let plain_to = matches!(cue.as_str(), "do" | "до" | "up to");
             if plain_to && changed(before, cue) {
                 return None;
@@ -609,23 +667,30 @@ fn changed(before: &str, cue: &str) -> bool {
         .filter(|w| !w.is_empty())
         .rev()
         .take(4)
-        .any(|w| TABLES.change.iter().any(|s| w.starts_with(s.as_str()) && (s.len() > 4 || w == s)))
+        .any(|w| {
+            TABLES
+                .change
+                .iter()
+                .any(|s| w.starts_with(s.as_str()) && (s.len() > 4 || w == s))
+        })
 }
 
 /// The unit of a price per unit, from the words after the amount.
 fn per_unit(after: &str) -> Option<String> {
     let t = &*TABLES;
     let head: String = after.chars().take(40).collect();
-    if let Some((_, unit)) = t
-        .unit_adverbs
-        .iter()
-        .find(|(w, _)| head.strip_prefix(' ').is_some_and(|h| starts_with_word(h, w)))
-    {
+    if let Some((_, unit)) = t.unit_adverbs.iter().find(|(w, _)| {
+        head.strip_prefix(' ')
+            .is_some_and(|h| starts_with_word(h, w))
+    }) {
         return Some((*unit).to_string());
     }
-    let rest = ["-a-", "-an-", "-per-", " a ", " an ", " per ", " le ", " la ", " pro ", " je ", " za ", " на ", " за ", " each "]
-        .iter()
-        .find_map(|p| head.strip_prefix(p))?;
+    let rest = [
+        "-a-", "-an-", "-per-", " a ", " an ", " per ", " le ", " la ", " pro ", " je ", " za ",
+        " на ", " за ", " each ",
+    ]
+    .iter()
+    .find_map(|p| head.strip_prefix(p))?;
     let rest = rest.strip_prefix("calendar ").unwrap_or(rest);
     let word = rest
         .split(|c: char| !c.is_alphanumeric())
@@ -883,10 +948,16 @@ mod tests {
     #[test]
     fn the_issue_examples_and_shapes() {
         let a = one("He paid $94,000 for it");
-        assert_eq!((a.value, a.currency.as_deref(), a.kind), (94_000, Some("USD"), AmountKind::Point));
+        assert_eq!(
+            (a.value, a.currency.as_deref(), a.kind),
+            (94_000, Some("USD"), AmountKind::Point)
+        );
         assert_eq!(one("It costs 20 dollars").value, 20);
         let r = one("between €2 and €3 million");
-        assert_eq!((r.kind, r.min, r.exact_max), (AmountKind::Range, Some(2e6), Some(3e6)));
+        assert_eq!(
+            (r.kind, r.min, r.exact_max),
+            (AmountKind::Range, Some(2e6), Some(3e6))
+        );
         let b = one("fines of up to €7");
         assert_eq!((b.kind, b.bound), (AmountKind::Bound, Some(Bound::Upper)));
         let b = one("more than $4bn");

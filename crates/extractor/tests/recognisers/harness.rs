@@ -63,8 +63,7 @@ fn load<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1))
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1))
         })
         .collect()
 }
@@ -156,10 +155,7 @@ pub fn score_money(cases: &[MoneyCase]) -> Score {
                 let (kind, numbers) = match a.kind {
                     AmountKind::Point => ("point", vec![a.exact]),
                     AmountKind::Bound => ("bound", vec![a.exact]),
-                    AmountKind::Range => (
-                        "range",
-                        vec![a.exact, a.exact_max.unwrap_or(f64::NAN)],
-                    ),
+                    AmountKind::Range => ("range", vec![a.exact, a.exact_max.unwrap_or(f64::NAN)]),
                 };
                 let currency = a.currency.clone().unwrap_or_else(|| "?".into());
                 (kind.to_string(), currency, numbers)
@@ -177,9 +173,10 @@ pub fn score_money(cases: &[MoneyCase]) -> Score {
         }
         let right = all && used.iter().all(|u| *u);
         if !right {
-            score
-                .errors
-                .push(format!("{}: {}\n    gold  {gold:?}\n    found {found:?}", case.id, case.text));
+            score.errors.push(format!(
+                "{}: {}\n    gold  {gold:?}\n    found {found:?}",
+                case.id, case.text
+            ));
         }
         score.add(&case.category, &case.lang, right);
     }
