@@ -389,7 +389,7 @@ fn parse(
             let w = p.as_str();
             match t.suffixes.iter().find(|(s, ..)| s == w) {
                 Some((_, code, factor)) => (Some(*code), *factor),
-                None => (Some(w).and_then(|w| code_of_iso(w)), 1.0),
+                None => (code_of_iso(w), 1.0),
             }
         }
         None => (None, 1.0),
