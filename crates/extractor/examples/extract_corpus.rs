@@ -41,8 +41,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let name = page.name.as_str();
         let html = std::fs::read(&page.html)?;
         let started = Instant::now();
-        let extracted = extractor.extract(&html, Some("http://fakehost/test/page.html"), None);
+        let explained = extractor.explain(&html, Some("http://fakehost/test/page.html"), None);
         elapsed += started.elapsed();
+        if std::env::var_os("WRITE_DROPPED").is_some() {
+            if let Ok(explained) = &explained {
+                let lines: Vec<String> = explained
+                    .dropped
+                    .iter()
+                    .map(|d| format!("[{}] {}", d.reason, d.text))
+                    .collect();
+                std::fs::write(out.join(format!("{name}.dropped")), lines.join("\n"))?;
+            }
+        }
+        let extracted = explained.map(|e| e.article);
         if let (Ok(article), Some(path)) = (&extracted, &page.metadata) {
             let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
             metadata.compare(name, &expected, article);

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::Document;
 use dom_smoothie::{Config, ParsePolicy, Readability, ReadabilityError, TextMode};
 
+use crate::boilerplate::{self, Dropped};
 use crate::language::detect_language;
 use crate::markup;
 use crate::{Article, Error, Result, decode};
@@ -42,20 +43,38 @@ impl Extractor {
         url: Option<&str>,
         content_type: Option<&str>,
     ) -> Result<Article> {
+        self.explain(bytes, url, content_type).map(|e| e.article)
+    }
+
+    /// Like [`Extractor::extract`], and also lists what the boilerplate stage left out of
+    /// the article and why: the parts of a page a user may find missing.
+    pub fn explain(
+        &self,
+        bytes: &[u8],
+        url: Option<&str>,
+        content_type: Option<&str>,
+    ) -> Result<Explained> {
         let text = decode(bytes, content_type);
-        if looks_like_html(&text) {
-            self.extract_html(&text, url)
+        if markup::looks_like_html(&text) {
+            self.explain_html(&text, url)
         } else {
-            self.extract_text(&text, url)
+            Ok(Explained {
+                article: self.extract_text(&text, url)?,
+                dropped: Vec::new(),
+            })
         }
     }
 
     /// Extracts the main article and its metadata from an HTML page.
     pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article> {
+        self.explain_html(html, url).map(|e| e.article)
+    }
+
+    fn explain_html(&self, html: &str, url: Option<&str>) -> Result<Explained> {
         let what = || url.unwrap_or("input").to_string();
         let prepared = markup::prepare(html);
         if prepared.depth > MAX_NESTING {
-            return self.extract_markup_as_text(html, url);
+            return self.extract_markup_as_text(html, url).map(Explained::whole);
         }
         let document = Document::from(prepared.html.as_str());
         // Metadata lives in <head>: searching it alone keeps these lookups off the page's
@@ -76,6 +95,8 @@ impl Extractor {
         };
         let config = Config {
             text_mode: TextMode::Formatted,
+            // The boilerplate stage reads class words; Readability would strip them.
+            keep_classes: true,
             max_elements_to_parse: MAX_ELEMENTS,
             ..Config::default()
         };
@@ -89,7 +110,7 @@ impl Extractor {
         let parsed = match strict {
             Ok(parsed) if parsed.length >= config.char_threshold => Ok(parsed),
             Err(ReadabilityError::TooManyElements(..)) => {
-                return self.extract_markup_as_text(html, url);
+                return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
             _ => Readability::new(prepared.html.as_str(), absolute_url, Some(config))
                 .map_err(|_| Error::NoArticle { what: what() })?
@@ -98,11 +119,12 @@ impl Extractor {
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(ReadabilityError::TooManyElements(..)) => {
-                return self.extract_markup_as_text(html, url);
+                return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
             Err(_) => return Err(Error::NoArticle { what: what() }),
         };
-        let text = normalize_text(&parsed.text_content);
+        let (cleaned, dropped) = boilerplate::clean(&parsed.content);
+        let text = normalize_text(&cleaned);
         if text.is_empty() {
             return Err(Error::NoArticle { what: what() });
         }
@@ -111,7 +133,7 @@ impl Extractor {
             .as_deref()
             .and_then(language_from_tag)
             .or_else(|| detect_language(&text));
-        Ok(Article {
+        let article = Article {
             title: non_empty(&parsed.title),
             byline: parsed.byline.as_deref().and_then(non_empty),
             published: parsed
@@ -129,7 +151,8 @@ impl Extractor {
                 .as_deref()
                 .and_then(non_empty),
             text,
-        })
+        };
+        Ok(Explained { article, dropped })
     }
 
     /// The fallback for pages too large or too deep for the DOM path: all visible text,
@@ -164,29 +187,22 @@ impl Extractor {
     }
 }
 
-/// HTML is told apart from plain text by its first tags, not by a file name or header:
-/// `newsmon tag -` takes either on standard input.
-fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .take(2048)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with('<')
-        && [
-            "<!doctype html",
-            "<html",
-            "<head",
-            "<body",
-            "<article",
-            "<div",
-            "<p>",
-            "<p ",
-        ]
-        .iter()
-        .any(|tag| head.contains(tag))
+/// An article with the parts of its page that the boilerplate stage left out.
+#[derive(Debug, Clone, Default)]
+pub struct Explained {
+    /// The article, as [`Extractor::extract`] gives it.
+    pub article: Article,
+    /// What was in the main content but is not the article, in page order.
+    pub dropped: Vec<Dropped>,
+}
+
+impl Explained {
+    fn whole(article: Article) -> Explained {
+        Explained {
+            article,
+            dropped: Vec::new(),
+        }
+    }
 }
 
 fn attr(scope: &dom_query::Selection<'_>, selector: &str, name: &str) -> Option<String> {

@@ -1,0 +1,613 @@
+//! The second stage of extraction: what the main-content pick kept that is still not the
+//! article.
+//!
+//! Readability picks the element that holds the article, and on many news pages that
+//! element also holds share and newsletter boxes, "more stories" lists, comments, image
+//! credits and repeated datelines. Each element of the picked content is judged here on
+//! evidence of its own: its class and id words, its link density, what its text says
+//! when it is short, and what surrounds it. What is dropped is kept with its reason, so
+//! that `newsmon tag --explain-extraction` can show it.
+
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef};
+
+/// A part of the picked content that was left out of the article, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// Its text, whitespace collapsed.
+    pub text: String,
+    /// Why it is not the article.
+    pub reason: Reason,
+}
+
+/// Why a block was dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// Its class or id names page furniture (the matched word is given).
+    ClassOrId(String),
+    /// Its tag holds no article text (forms, buttons, navigation, asides).
+    Element(String),
+    /// Most of its text is links: a list of other stories or of site sections.
+    LinkList,
+    /// A short block that reads like furniture (share, subscribe, copyright, credits).
+    Phrase(String),
+    /// It follows the article's end: a comments or "more stories" heading and all after it.
+    Tail,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::ClassOrId(word) => write!(f, "class/id says \"{word}\""),
+            Reason::Element(tag) => write!(f, "<{tag}> holds no article text"),
+            Reason::LinkList => f.write_str("mostly links"),
+            Reason::Phrase(what) => write!(f, "reads like {what}"),
+            Reason::Tail => f.write_str("after the article's end (comments, more stories)"),
+        }
+    }
+}
+
+/// Elements after which text breaks into a new block.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Elements that never hold article text.
+const FURNITURE_TAGS: &[&str] = &[
+    "aside", "nav", "form", "button", "select", "input", "textarea", "iframe", "label",
+];
+
+/// Class and id words of page furniture, matched at the start of a class/id token
+/// (`share-bar`, `relatedArticles`, `most_read`).
+const FURNITURE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscri",
+    "signup",
+    "sign-up",
+    "cookie",
+    "consent",
+    "related",
+    "recommend",
+    "mostread",
+    "most-read",
+    "most_read",
+    "mostpopular",
+    "most-popular",
+    "popular",
+    "trending",
+    "promo",
+    "advert",
+    "sponsor",
+    "outbrain",
+    "taboola",
+    "comment",
+    "talkback",
+    "disqus",
+    "footer",
+    "breadcrumb",
+    "sidebar",
+    "toolbar",
+    "tools",
+    "byline",
+    "dateline",
+    "timestamp",
+    "credit",
+    "pagination",
+    "pager",
+    "login",
+    "rating",
+    "poll",
+    "morestories",
+    "more-stories",
+    "readmore",
+    "read-more",
+    "tags",
+    "taglist",
+    "topics",
+    "keywords",
+    "print",
+    "email",
+    "rss",
+    "follow",
+    "nav",
+    "menu",
+    "banner",
+    "ad",
+    "ads",
+    "adv",
+];
+
+/// Class and id words of the article body itself: they overrule furniture words on the
+/// same element (`article-body comments-on`).
+const ARTICLE_WORDS: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "storybody",
+    "story-body",
+    "story_body",
+    "entry-content",
+    "post-content",
+    "article-content",
+    "articletext",
+    "article-text",
+    "story-text",
+    "storytext",
+    "body-text",
+    "bodytext",
+];
+
+/// A container is never dropped by its class or id when it holds this share of the
+/// article's text or more: a misnamed wrapper must not take the article with it.
+const MAX_DROPPED_SHARE: f64 = 0.4;
+
+/// Per node: characters of text, and of text inside links.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    chars: usize,
+    link_chars: usize,
+}
+
+/// Cleans the picked content (Readability's article HTML): drops what is not the article
+/// and returns the article's formatted text with what was dropped.
+pub(crate) fn clean(content_html: &str) -> (String, Vec<Dropped>) {
+    let document = Document::from(content_html);
+    let root = document.select_single("body");
+    let Some(root) = root.nodes().first().copied() else {
+        return (String::new(), Vec::new());
+    };
+    let mut counts = HashMap::new();
+    count(&root, &mut counts, false);
+    let total = counts.get(&root.id).map_or(0, |c| c.chars);
+    let mut dropped = Vec::new();
+    let mut doomed = Vec::new();
+    judge_containers(&root, &counts, total, &mut doomed, &mut dropped);
+    for node in &doomed {
+        node.remove_from_parent();
+    }
+    judge_units(&root, &mut dropped);
+    (root.formatted_text().to_string(), dropped)
+}
+
+/// Fills `counts` (indexed by node id) bottom-up, in one walk.
+fn count(node: &NodeRef<'_>, counts: &mut HashMap<NodeId, Counts>, in_link: bool) -> Counts {
+    let mut total = Counts::default();
+    if node.is_text() {
+        let chars = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        total.chars = chars;
+        total.link_chars = if in_link { chars } else { 0 };
+    } else {
+        let in_link = in_link || node.has_name("a");
+        for child in node.children_it(false) {
+            let c = count(&child, counts, in_link);
+            total.chars += c.chars;
+            total.link_chars += c.link_chars;
+        }
+    }
+    counts.insert(node.id, total);
+    total
+}
+
+/// Top-down: drops whole containers that are furniture by tag, class/id or links.
+fn judge_containers<'a>(
+    node: &NodeRef<'a>,
+    counts: &HashMap<NodeId, Counts>,
+    total: usize,
+    doomed: &mut Vec<NodeRef<'a>>,
+    dropped: &mut Vec<Dropped>,
+) {
+    for child in node.element_children() {
+        let c = counts.get(&child.id).copied().unwrap_or_default();
+        if let Some(reason) = container_reason(&child, c, total) {
+            let text = collapse(&child.text());
+            if !text.is_empty() {
+                dropped.push(Dropped { text, reason });
+            }
+            doomed.push(child);
+        } else {
+            judge_containers(&child, counts, total, doomed, dropped);
+        }
+    }
+}
+
+fn container_reason(node: &NodeRef<'_>, c: Counts, total: usize) -> Option<Reason> {
+    let name = node.node_name()?.to_ascii_lowercase();
+    let share = c.chars as f64 / total.max(1) as f64;
+    if FURNITURE_TAGS.contains(&name.as_str()) && share < MAX_DROPPED_SHARE {
+        return Some(Reason::Element(name));
+    }
+    if share < MAX_DROPPED_SHARE {
+        if let Some(word) = furniture_word(node) {
+            return Some(Reason::ClassOrId(word));
+        }
+    }
+    let links = c.link_chars as f64 / c.chars.max(1) as f64;
+    let is_list = matches!(
+        name.as_str(),
+        "ul" | "ol" | "dl" | "table" | "div" | "section" | "tbody"
+    );
+    if is_list && links > 0.5 && share < MAX_DROPPED_SHARE && link_count(node) >= 3 {
+        return Some(Reason::LinkList);
+    }
+    None
+}
+
+fn link_count(node: &NodeRef<'_>) -> usize {
+    node.descendants_it().filter(|n| n.has_name("a")).count()
+}
+
+/// The furniture word in an element's class or id, unless an article word is there too.
+fn furniture_word(node: &NodeRef<'_>) -> Option<String> {
+    let mut names = String::new();
+    for attr in ["class", "id"] {
+        if let Some(value) = node.attr(attr) {
+            names.push_str(&value.to_ascii_lowercase());
+            names.push(' ');
+        }
+    }
+    if names.trim().is_empty() {
+        return None;
+    }
+    let tokens: Vec<&str> = names.split_whitespace().collect();
+    if tokens
+        .iter()
+        .any(|t| ARTICLE_WORDS.iter().any(|w| t.contains(w)))
+    {
+        return None;
+    }
+    for token in &tokens {
+        // Tokens split further at `-` and `_` so that `story-share-bar` matches `share`.
+        for part in std::iter::once(*token).chain(token.split(['-', '_'])) {
+            if let Some(word) = FURNITURE_WORDS.iter().find(|w| starts_word(part, w)) {
+                return Some((*word).to_string());
+            }
+        }
+    }
+    None
+}
+
+/// `part` is the word or starts with it as a camel-case or run-together prefix long enough
+/// not to be chance (`adv` must be whole; `relatedstories` starts with `related`).
+fn starts_word(part: &str, word: &str) -> bool {
+    if word.len() <= 3 {
+        part == word
+    } else {
+        part.starts_with(word)
+    }
+}
+
+/// One piece of text a reader sees on its own: the inline content of a block element
+/// between two block children or line breaks.
+struct Unit<'a> {
+    nodes: Vec<NodeRef<'a>>,
+    text: String,
+    words: usize,
+    link_share: f64,
+}
+
+/// Text units: short furniture phrases, runs of link lines, datelines, and the comments
+/// or "more stories" tail after the article's end.
+fn judge_units(root: &NodeRef<'_>, dropped: &mut Vec<Dropped>) {
+    let mut units = Vec::new();
+    collect_units(root, &mut units);
+    let linky: Vec<bool> = units
+        .iter()
+        .map(|u| u.link_share >= 0.8 && u.words <= 20)
+        .collect();
+    let total: usize = units.iter().map(|u| u.text.len()).sum();
+    let tail = tail_start(&units, total);
+    let mut seen = 0usize;
+    for (i, unit) in units.iter().enumerate() {
+        let reason = if tail.is_some_and(|t| i >= t) {
+            Some(Reason::Tail)
+        } else {
+            phrase_reason(&unit.text, seen == 0).or_else(|| {
+                // One linked line can be a heading of the article; a run of them is a
+                // list of other stories, whatever markup holds it.
+                (run_length(&linky, i) >= MIN_LINK_RUN).then_some(Reason::LinkList)
+            })
+        };
+        match reason {
+            Some(reason) => {
+                dropped.push(Dropped {
+                    text: unit.text.clone(),
+                    reason,
+                });
+                for node in &unit.nodes {
+                    node.remove_from_parent();
+                }
+            }
+            None => seen += unit.text.len(),
+        }
+    }
+}
+
+/// Where the comments or the list of other stories begin: a short heading that names
+/// them, past the first half of the text. Everything from there on is not the article.
+fn tail_start(units: &[Unit<'_>], total: usize) -> Option<usize> {
+    let mut before = 0usize;
+    for (i, unit) in units.iter().enumerate() {
+        if before * 2 >= total && unit.words <= 8 && is_tail_heading(&unit.text) {
+            return Some(i);
+        }
+        before += unit.text.len();
+    }
+    None
+}
+
+fn is_tail_heading(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let lower = lower.trim_end_matches([':', '.', ' ']);
+    [
+        "comments",
+        "reader comments",
+        "readers' comments",
+        "your comments",
+        "user comments",
+        "post a comment",
+        "leave a comment",
+        "add your comment",
+        "add a comment",
+        "have your say",
+        "talkback",
+        "related stories",
+        "related articles",
+        "related news",
+        "related links",
+        "related content",
+        "related",
+        "more stories",
+        "more news",
+        "more headlines",
+        "more from",
+        "most read",
+        "most popular",
+        "most viewed",
+        "most emailed",
+        "you may also like",
+        "recommended",
+        "read more",
+        "see also",
+        "also on",
+        "latest news",
+        "top stories",
+    ]
+    .iter()
+    .any(|h| lower == *h || (lower.starts_with(h) && lower.len() <= h.len() + 30))
+        || lower.starts_with("thanks for your comment")
+        || (lower.contains("comments") && lower.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+fn collect_units<'a>(node: &NodeRef<'a>, units: &mut Vec<Unit<'a>>) {
+    let mut run: Vec<NodeRef<'a>> = Vec::new();
+    for child in node.children_it(false) {
+        if child.is_element() {
+            let breaks = child.has_name("br") || child.has_name("hr");
+            if breaks || is_block(&child) || child.descendants_it().any(|d| is_block(&d)) {
+                flush(&mut run, units);
+                if !breaks {
+                    collect_units(&child, units);
+                }
+                continue;
+            }
+        }
+        if child.is_element() || child.is_text() {
+            run.push(child);
+        }
+    }
+    flush(&mut run, units);
+}
+
+fn flush<'a>(run: &mut Vec<NodeRef<'a>>, units: &mut Vec<Unit<'a>>) {
+    let nodes = std::mem::take(run);
+    let mut raw = String::new();
+    let mut link_chars = 0usize;
+    for node in &nodes {
+        let text = node.text();
+        raw.push_str(&text);
+        raw.push(' ');
+        if node.has_name("a") {
+            link_chars += visible_chars(&text);
+        } else if node.is_element() {
+            link_chars += node
+                .descendants_it()
+                .filter(|d| d.has_name("a"))
+                .map(|a| visible_chars(&a.text()))
+                .sum::<usize>();
+        }
+    }
+    let text = collapse(&raw);
+    if text.is_empty() {
+        return;
+    }
+    let chars = visible_chars(&text);
+    units.push(Unit {
+        words: text.split_whitespace().count(),
+        link_share: link_chars as f64 / chars.max(1) as f64,
+        nodes,
+        text,
+    });
+}
+
+fn visible_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Consecutive link lines that make a list of other stories.
+const MIN_LINK_RUN: usize = 3;
+
+/// The length of the run of `true` that holds index `i` (0 when `flags[i]` is false).
+fn run_length(flags: &[bool], i: usize) -> usize {
+    if !flags[i] {
+        return 0;
+    }
+    let before = flags[..i].iter().rev().take_while(|f| **f).count();
+    let after = flags[i + 1..].iter().take_while(|f| **f).count();
+    before + 1 + after
+}
+
+fn is_block(node: &NodeRef<'_>) -> bool {
+    node.node_name()
+        .is_some_and(|n| BLOCK_TAGS.contains(&n.to_ascii_lowercase().as_str()))
+}
+
+/// `leading`: nothing of the article has been kept before this unit.
+fn phrase_reason(text: &str, leading: bool) -> Option<Reason> {
+    let words = text.split_whitespace().count();
+    if words > 12 {
+        return None;
+    }
+    if let Some(what) = furniture_phrase(text) {
+        return Some(Reason::Phrase(what.to_string()));
+    }
+    if words <= 8 && is_dateline(text) {
+        return Some(Reason::Phrase("a dateline".to_string()));
+    }
+    if leading && words <= 8 && is_byline(text) {
+        return Some(Reason::Phrase("a byline".to_string()));
+    }
+    None
+}
+
+/// A short line that is mostly a date or a time: "2:18pm Tuesday 1st January 2008",
+/// "Mon, Jan 14 2008, 19:53 GMT", "Updated Fri. Jan. 11 2008 10:56 PM ET".
+fn is_dateline(text: &str) -> bool {
+    static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(pattern) = PATTERN
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)^(?:(?:updated|published|posted|last updated|created|modified)(?: on| at)?:?\s+)?[\w\s,.:/|-]*\b(?:19|20)\d\d\b[\w\s,.:/|()+-]*$",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return false;
+    };
+    if !pattern.is_match(text) {
+        return false;
+    }
+    // Most words are numbers, month or day names, or time words.
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let datey = words.iter().filter(|w| is_date_word(w)).count();
+    datey * 3 >= words.len() * 2
+}
+
+fn is_date_word(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    const NAMES: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "am", "pm",
+        "gmt", "utc", "est", "edt", "pst", "pdt", "cst", "cdt", "et", "bst", "cet", "updated",
+        "published", "posted", "on", "at", "last", "st", "nd", "rd", "th",
+    ];
+    NAMES.contains(&stem)
+        || [
+            "january", "february", "march", "april", "june", "july", "august", "september",
+            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+            "friday", "saturday", "sunday",
+        ]
+        .contains(&stem)
+}
+
+/// "By Jane Roe", "CTV.ca News Staff", "Associated Press Writer": a credit line before the
+/// article's first paragraph.
+fn is_byline(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.starts_with("by ")
+        || lower.ends_with(" staff")
+        || lower.ends_with(" writer")
+        || lower.ends_with(" correspondent")
+        || lower.starts_with("posted by")
+}
+
+/// What a short block says when it is furniture.
+fn furniture_phrase(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    let starts = |p: &str| lower.starts_with(p);
+    let has = |p: &str| lower.contains(p);
+    if starts("share") || starts("email this") || starts("e-mail this") || lower == "print"
+        || starts("print this") || starts("tweet") || has("share this")
+    {
+        return Some("a share button");
+    }
+    if has("subscribe") || has("newsletter") || has("sign up") || has("signup") {
+        return Some("a subscription offer");
+    }
+    if has("all rights reserved") || starts("copyright") || starts("©") || starts("(c)") {
+        return Some("a copyright line");
+    }
+    if starts("view larger") || starts("enlarge") || starts("click to enlarge") {
+        return Some("an image control");
+    }
+    if starts("photo:") || starts("photo by") || starts("photograph:") || starts("image:")
+        || has("getty images") || starts("(ap photo") || starts("ap photo")
+    {
+        return Some("an image credit");
+    }
+    if starts("related") || starts("read more") || starts("more from") || starts("more news")
+        || starts("most read") || starts("most popular") || starts("most viewed")
+        || starts("see also") || starts("also read")
+    {
+        return Some("a pointer to other stories");
+    }
+    if starts("comments") || has("leave a comment") || has("add a comment")
+        || has("post a comment") || has("have your say")
+    {
+        return Some("a comments prompt");
+    }
+    if starts("follow us") || starts("like us on") {
+        return Some("a follow prompt");
+    }
+    if starts("advertisement") || lower == "ad" || starts("sponsored") {
+        return Some("an advertisement label");
+    }
+    None
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
