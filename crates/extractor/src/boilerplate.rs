@@ -33,6 +33,8 @@ pub enum Reason {
     LinkList,
     /// A short block that reads like furniture (share, subscribe, copyright, credits).
     Phrase(String),
+    /// Readability's pick, replaced by a block with far more paragraph text.
+    SecondOpinion,
     /// It follows the article's end: a comments or "more stories" heading and all after it.
     Tail,
 }
@@ -44,6 +46,9 @@ impl std::fmt::Display for Reason {
             Reason::Element(tag) => write!(f, "<{tag}> holds no article text"),
             Reason::LinkList => f.write_str("mostly links"),
             Reason::Phrase(what) => write!(f, "reads like {what}"),
+            Reason::SecondOpinion => {
+                f.write_str("Readability's pick, replaced by a block with more paragraph text")
+            }
             Reason::Tail => f.write_str("after the article's end (comments, more stories)"),
         }
     }
@@ -332,38 +337,47 @@ fn judge_units(root: &NodeRef<'_>, dropped: &mut Vec<Dropped>) {
         .collect();
     let total: usize = units.iter().map(|u| u.text.len()).sum();
     let tail = tail_start(&units, total);
-    let mut seen = 0usize;
+    // Until the first paragraph of the article, short lines are labels, bylines and
+    // datelines more often than text.
+    let first_paragraph = units
+        .iter()
+        .position(|u| u.words >= 15 && u.link_share < 0.5)
+        .unwrap_or(0);
+    let mut after_image_control = false;
     for (i, unit) in units.iter().enumerate() {
         let reason = if tail.is_some_and(|t| i >= t) {
             Some(Reason::Tail)
+        } else if after_image_control && unit.words <= 60 {
+            Some(Reason::Phrase("an image caption".to_string()))
         } else {
-            phrase_reason(&unit.text, seen == 0).or_else(|| {
+            phrase_reason(&unit.text, i < first_paragraph).or_else(|| {
                 // One linked line can be a heading of the article; a run of them is a
                 // list of other stories, whatever markup holds it.
                 (run_length(&linky, i) >= MIN_LINK_RUN).then_some(Reason::LinkList)
             })
         };
-        match reason {
-            Some(reason) => {
-                dropped.push(Dropped {
-                    text: unit.text.clone(),
-                    reason,
-                });
-                for node in &unit.nodes {
-                    node.remove_from_parent();
-                }
+        after_image_control = matches!(&reason, Some(Reason::Phrase(p)) if p == IMAGE_CONTROL);
+        if let Some(reason) = reason {
+            dropped.push(Dropped {
+                text: unit.text.clone(),
+                reason,
+            });
+            for node in &unit.nodes {
+                node.remove_from_parent();
             }
-            None => seen += unit.text.len(),
         }
     }
 }
+
+/// The phrase kind of "View larger image": the line after it is the image's caption.
+const IMAGE_CONTROL: &str = "an image control";
 
 /// Where the comments or the list of other stories begin: a short heading that names
 /// them, past the first half of the text. Everything from there on is not the article.
 fn tail_start(units: &[Unit<'_>], total: usize) -> Option<usize> {
     let mut before = 0usize;
     for (i, unit) in units.iter().enumerate() {
-        if before * 2 >= total && unit.words <= 8 && is_tail_heading(&unit.text) {
+        if before * 2 >= total && unit.words <= 12 && is_tail_heading(&unit.text) {
             return Some(i);
         }
         before += unit.text.len();
@@ -403,7 +417,6 @@ fn is_tail_heading(text: &str) -> bool {
         "you may also like",
         "recommended",
         "read more",
-        "see also",
         "also on",
         "latest news",
         "top stories",
@@ -411,6 +424,9 @@ fn is_tail_heading(text: &str) -> bool {
     .iter()
     .any(|h| lower == *h || (lower.starts_with(h) && lower.len() <= h.len() + 30))
         || lower.starts_with("thanks for your comment")
+        || lower.starts_with("posted by:")
+        || lower.contains("comments are now closed")
+        || lower.contains("comments are closed")
         || (lower.contains("comments") && lower.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
@@ -490,6 +506,10 @@ fn is_block(node: &NodeRef<'_>) -> bool {
 /// `leading`: nothing of the article has been kept before this unit.
 fn phrase_reason(text: &str, leading: bool) -> Option<Reason> {
     let words = text.split_whitespace().count();
+    let bars = text.matches(" | ").count().max(text.matches(" · ").count());
+    if bars >= 3 && words <= (bars + 1) * 4 {
+        return Some(Reason::Phrase("a navigation bar".to_string()));
+    }
     if words > 12 {
         return None;
     }
@@ -569,8 +589,11 @@ fn furniture_phrase(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase();
     let starts = |p: &str| lower.starts_with(p);
     let has = |p: &str| lower.contains(p);
+    let words = lower.split_whitespace().count();
     if starts("share") || starts("email this") || starts("e-mail this") || lower == "print"
         || starts("print this") || starts("tweet") || has("share this")
+        || (words <= 5 && (starts("print") || starts("printer") || has("e-mail") || has("email")))
+        || ((has("e-mail") || has("email") || has("send")) && (has("friend") || has("this article") || has("this story")))
     {
         return Some("a share button");
     }
@@ -581,7 +604,7 @@ fn furniture_phrase(text: &str) -> Option<&'static str> {
         return Some("a copyright line");
     }
     if starts("view larger") || starts("enlarge") || starts("click to enlarge") {
-        return Some("an image control");
+        return Some(IMAGE_CONTROL);
     }
     if starts("photo:") || starts("photo by") || starts("photograph:") || starts("image:")
         || has("getty images") || starts("(ap photo") || starts("ap photo")
@@ -610,4 +633,73 @@ fn furniture_phrase(text: &str) -> Option<&'static str> {
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A second opinion on where the article is, for pages where Readability's pick holds
+/// little text: the element with the most paragraph text of its own (text in its direct
+/// children, links not counted), as the largest-text-block extractors choose. Returns its
+/// HTML for [`clean`].
+pub(crate) fn densest_block(html: &str) -> Option<String> {
+    let document = Document::from(html);
+    let body = document.select_single("body");
+    let body = body.nodes().first().copied()?;
+    let mut best: Option<(usize, NodeRef<'_>)> = None;
+    for element in body.descendants_it().filter(|n| n.is_element()) {
+        if furniture_word(&element).is_some()
+            || element
+                .node_name()
+                .is_some_and(|n| FURNITURE_TAGS.contains(&n.to_ascii_lowercase().as_str()))
+        {
+            continue;
+        }
+        let own: usize = element
+            .children_it(false)
+            .map(|child| {
+                if child.is_text() {
+                    visible_chars(&child.text())
+                } else if child.has_name("a") || !is_paragraph_like(&child) {
+                    0
+                } else {
+                    unlinked_chars(&child)
+                }
+            })
+            .sum();
+        if best.as_ref().is_none_or(|(score, _)| own > *score) {
+            best = Some((own, element));
+        }
+    }
+    best.map(|(_, node)| node.html().to_string())
+}
+
+fn is_paragraph_like(node: &NodeRef<'_>) -> bool {
+    node.node_name().is_some_and(|n| {
+        matches!(
+            n.to_ascii_lowercase().as_str(),
+            "p" | "span" | "font" | "b" | "i" | "em" | "strong" | "blockquote" | "h2" | "h3"
+                | "h4" | "pre" | "q" | "cite" | "small" | "big" | "u"
+        )
+    })
+}
+
+fn unlinked_chars(node: &NodeRef<'_>) -> usize {
+    let all = visible_chars(&node.text());
+    let linked: usize = node
+        .descendants_it()
+        .filter(|d| d.has_name("a"))
+        .map(|a| visible_chars(&a.text()))
+        .sum();
+    all.saturating_sub(linked)
+}
+
+/// Characters that are not whitespace: the measure of how much text a pick holds.
+pub(crate) fn text_size(text: &str) -> usize {
+    visible_chars(text)
+}
+
+/// Whether `outer` holds most of the words of `inner` (as sets): two picks that agree.
+pub(crate) fn contains_most_of(outer: &str, inner: &str) -> bool {
+    let words: std::collections::HashSet<&str> = outer.split_whitespace().collect();
+    let inner: Vec<&str> = inner.split_whitespace().collect();
+    let found = inner.iter().filter(|w| words.contains(*w)).count();
+    !inner.is_empty() && found * 2 >= inner.len()
 }

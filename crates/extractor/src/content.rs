@@ -121,9 +121,28 @@ impl Extractor {
             Err(ReadabilityError::TooManyElements(..)) => {
                 return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
-            Err(_) => return Err(Error::NoArticle { what: what() }),
+            Err(_) => {
+                return match second_opinion(&prepared.html, "") {
+                    Some((cleaned, dropped)) => self
+                        .extract_text(&cleaned, url)
+                        .map(|article| Explained { article, dropped }),
+                    None => Err(Error::NoArticle { what: what() }),
+                };
+            }
         };
-        let (cleaned, dropped) = boilerplate::clean(&parsed.content);
+        let (mut cleaned, mut dropped) = boilerplate::clean(&parsed.content);
+        let size = boilerplate::text_size(&cleaned);
+        if size < SECOND_OPINION_BELOW {
+            if let Some((other, other_dropped)) = second_opinion(&prepared.html, &cleaned) {
+                dropped = std::iter::once(Dropped {
+                    text: normalize_text(&cleaned).replace("\n\n", " "),
+                    reason: boilerplate::Reason::SecondOpinion,
+                })
+                .chain(other_dropped)
+                .collect();
+                cleaned = other;
+            }
+        }
         let text = normalize_text(&cleaned);
         if text.is_empty() {
             return Err(Error::NoArticle { what: what() });
@@ -185,6 +204,32 @@ impl Extractor {
             ..Article::default()
         })
     }
+}
+
+/// Under this many characters of text, Readability's pick is checked against the block
+/// with the most paragraph text: a short pick is often a promotion box beside the article.
+const SECOND_OPINION_BELOW: usize = 1500;
+
+/// A line this long is a paragraph of prose, not a label, promotion or link.
+const MIN_PARAGRAPH_WORDS: usize = 20;
+
+/// The densest block of the page, cleaned, when it holds at least twice the text of
+/// Readability's pick (`size` characters).
+fn second_opinion(html: &str, first: &str) -> Option<(String, Vec<Dropped>)> {
+    let block = boilerplate::densest_block(html)?;
+    let (text, dropped) = boilerplate::clean(&block);
+    let (size, other) = (boilerplate::text_size(first), boilerplate::text_size(&text));
+    if std::env::var_os("DEBUG_SECOND").is_some() {
+        eprintln!("second opinion: {size} vs {other}: {}", &text.chars().take(200).collect::<String>());
+    }
+    // A block that holds the pick's text agrees with it, only with more around it; and a
+    // pick with a real paragraph is an article, whatever is bigger elsewhere.
+    let prose = |t: &str| t.lines().map(|l| l.split_whitespace().count()).max().unwrap_or(0);
+    (other * 10 >= 13 * size.max(100)
+        && prose(first) < MIN_PARAGRAPH_WORDS
+        && prose(&text) >= MIN_PARAGRAPH_WORDS
+        && !boilerplate::contains_most_of(&text, first))
+    .then_some((text, dropped))
 }
 
 /// An article with the parts of its page that the boilerplate stage left out.
