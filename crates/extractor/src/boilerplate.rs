@@ -182,6 +182,41 @@ const ARTICLE_WORDS: &[&str] = &[
 /// article's text or more: a misnamed wrapper must not take the article with it.
 const MAX_DROPPED_SHARE: f64 = 0.4;
 
+/// The attribute that carries a furniture word from the page into Readability's output:
+/// Readability replaces a `<div>` holding one `<p>` by the `<p>`, and the class words go
+/// with the `<div>`. Its value is `<origin>:<word>`, the origin numbering the element
+/// whose class or id held the word.
+const MARK: &str = "data-newsmon-furniture";
+
+/// Marks each element of the page whose class or id names furniture, and every element
+/// inside it, before Readability runs. Nothing is removed here: whether a mark counts is
+/// decided in [`clean`], once it is known how much of the article it covers.
+pub(crate) fn mark_furniture(document: &Document) {
+    let body = document.select_single("body");
+    let Some(body) = body.nodes().first().copied() else {
+        return;
+    };
+    let mut origin = 0usize;
+    let mut stack: Vec<NodeRef<'_>> = body.element_children();
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        if let Some(word) = furniture_word(&node) {
+            origin += 1;
+            let value = format!("{origin}:{word}");
+            node.set_attr(MARK, &value);
+            // Collected first: the iterator holds the tree borrowed.
+            let inner: Vec<NodeRef<'_>> = node.descendants();
+            for inner in inner.iter().filter(|n| n.is_element()) {
+                inner.set_attr(MARK, &value);
+            }
+            continue;
+        }
+        let mut children = node.element_children();
+        children.reverse();
+        stack.extend(children);
+    }
+}
+
 /// Per node: characters of text, and of text inside links.
 #[derive(Clone, Copy, Default)]
 struct Counts {
@@ -200,9 +235,15 @@ pub(crate) fn clean(content_html: &str) -> (String, Vec<Dropped>) {
     let mut counts = HashMap::new();
     count(&root, &mut counts, false);
     let total = counts.get(&root.id).map_or(0, |c| c.chars);
+    let marked = marked_shares(&root, &counts, total);
     let mut dropped = Vec::new();
     let mut doomed = Vec::new();
-    judge_containers(&root, &counts, total, &mut doomed, &mut dropped);
+    let judge = Judge {
+        counts: &counts,
+        total,
+        marked: &marked,
+    };
+    judge.containers(&root, &mut doomed, &mut dropped);
     for node in &doomed {
         node.remove_from_parent();
     }
@@ -229,48 +270,84 @@ fn count(node: &NodeRef<'_>, counts: &mut HashMap<NodeId, Counts>, in_link: bool
     total
 }
 
-/// Top-down: drops whole containers that are furniture by tag, class/id or links.
-fn judge_containers<'a>(
-    node: &NodeRef<'a>,
-    counts: &HashMap<NodeId, Counts>,
+/// What a container is judged against: the counts of every node, the article's size,
+/// and the share of the article under each furniture mark.
+struct Judge<'c> {
+    counts: &'c HashMap<NodeId, Counts>,
     total: usize,
-    doomed: &mut Vec<NodeRef<'a>>,
-    dropped: &mut Vec<Dropped>,
-) {
-    for child in node.element_children() {
-        let c = counts.get(&child.id).copied().unwrap_or_default();
-        if let Some(reason) = container_reason(&child, c, total) {
-            let text = collapse(&child.text());
-            if !text.is_empty() {
-                dropped.push(Dropped { text, reason });
-            }
-            doomed.push(child);
-        } else {
-            judge_containers(&child, counts, total, doomed, dropped);
-        }
-    }
+    marked: &'c HashMap<String, f64>,
 }
 
-fn container_reason(node: &NodeRef<'_>, c: Counts, total: usize) -> Option<Reason> {
-    let name = node.node_name()?.to_ascii_lowercase();
-    let share = c.chars as f64 / total.max(1) as f64;
-    if FURNITURE_TAGS.contains(&name.as_str()) && share < MAX_DROPPED_SHARE {
-        return Some(Reason::Element(name));
+impl Judge<'_> {
+    /// Top-down: drops whole containers that are furniture by tag, class/id or links.
+    fn containers<'a>(
+        &self,
+        node: &NodeRef<'a>,
+        doomed: &mut Vec<NodeRef<'a>>,
+        dropped: &mut Vec<Dropped>,
+    ) {
+        for child in node.element_children() {
+            if let Some(reason) = self.reason(&child) {
+                let text = collapse(&child.text());
+                if !text.is_empty() {
+                    dropped.push(Dropped { text, reason });
+                }
+                doomed.push(child);
+            } else {
+                self.containers(&child, doomed, dropped);
+            }
+        }
     }
-    if share < MAX_DROPPED_SHARE {
+
+    fn reason(&self, node: &NodeRef<'_>) -> Option<Reason> {
+        let c = self.counts.get(&node.id).copied().unwrap_or_default();
+        let name = node.node_name()?.to_ascii_lowercase();
+        let share = c.chars as f64 / self.total.max(1) as f64;
+        if share >= MAX_DROPPED_SHARE {
+            return None;
+        }
+        if FURNITURE_TAGS.contains(&name.as_str()) {
+            return Some(Reason::Element(name));
+        }
         if let Some(word) = furniture_word(node) {
             return Some(Reason::ClassOrId(word));
         }
+        if let Some(mark) = node.attr(MARK) {
+            let covered = self.marked.get(mark.as_ref()).copied().unwrap_or(1.0);
+            if covered < MAX_DROPPED_SHARE {
+                let word = mark.split_once(':').map_or("", |(_, w)| w);
+                return Some(Reason::ClassOrId(word.to_string()));
+            }
+        }
+        let links = c.link_chars as f64 / c.chars.max(1) as f64;
+        let is_list = matches!(
+            name.as_str(),
+            "ul" | "ol" | "dl" | "table" | "div" | "section" | "tbody"
+        );
+        (is_list && links > 0.5 && link_count(node) >= 3).then_some(Reason::LinkList)
     }
-    let links = c.link_chars as f64 / c.chars.max(1) as f64;
-    let is_list = matches!(
-        name.as_str(),
-        "ul" | "ol" | "dl" | "table" | "div" | "section" | "tbody"
-    );
-    if is_list && links > 0.5 && share < MAX_DROPPED_SHARE && link_count(node) >= 3 {
-        return Some(Reason::LinkList);
+}
+
+/// The share of the article's text under each furniture mark (topmost marked elements
+/// only): a mark that covers much of the article came from a misnamed wrapper.
+fn marked_shares(
+    root: &NodeRef<'_>,
+    counts: &HashMap<NodeId, Counts>,
+    total: usize,
+) -> HashMap<String, f64> {
+    let mut shares: HashMap<String, f64> = HashMap::new();
+    for node in root.descendants_it().filter(|n| n.is_element()) {
+        let Some(mark) = node.attr(MARK) else {
+            continue;
+        };
+        let parent_mark = node.parent().and_then(|p| p.attr(MARK));
+        if parent_mark.as_deref() == Some(mark.as_ref()) {
+            continue;
+        }
+        let chars = counts.get(&node.id).map_or(0, |c| c.chars);
+        *shares.entry(mark.to_string()).or_default() += chars as f64 / total.max(1) as f64;
     }
-    None
+    shares
 }
 
 fn link_count(node: &NodeRef<'_>) -> usize {
@@ -702,4 +779,104 @@ pub(crate) fn contains_most_of(outer: &str, inner: &str) -> bool {
     let inner: Vec<&str> = inner.split_whitespace().collect();
     let found = inner.iter().filter(|w| words.contains(*w)).count();
     !inner.is_empty() && found * 2 >= inner.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROSE: &str = "Leaders of the coalition met in Paris on Tuesday to agree how a ceasefire would be guarded and which countries would send troops.";
+
+    fn reasons(dropped: &[Dropped], needle: &str) -> Vec<String> {
+        dropped
+            .iter()
+            .filter(|d| d.text.contains(needle))
+            .map(|d| d.reason.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn boxes_lists_and_tails_are_dropped_with_their_reasons() {
+        let html = format!(
+            r#"<div><p>Updated 10:56 PM ET, Fri January 11, 2008</p>
+            <p>{PROSE}</p>
+            <div class="newsletter-box"><p>Top stories in your inbox, every morning.</p></div>
+            <p>{PROSE} Second.</p>
+            <p><a href="/1">Markets rally</a></p><p><a href="/2">Storms ahead</a></p><p><a href="/3">Football results</a></p>
+            <p>Share this article</p>
+            <p>{PROSE} Third.</p>
+            <h3>Have your say</h3><p>Great piece, thanks for writing it, I agree with every word of it.</p></div>"#
+        );
+        let (text, dropped) = clean(&html);
+        assert!(text.contains("Second.") && text.contains("Third."), "{text}");
+        for noise in ["inbox", "Markets rally", "Share this", "Great piece", "10:56"] {
+            assert!(!text.contains(noise), "{noise} kept: {text}");
+        }
+        assert_eq!(reasons(&dropped, "inbox"), ["class/id says \"newsletter\""]);
+        assert_eq!(reasons(&dropped, "Storms"), ["mostly links"]);
+        assert_eq!(reasons(&dropped, "Share this"), ["reads like a share button"]);
+        assert_eq!(reasons(&dropped, "10:56"), ["reads like a dateline"]);
+        assert!(reasons(&dropped, "Great piece")[0].contains("after the article's end"));
+    }
+
+    #[test]
+    fn article_words_and_big_containers_are_kept() {
+        // A furniture word beside an article word, and a wrapper holding most of the text.
+        let html = format!(
+            r#"<div class="article-body comments-on"><p>{PROSE}</p></div>
+            <div class="sidebar-wrap"><p>{PROSE} {PROSE}</p><p>{PROSE}</p></div>
+            <p><a href="/x">A single linked line stays.</a></p>"#
+        );
+        let (text, dropped) = clean(&html);
+        assert!(dropped.is_empty(), "{dropped:?}");
+        assert!(text.contains("A single linked line stays."), "{text}");
+    }
+
+    #[test]
+    fn class_words_match_at_word_starts_only() {
+        let doc = Document::from(
+            r#"<div id="a" class="story-share-bar"></div><div id="b" class="header shadow"></div><div id="c" class="adv"></div><div id="d" class="relatedStories"></div>"#,
+        );
+        let word = |id: &str| {
+            let sel = doc.select_single(&format!("#{id}"));
+            sel.nodes().first().and_then(furniture_word)
+        };
+        assert_eq!(word("a").as_deref(), Some("share"));
+        assert_eq!(word("b"), None, "`header` and `shadow` hold `ad` by chance");
+        assert_eq!(word("c").as_deref(), Some("adv"));
+        assert_eq!(word("d").as_deref(), Some("related"));
+    }
+
+    #[test]
+    fn datelines_are_dates_not_sentences() {
+        for line in [
+            "2:18pm Tuesday 1st January 2008",
+            "Mon, Jan 14 2008, 19:53 GMT",
+            "2008-01-12 11:31:01 -",
+            "Last updated at 7:40 AM on 30/12/07",
+        ] {
+            assert!(is_dateline(line) || !line.contains("20"), "{line}");
+        }
+        assert!(is_dateline("Mon, Jan 14 2008, 19:53 GMT"));
+        assert!(!is_dateline("The 2008 budget passed on Tuesday."));
+        assert!(!is_dateline("Obama wins Iowa in 2008"));
+    }
+
+    #[test]
+    fn the_densest_block_is_the_one_with_paragraph_text() {
+        let html = format!(
+            r#"<body><div class="promo"><p>Submit your pics: upload photos.</p></div>
+            <div id="story"><p>{PROSE}</p><p>{PROSE}</p></div>
+            <div><a href="/1">One</a> <a href="/2">Two</a></div></body>"#
+        );
+        let block = densest_block(&html).unwrap_or_default();
+        assert!(block.starts_with("<div id=\"story\">"), "{block}");
+    }
+
+    #[test]
+    fn agreement_is_word_overlap() {
+        assert!(contains_most_of("a b c d e f", "b c d"));
+        assert!(!contains_most_of("a b c", "x y z b"));
+        assert!(!contains_most_of("a b c", ""));
+    }
 }

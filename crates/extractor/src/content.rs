@@ -77,6 +77,7 @@ impl Extractor {
             return self.extract_markup_as_text(html, url).map(Explained::whole);
         }
         let document = Document::from(prepared.html.as_str());
+        boilerplate::mark_furniture(&document);
         // Metadata lives in <head>: searching it alone keeps these lookups off the page's
         // (much larger) body.
         let head = document.select_single("head");
@@ -112,9 +113,13 @@ impl Extractor {
             Err(ReadabilityError::TooManyElements(..)) => {
                 return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
-            _ => Readability::new(prepared.html.as_str(), absolute_url, Some(config))
-                .map_err(|_| Error::NoArticle { what: what() })?
-                .parse(),
+            _ => {
+                let document = Document::from(prepared.html.as_str());
+                boilerplate::mark_furniture(&document);
+                Readability::with_document(document, absolute_url, Some(config))
+                    .map_err(|_| Error::NoArticle { what: what() })?
+                    .parse()
+            }
         };
         let parsed = match parsed {
             Ok(parsed) => parsed,
@@ -409,6 +414,27 @@ mod tests {
                 "{noise} leaked: {}",
                 article.text
             );
+        }
+    }
+
+    #[test]
+    fn html_without_doctype_or_html_tag_is_read_as_html() {
+        // As 13 pages of L3S-GN1 begin: a comment or a script, no doctype, no <html>.
+        for prefix in ["<!--section:world--->\n", "<script>var a = 1;</script>\n", "?\n"] {
+            let body = PAGE
+                .split_once("<body>")
+                .map(|(_, body)| body)
+                .unwrap_or(PAGE);
+            let page = format!("{prefix}<title>Allies back Paris Declaration</title>{body}");
+            let article = Extractor::new()
+                .extract(page.as_bytes(), None, Some("text/plain"))
+                .unwrap();
+            assert!(
+                article.text.contains("Coalition of the Willing met at the Élysée"),
+                "{prefix:?}: {}",
+                article.text
+            );
+            assert!(!article.text.contains('<'), "{prefix:?}: markup kept: {}", article.text);
         }
     }
 
