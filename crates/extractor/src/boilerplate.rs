@@ -288,7 +288,7 @@ impl Judge<'_> {
     ) {
         for child in node.element_children() {
             if let Some(reason) = self.reason(&child) {
-                let text = collapse(&child.text());
+                let text = collapse(&child.formatted_text());
                 if !text.is_empty() {
                     dropped.push(Dropped { text, reason });
                 }
