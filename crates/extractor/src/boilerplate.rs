@@ -454,7 +454,8 @@ const IMAGE_CONTROL: &str = "an image control";
 fn tail_start(units: &[Unit<'_>], total: usize) -> Option<usize> {
     let mut before = 0usize;
     for (i, unit) in units.iter().enumerate() {
-        if before * 2 >= total && unit.words <= 12 && is_tail_heading(&unit.text) {
+        let heading = unit.words <= 12 && is_tail_heading(&unit.text);
+        if before * 2 >= total && (heading || is_legal_notice(&unit.text, unit.words)) {
             return Some(i);
         }
         before += unit.text.len();
@@ -587,6 +588,12 @@ fn phrase_reason(text: &str, leading: bool) -> Option<Reason> {
     if bars >= 3 && words <= (bars + 1) * 4 {
         return Some(Reason::Phrase("a navigation bar".to_string()));
     }
+    if is_legal_notice(text, words) {
+        return Some(Reason::Phrase("a copyright notice".to_string()));
+    }
+    if words == 1 && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www.")) {
+        return Some(Reason::Phrase("a bare link".to_string()));
+    }
     if words > 12 {
         return None;
     }
@@ -600,6 +607,25 @@ fn phrase_reason(text: &str, leading: bool) -> Option<Reason> {
         return Some(Reason::Phrase("a byline".to_string()));
     }
     None
+}
+
+/// "Copyright 2008 AP. All rights reserved. This material may not be published...": the
+/// agency's or site's notice, of any length up to a short paragraph.
+fn is_legal_notice(text: &str, words: usize) -> bool {
+    if words > 45 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    [
+        "all rights reserved",
+        "without permission",
+        "may not be published",
+        "may not be reproduced",
+        "expressly prohibited",
+        "without the prior written",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 /// A short line that is mostly a date or a time: "2:18pm Tuesday 1st January 2008",
