@@ -168,7 +168,10 @@ fn explain_extraction_lists_the_dropped_boxes_and_why() {
     let json = run.json();
     let text = json["text"].as_str().unwrap();
     assert!(text.contains("multinational force"), "{text}");
-    assert!(!text.contains("<script") && !text.contains("var section"), "read as HTML: {text}");
+    assert!(
+        !text.contains("<script") && !text.contains("var section"),
+        "read as HTML: {text}"
+    );
     for noise in ["hand-picked by our editors", "Facebook", "Markets rally"] {
         assert!(!text.contains(noise), "{noise} kept: {text}");
     }

@@ -43,15 +43,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let explained = extractor.explain(&html, Some("http://fakehost/test/page.html"), None);
         elapsed += started.elapsed();
-        if std::env::var_os("WRITE_DROPPED").is_some() {
-            if let Ok(explained) = &explained {
-                let lines: Vec<String> = explained
-                    .dropped
-                    .iter()
-                    .map(|d| format!("[{}] {}", d.reason, d.text))
-                    .collect();
-                std::fs::write(out.join(format!("{name}.dropped")), lines.join("\n"))?;
-            }
+        // WRITE_DROPPED=1 also writes what the boilerplate stage left out, with reasons.
+        if let (Some(_), Ok(explained)) = (std::env::var_os("WRITE_DROPPED"), &explained) {
+            let lines: Vec<String> = explained
+                .dropped
+                .iter()
+                .map(|d| format!("[{}] {}", d.reason, d.text))
+                .collect();
+            std::fs::write(out.join(format!("{name}.dropped")), lines.join("\n"))?;
         }
         let extracted = explained.map(|e| e.article);
         if let (Ok(article), Some(path)) = (&extracted, &page.metadata) {

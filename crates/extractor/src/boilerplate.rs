@@ -591,7 +591,9 @@ fn phrase_reason(text: &str, leading: bool) -> Option<Reason> {
     if is_legal_notice(text, words) {
         return Some(Reason::Phrase("a copyright notice".to_string()));
     }
-    if words == 1 && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www.")) {
+    if words == 1
+        && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www."))
+    {
         return Some(Reason::Phrase("a bare link".to_string()));
     }
     if words > 12 {
@@ -662,16 +664,73 @@ fn is_date_word(word: &str) -> bool {
         return true;
     }
     const NAMES: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "am", "pm",
-        "gmt", "utc", "est", "edt", "pst", "pdt", "cst", "cdt", "et", "bst", "cet", "updated",
-        "published", "posted", "on", "at", "last", "st", "nd", "rd", "th",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "est",
+        "edt",
+        "pst",
+        "pdt",
+        "cst",
+        "cdt",
+        "et",
+        "bst",
+        "cet",
+        "updated",
+        "published",
+        "posted",
+        "on",
+        "at",
+        "last",
+        "st",
+        "nd",
+        "rd",
+        "th",
     ];
     NAMES.contains(&stem)
         || [
-            "january", "february", "march", "april", "june", "july", "august", "september",
-            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-            "friday", "saturday", "sunday",
+            "january",
+            "february",
+            "march",
+            "april",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
         ]
         .contains(&stem)
 }
@@ -693,10 +752,16 @@ fn furniture_phrase(text: &str) -> Option<&'static str> {
     let starts = |p: &str| lower.starts_with(p);
     let has = |p: &str| lower.contains(p);
     let words = lower.split_whitespace().count();
-    if starts("share") || starts("email this") || starts("e-mail this") || lower == "print"
-        || starts("print this") || starts("tweet") || has("share this")
+    if starts("share")
+        || starts("email this")
+        || starts("e-mail this")
+        || lower == "print"
+        || starts("print this")
+        || starts("tweet")
+        || has("share this")
         || (words <= 5 && (starts("print") || starts("printer") || has("e-mail") || has("email")))
-        || ((has("e-mail") || has("email") || has("send")) && (has("friend") || has("this article") || has("this story")))
+        || ((has("e-mail") || has("email") || has("send"))
+            && (has("friend") || has("this article") || has("this story")))
     {
         return Some("a share button");
     }
@@ -709,19 +774,33 @@ fn furniture_phrase(text: &str) -> Option<&'static str> {
     if starts("view larger") || starts("enlarge") || starts("click to enlarge") {
         return Some(IMAGE_CONTROL);
     }
-    if starts("photo:") || starts("photo by") || starts("photograph:") || starts("image:")
-        || has("getty images") || starts("(ap photo") || starts("ap photo")
+    if starts("photo:")
+        || starts("photo by")
+        || starts("photograph:")
+        || starts("image:")
+        || has("getty images")
+        || starts("(ap photo")
+        || starts("ap photo")
     {
         return Some("an image credit");
     }
-    if starts("related") || starts("read more") || starts("more from") || starts("more news")
-        || starts("most read") || starts("most popular") || starts("most viewed")
-        || starts("see also") || starts("also read")
+    if starts("related")
+        || starts("read more")
+        || starts("more from")
+        || starts("more news")
+        || starts("most read")
+        || starts("most popular")
+        || starts("most viewed")
+        || starts("see also")
+        || starts("also read")
     {
         return Some("a pointer to other stories");
     }
-    if starts("comments") || has("leave a comment") || has("add a comment")
-        || has("post a comment") || has("have your say")
+    if starts("comments")
+        || has("leave a comment")
+        || has("add a comment")
+        || has("post a comment")
+        || has("have your say")
     {
         return Some("a comments prompt");
     }
@@ -778,8 +857,22 @@ fn is_paragraph_like(node: &NodeRef<'_>) -> bool {
     node.node_name().is_some_and(|n| {
         matches!(
             n.to_ascii_lowercase().as_str(),
-            "p" | "span" | "font" | "b" | "i" | "em" | "strong" | "blockquote" | "h2" | "h3"
-                | "h4" | "pre" | "q" | "cite" | "small" | "big" | "u"
+            "p" | "span"
+                | "font"
+                | "b"
+                | "i"
+                | "em"
+                | "strong"
+                | "blockquote"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "pre"
+                | "q"
+                | "cite"
+                | "small"
+                | "big"
+                | "u"
         )
     })
 }
@@ -834,13 +927,25 @@ mod tests {
             <h3>Have your say</h3><p>Great piece, thanks for writing it, I agree with every word of it.</p></div>"#
         );
         let (text, dropped) = clean(&html);
-        assert!(text.contains("Second.") && text.contains("Third."), "{text}");
-        for noise in ["inbox", "Markets rally", "Share this", "Great piece", "10:56"] {
+        assert!(
+            text.contains("Second.") && text.contains("Third."),
+            "{text}"
+        );
+        for noise in [
+            "inbox",
+            "Markets rally",
+            "Share this",
+            "Great piece",
+            "10:56",
+        ] {
             assert!(!text.contains(noise), "{noise} kept: {text}");
         }
         assert_eq!(reasons(&dropped, "inbox"), ["class/id says \"newsletter\""]);
         assert_eq!(reasons(&dropped, "Storms"), ["mostly links"]);
-        assert_eq!(reasons(&dropped, "Share this"), ["reads like a share button"]);
+        assert_eq!(
+            reasons(&dropped, "Share this"),
+            ["reads like a share button"]
+        );
         assert_eq!(reasons(&dropped, "10:56"), ["reads like a dateline"]);
         assert!(reasons(&dropped, "Great piece")[0].contains("after the article's end"));
     }

@@ -137,16 +137,16 @@ impl Extractor {
         };
         let (mut cleaned, mut dropped) = boilerplate::clean(&parsed.content);
         let size = boilerplate::text_size(&cleaned);
-        if size < SECOND_OPINION_BELOW {
-            if let Some((other, other_dropped)) = second_opinion(&prepared.html, &cleaned) {
-                dropped = std::iter::once(Dropped {
-                    text: normalize_text(&cleaned).replace("\n\n", " "),
-                    reason: boilerplate::Reason::SecondOpinion,
-                })
-                .chain(other_dropped)
-                .collect();
-                cleaned = other;
-            }
+        if size < SECOND_OPINION_BELOW
+            && let Some((other, other_dropped)) = second_opinion(&prepared.html, &cleaned)
+        {
+            dropped = std::iter::once(Dropped {
+                text: normalize_text(&cleaned).replace("\n\n", " "),
+                reason: boilerplate::Reason::SecondOpinion,
+            })
+            .chain(other_dropped)
+            .collect();
+            cleaned = other;
         }
         let text = normalize_text(&cleaned);
         if text.is_empty() {
@@ -224,12 +224,14 @@ fn second_opinion(html: &str, first: &str) -> Option<(String, Vec<Dropped>)> {
     let block = boilerplate::densest_block(html)?;
     let (text, dropped) = boilerplate::clean(&block);
     let (size, other) = (boilerplate::text_size(first), boilerplate::text_size(&text));
-    if std::env::var_os("DEBUG_SECOND").is_some() {
-        eprintln!("second opinion: {size} vs {other}: {}", &text.chars().take(200).collect::<String>());
-    }
     // A block that holds the pick's text agrees with it, only with more around it; and a
     // pick with a real paragraph is an article, whatever is bigger elsewhere.
-    let prose = |t: &str| t.lines().map(|l| l.split_whitespace().count()).max().unwrap_or(0);
+    let prose = |t: &str| {
+        t.lines()
+            .map(|l| l.split_whitespace().count())
+            .max()
+            .unwrap_or(0)
+    };
     (other * 10 >= 13 * size.max(100)
         && prose(first) < MIN_PARAGRAPH_WORDS
         && prose(&text) >= MIN_PARAGRAPH_WORDS
@@ -420,7 +422,11 @@ mod tests {
     #[test]
     fn html_without_doctype_or_html_tag_is_read_as_html() {
         // As 13 pages of L3S-GN1 begin: a comment or a script, no doctype, no <html>.
-        for prefix in ["<!--section:world--->\n", "<script>var a = 1;</script>\n", "?\n"] {
+        for prefix in [
+            "<!--section:world--->\n",
+            "<script>var a = 1;</script>\n",
+            "?\n",
+        ] {
             let body = PAGE
                 .split_once("<body>")
                 .map(|(_, body)| body)
@@ -430,11 +436,17 @@ mod tests {
                 .extract(page.as_bytes(), None, Some("text/plain"))
                 .unwrap();
             assert!(
-                article.text.contains("Coalition of the Willing met at the Élysée"),
+                article
+                    .text
+                    .contains("Coalition of the Willing met at the Élysée"),
                 "{prefix:?}: {}",
                 article.text
             );
-            assert!(!article.text.contains('<'), "{prefix:?}: markup kept: {}", article.text);
+            assert!(
+                !article.text.contains('<'),
+                "{prefix:?}: markup kept: {}",
+                article.text
+            );
         }
     }
 

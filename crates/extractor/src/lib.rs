@@ -46,8 +46,8 @@ mod tagger;
 mod taxonomy;
 
 pub use article::{Article, Mention};
-pub use charset::decode;
 pub use boilerplate::{Dropped, Reason};
+pub use charset::decode;
 pub use content::{Explained, Extractor, parse_date};
 pub use dates::{DateMention, find_dates};
 pub use error::{Error, Result};

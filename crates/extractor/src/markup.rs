@@ -44,8 +44,8 @@ const BLOCKS: &[&str] = &[
 /// Tags that mark a text as HTML when they open it or appear in its first kilobytes.
 const HTML_MARKERS: &[&str] = &[
     "html", "head", "body", "meta", "title", "script", "style", "link", "div", "p", "table",
-    "span", "a", "br", "article", "section", "ul", "li", "img", "h1", "h2", "h3", "form",
-    "iframe", "noscript", "font", "center", "td", "tr",
+    "span", "a", "br", "article", "section", "ul", "li", "img", "h1", "h2", "h3", "form", "iframe",
+    "noscript", "font", "center", "td", "tr",
 ];
 
 /// How much of a text is searched for tags: enough for a page's head, however much
@@ -312,7 +312,10 @@ mod tests {
             assert!(!looks_like_html(text), "{text}");
         }
         let late = format!("{}<div>a</div><p>b</p><span>c</span>", "x ".repeat(20_000));
-        assert!(!looks_like_html(&late), "tags past the sniffed head do not count");
+        assert!(
+            !looks_like_html(&late),
+            "tags past the sniffed head do not count"
+        );
     }
 
     #[test]

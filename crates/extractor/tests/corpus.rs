@@ -157,7 +157,10 @@ fn readability_corpus_quality_holds() {
         "empty output on readerable pages: {empty_readerable:?}"
     );
     assert!(f1 >= F1_FLOOR, "F1 {f1:.4} fell under {F1_FLOOR}");
-    assert!(p >= PRECISION_FLOOR, "precision {p:.4} fell under {PRECISION_FLOOR}");
+    assert!(
+        p >= PRECISION_FLOOR,
+        "precision {p:.4} fell under {PRECISION_FLOOR}"
+    );
     assert!(
         title.value() >= TITLE_FLOOR,
         "title share {:.3}",
