@@ -159,3 +159,71 @@ fn amounts_and_dates_of_any_kind() {
     assert_eq!(date["end"], "2018-05-31", "{json}");
     assert_eq!(date["grain"], "month", "{json}");
 }
+
+/// A page as some servers send it: no doctype and no `<html>`, a script first. Inside
+/// its article element, a newsletter box, a share bar and a list of other stories.
+const BOXED_PAGE: &str = r#"<script type="text/javascript">var section = "world";</script>
+<title>Allies meet in Paris</title>
+<div id="main"><article>
+<h1>Allies meet in Paris</h1>
+<p>Leaders of the coalition met in Paris on Tuesday to agree how a ceasefire in Ukraine would be guarded, and which countries would send troops once the fighting stops.</p>
+<div class="newsletter-signup"><p>The day's top stories, hand-picked by our editors. Sign up for the morning briefing and get them in your inbox every day.</p></div>
+<p>The declaration they signed commits the allies to a multinational force, with air and sea patrols, and to long-term support for Ukraine's own army, officials said after the meeting.</p>
+<ul class="share-tools"><li><a href="/s/fb">Facebook</a></li><li><a href="/s/x">X</a></li><li><a href="/s/mail">Email</a></li></ul>
+<p>Details of the force, including its size and where it would be based, are to be worked out by defence ministers over the coming weeks, diplomats from three countries said.</p>
+<h3>More stories</h3>
+<ul><li><a href="/a">Markets rally after the summit</a></li><li><a href="/b">Weather: storms expected</a></li><li><a href="/c">Football results of the weekend</a></li></ul>
+</article></div>
+"#;
+
+#[test]
+fn explain_extraction_lists_the_dropped_boxes_and_why() {
+    let dir = TestDir::new();
+    let config = dir.write_config(&[]);
+    let page = dir.write("boxed.html", BOXED_PAGE);
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &[
+            "tag",
+            page.to_str().unwrap(),
+            "--explain-extraction",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let json = run.json();
+    let text = json["text"].as_str().unwrap();
+    assert!(text.contains("multinational force"), "{text}");
+    assert!(
+        !text.contains("<script") && !text.contains("var section"),
+        "read as HTML: {text}"
+    );
+    for noise in ["hand-picked by our editors", "Facebook", "Markets rally"] {
+        assert!(!text.contains(noise), "{noise} kept: {text}");
+    }
+    let dropped = json["dropped"].as_array().unwrap();
+    let reason_of = |needle: &str| {
+        dropped
+            .iter()
+            .find(|d| d["text"].as_str().unwrap().contains(needle))
+            .map(|d| d["reason"].as_str().unwrap().to_string())
+    };
+    assert!(
+        reason_of("hand-picked").is_some_and(|r| r.contains("newsletter")),
+        "{dropped:?}"
+    );
+    assert!(reason_of("Markets rally").is_some(), "{dropped:?}");
+
+    // The table lists them too; without the flag, JSON has no `dropped` field.
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", page.to_str().unwrap(), "--explain-extraction"],
+        None,
+    );
+    assert!(run.stdout.contains("dropped from the page"), "{run:?}");
+    assert!(run.stdout.contains("hand-picked by our editors"), "{run:?}");
+    let json = tag_json(&dir, page.to_str().unwrap(), None);
+    assert!(json.get("dropped").is_none(), "{json}");
+}

@@ -1,10 +1,12 @@
-//! Extracts every page of a Readability-style corpus (`<dir>/<page>/source.html`) and
-//! writes `<out>/<page>.txt`, for `shared/tools/score_extraction.py`; compares title,
-//! byline and published date with `expected-metadata.json` where it has them.
+//! Extracts every page of a corpus and writes `<out>/<page>.txt`, for
+//! `shared/tools/score_extraction.py`. Two layouts: Readability's (`<dir>/<page>/source.html`,
+//! where title, byline and published date are compared with `expected-metadata.json`) and
+//! the `dir` layout of L3S-GN1 (`<dir>/input/<page>.html`). An optional third argument, a
+//! split file (one page name a line, `tests/splits/`), limits the run to those pages.
 //!
 //! ```sh
 //! cargo run --release -p newsmon-extractor --example extract_corpus -- \
-//!     ../shared/corpus/readability /tmp/pred
+//!     ../shared/corpus/readability /tmp/pred [crates/extractor/tests/splits/readability-dev.txt]
 //! ```
 
 use std::path::PathBuf;
@@ -15,30 +17,44 @@ use newsmon_extractor::Extractor;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(corpus), Some(out)) = (args.next(), args.next()) else {
-        return Err("usage: extract_corpus CORPUS_DIR OUT_DIR".into());
+        return Err("usage: extract_corpus CORPUS_DIR OUT_DIR [SPLIT_FILE]".into());
+    };
+    let split: Option<std::collections::HashSet<String>> = match args.next() {
+        Some(file) => Some(
+            std::fs::read_to_string(&file)?
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+        ),
+        None => None,
     };
     let out = PathBuf::from(out);
     std::fs::create_dir_all(&out)?;
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&corpus)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("source.html").exists())
-        .collect();
-    pages.sort();
+    let mut pages: Vec<Page> = pages(PathBuf::from(corpus).as_path())?;
+    pages.retain(|p| split.as_ref().is_none_or(|s| s.contains(&p.name)));
+    pages.sort_by(|a, b| a.name.cmp(&b.name));
     let extractor = Extractor::new();
     let (mut empty, mut elapsed) = (0, std::time::Duration::ZERO);
     let mut metadata = Metadata::default();
     for page in &pages {
-        let name = page
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let html = std::fs::read(page.join("source.html"))?;
+        let name = page.name.as_str();
+        let html = std::fs::read(&page.html)?;
         let started = Instant::now();
-        let extracted = extractor.extract(&html, Some("http://fakehost/test/page.html"), None);
+        let explained = extractor.explain(&html, Some("http://fakehost/test/page.html"), None);
         elapsed += started.elapsed();
-        let expected: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(page.join("expected-metadata.json"))?)?;
-        if let Ok(article) = &extracted {
+        // WRITE_DROPPED=1 also writes what the boilerplate stage left out, with reasons.
+        if let (Some(_), Ok(explained)) = (std::env::var_os("WRITE_DROPPED"), &explained) {
+            let lines: Vec<String> = explained
+                .dropped
+                .iter()
+                .map(|d| format!("[{}] {}", d.reason, d.text))
+                .collect();
+            std::fs::write(out.join(format!("{name}.dropped")), lines.join("\n"))?;
+        }
+        let extracted = explained.map(|e| e.article);
+        if let (Ok(article), Some(path)) = (&extracted, &page.metadata) {
+            let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
             metadata.compare(name, &expected, article);
         }
         let text = match extracted {
@@ -56,12 +72,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pages.len(),
         pages.len() as f64 / elapsed.as_secs_f64()
     );
+    if std::env::var_os("SKIP_TIMING").is_some() {
+        metadata.report();
+        return Ok(());
+    }
     // The floor a DOM-based extractor pays: html5ever parsing the same page into a DOM.
     // Parse and extraction alternate page by page, and each page keeps its fastest of
     // five rounds, so that load from other processes falls on both sides alike.
     let (mut parse_best, mut extract_best) = (Vec::new(), Vec::new());
     for page in &pages {
-        let bytes = std::fs::read(page.join("source.html"))?;
+        let bytes = std::fs::read(&page.html)?;
         let text = newsmon_extractor::decode(&bytes, None);
         let (mut parse, mut extract) = (std::time::Duration::MAX, std::time::Duration::MAX);
         for _ in 0..5 {
@@ -86,6 +106,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     metadata.report();
     Ok(())
+}
+
+/// One page of a corpus: its name, its HTML, and its expected metadata if any.
+struct Page {
+    name: String,
+    html: PathBuf,
+    metadata: Option<PathBuf>,
+}
+
+fn pages(corpus: &std::path::Path) -> std::io::Result<Vec<Page>> {
+    let input = corpus.join("input");
+    if input.is_dir() {
+        return Ok(std::fs::read_dir(&input)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .filter_map(|html| {
+                let name = html.file_stem()?.to_str()?.to_string();
+                Some(Page {
+                    name,
+                    html,
+                    metadata: None,
+                })
+            })
+            .collect());
+    }
+    Ok(std::fs::read_dir(corpus)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("source.html").exists())
+        .filter_map(|dir| {
+            Some(Page {
+                name: dir.file_name()?.to_str()?.to_string(),
+                html: dir.join("source.html"),
+                metadata: Some(dir.join("expected-metadata.json")),
+            })
+        })
+        .collect())
 }
 
 /// Per field: pages where the expectation has a value, and pages where ours equals it.

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::Document;
 use dom_smoothie::{Config, ParsePolicy, Readability, ReadabilityError, TextMode};
 
+use crate::boilerplate::{self, Dropped};
 use crate::language::detect_language;
 use crate::markup;
 use crate::{Article, Error, Result, decode};
@@ -42,22 +43,41 @@ impl Extractor {
         url: Option<&str>,
         content_type: Option<&str>,
     ) -> Result<Article> {
+        self.explain(bytes, url, content_type).map(|e| e.article)
+    }
+
+    /// Like [`Extractor::extract`], and also lists what the boilerplate stage left out of
+    /// the article and why: the parts of a page a user may find missing.
+    pub fn explain(
+        &self,
+        bytes: &[u8],
+        url: Option<&str>,
+        content_type: Option<&str>,
+    ) -> Result<Explained> {
         let text = decode(bytes, content_type);
-        if looks_like_html(&text) {
-            self.extract_html(&text, url)
+        if markup::looks_like_html(&text) {
+            self.explain_html(&text, url)
         } else {
-            self.extract_text(&text, url)
+            Ok(Explained {
+                article: self.extract_text(&text, url)?,
+                dropped: Vec::new(),
+            })
         }
     }
 
     /// Extracts the main article and its metadata from an HTML page.
     pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article> {
+        self.explain_html(html, url).map(|e| e.article)
+    }
+
+    fn explain_html(&self, html: &str, url: Option<&str>) -> Result<Explained> {
         let what = || url.unwrap_or("input").to_string();
         let prepared = markup::prepare(html);
         if prepared.depth > MAX_NESTING {
-            return self.extract_markup_as_text(html, url);
+            return self.extract_markup_as_text(html, url).map(Explained::whole);
         }
         let document = Document::from(prepared.html.as_str());
+        boilerplate::mark_furniture(&document);
         // Metadata lives in <head>: searching it alone keeps these lookups off the page's
         // (much larger) body.
         let head = document.select_single("head");
@@ -76,6 +96,8 @@ impl Extractor {
         };
         let config = Config {
             text_mode: TextMode::Formatted,
+            // The boilerplate stage reads class words; Readability would strip them.
+            keep_classes: true,
             max_elements_to_parse: MAX_ELEMENTS,
             ..Config::default()
         };
@@ -89,20 +111,44 @@ impl Extractor {
         let parsed = match strict {
             Ok(parsed) if parsed.length >= config.char_threshold => Ok(parsed),
             Err(ReadabilityError::TooManyElements(..)) => {
-                return self.extract_markup_as_text(html, url);
+                return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
-            _ => Readability::new(prepared.html.as_str(), absolute_url, Some(config))
-                .map_err(|_| Error::NoArticle { what: what() })?
-                .parse(),
+            _ => {
+                let document = Document::from(prepared.html.as_str());
+                boilerplate::mark_furniture(&document);
+                Readability::with_document(document, absolute_url, Some(config))
+                    .map_err(|_| Error::NoArticle { what: what() })?
+                    .parse()
+            }
         };
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(ReadabilityError::TooManyElements(..)) => {
-                return self.extract_markup_as_text(html, url);
+                return self.extract_markup_as_text(html, url).map(Explained::whole);
             }
-            Err(_) => return Err(Error::NoArticle { what: what() }),
+            Err(_) => {
+                return match second_opinion(&prepared.html, "") {
+                    Some((cleaned, dropped)) => self
+                        .extract_text(&cleaned, url)
+                        .map(|article| Explained { article, dropped }),
+                    None => Err(Error::NoArticle { what: what() }),
+                };
+            }
         };
-        let text = normalize_text(&parsed.text_content);
+        let (mut cleaned, mut dropped) = boilerplate::clean(&parsed.content);
+        let size = boilerplate::text_size(&cleaned);
+        if size < SECOND_OPINION_BELOW
+            && let Some((other, other_dropped)) = second_opinion(&prepared.html, &cleaned)
+        {
+            dropped = std::iter::once(Dropped {
+                text: normalize_text(&cleaned).replace("\n\n", " "),
+                reason: boilerplate::Reason::SecondOpinion,
+            })
+            .chain(other_dropped)
+            .collect();
+            cleaned = other;
+        }
+        let text = normalize_text(&cleaned);
         if text.is_empty() {
             return Err(Error::NoArticle { what: what() });
         }
@@ -111,7 +157,7 @@ impl Extractor {
             .as_deref()
             .and_then(language_from_tag)
             .or_else(|| detect_language(&text));
-        Ok(Article {
+        let article = Article {
             title: non_empty(&parsed.title),
             byline: parsed.byline.as_deref().and_then(non_empty),
             published: parsed
@@ -129,7 +175,8 @@ impl Extractor {
                 .as_deref()
                 .and_then(non_empty),
             text,
-        })
+        };
+        Ok(Explained { article, dropped })
     }
 
     /// The fallback for pages too large or too deep for the DOM path: all visible text,
@@ -164,29 +211,50 @@ impl Extractor {
     }
 }
 
-/// HTML is told apart from plain text by its first tags, not by a file name or header:
-/// `newsmon tag -` takes either on standard input.
-fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .take(2048)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with('<')
-        && [
-            "<!doctype html",
-            "<html",
-            "<head",
-            "<body",
-            "<article",
-            "<div",
-            "<p>",
-            "<p ",
-        ]
-        .iter()
-        .any(|tag| head.contains(tag))
+/// Under this many characters of text, Readability's pick is checked against the block
+/// with the most paragraph text: a short pick is often a promotion box beside the article.
+const SECOND_OPINION_BELOW: usize = 1500;
+
+/// A line this long is a paragraph of prose, not a label, promotion or link.
+const MIN_PARAGRAPH_WORDS: usize = 20;
+
+/// The densest block of the page, cleaned, when it holds at least twice the text of
+/// Readability's pick (`size` characters).
+fn second_opinion(html: &str, first: &str) -> Option<(String, Vec<Dropped>)> {
+    let block = boilerplate::densest_block(html)?;
+    let (text, dropped) = boilerplate::clean(&block);
+    let (size, other) = (boilerplate::text_size(first), boilerplate::text_size(&text));
+    // A block that holds the pick's text agrees with it, only with more around it; and a
+    // pick with a real paragraph is an article, whatever is bigger elsewhere.
+    let prose = |t: &str| {
+        t.lines()
+            .map(|l| l.split_whitespace().count())
+            .max()
+            .unwrap_or(0)
+    };
+    (other * 10 >= 13 * size.max(100)
+        && prose(first) < MIN_PARAGRAPH_WORDS
+        && prose(&text) >= MIN_PARAGRAPH_WORDS
+        && !boilerplate::contains_most_of(&text, first))
+    .then_some((text, dropped))
+}
+
+/// An article with the parts of its page that the boilerplate stage left out.
+#[derive(Debug, Clone, Default)]
+pub struct Explained {
+    /// The article, as [`Extractor::extract`] gives it.
+    pub article: Article,
+    /// What was in the main content but is not the article, in page order.
+    pub dropped: Vec<Dropped>,
+}
+
+impl Explained {
+    fn whole(article: Article) -> Explained {
+        Explained {
+            article,
+            dropped: Vec::new(),
+        }
+    }
 }
 
 fn attr(scope: &dom_query::Selection<'_>, selector: &str, name: &str) -> Option<String> {
@@ -346,6 +414,37 @@ mod tests {
             assert!(
                 !article.text.contains(noise),
                 "{noise} leaked: {}",
+                article.text
+            );
+        }
+    }
+
+    #[test]
+    fn html_without_doctype_or_html_tag_is_read_as_html() {
+        // As 13 pages of L3S-GN1 begin: a comment or a script, no doctype, no <html>.
+        for prefix in [
+            "<!--section:world--->\n",
+            "<script>var a = 1;</script>\n",
+            "?\n",
+        ] {
+            let body = PAGE
+                .split_once("<body>")
+                .map(|(_, body)| body)
+                .unwrap_or(PAGE);
+            let page = format!("{prefix}<title>Allies back Paris Declaration</title>{body}");
+            let article = Extractor::new()
+                .extract(page.as_bytes(), None, Some("text/plain"))
+                .unwrap();
+            assert!(
+                article
+                    .text
+                    .contains("Coalition of the Willing met at the Élysée"),
+                "{prefix:?}: {}",
+                article.text
+            );
+            assert!(
+                !article.text.contains('<'),
+                "{prefix:?}: markup kept: {}",
                 article.text
             );
         }

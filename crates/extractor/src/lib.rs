@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod article;
+mod boilerplate;
 mod charset;
 mod content;
 mod dates;
@@ -45,8 +46,9 @@ mod tagger;
 mod taxonomy;
 
 pub use article::{Article, Mention};
+pub use boilerplate::{Dropped, Reason};
 pub use charset::decode;
-pub use content::{Extractor, parse_date};
+pub use content::{Explained, Extractor, parse_date};
 pub use dates::{DateMention, find_dates, find_dates_in};
 pub use error::{Error, Result};
 pub use fingerprint::{NEAR_DUPLICATE_BITS, distance, fingerprint};

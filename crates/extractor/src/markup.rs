@@ -41,6 +41,57 @@ const BLOCKS: &[&str] = &[
     "title",
 ];
 
+/// Tags that mark a text as HTML when they open it or appear in its first kilobytes.
+const HTML_MARKERS: &[&str] = &[
+    "html", "head", "body", "meta", "title", "script", "style", "link", "div", "p", "table",
+    "span", "a", "br", "article", "section", "ul", "li", "img", "h1", "h2", "h3", "form", "iframe",
+    "noscript", "font", "center", "td", "tr",
+];
+
+/// How much of a text is searched for tags: enough for a page's head, however much
+/// script, style or damage comes before it.
+const SNIFF_BYTES: usize = 16 << 10;
+
+/// Tells HTML from plain text by content alone, whatever the first bytes: pages arrive
+/// with a BOM, stray bytes, a comment, a script or no doctype before their first tag, and
+/// with wrong or missing content types. HTML is a text that opens with a known tag, or
+/// has three known tags (open or close) in its first 16 KiB; prose that mentions one
+/// `<p>` is not HTML.
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let mut end = text.len().min(SNIFF_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<!--") {
+        return lower.contains('>');
+    }
+    let mut tags = 0usize;
+    let mut pos = 0usize;
+    while let Some(offset) = lower[pos..].find('<') {
+        let start = pos + offset;
+        pos = start + 1;
+        let rest = &lower[pos..];
+        let name = rest.trim_start_matches('/');
+        let len = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        let boundary = name[len..].starts_with([' ', '>', '/', '\t', '\n', '\r']);
+        if len > 0 && boundary && HTML_MARKERS.contains(&&name[..len]) {
+            if start == 0 {
+                return true;
+            }
+            tags += 1;
+            if tags >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// One tag: its lowercase name, whether it closes, and where the text after it starts.
 struct Tag<'a> {
     name: &'a str,
@@ -235,6 +286,36 @@ mod tests {
         assert!(text.contains("Three\nfour"), "{text:?}");
         assert!(!text.contains("x<y") && !text.contains("p{}"), "{text:?}");
         assert_eq!(title(html).as_deref(), Some("T & U"));
+    }
+
+    #[test]
+    fn html_is_recognised_whatever_comes_first() {
+        for html in [
+            "<!DOCTYPE html><html><body><p>x</p></body></html>",
+            "\u{feff}  <html><p>x</p></html>",
+            "<!--section:news--->\n<script>var a = 1;</script><div><p>Text</p></div>",
+            " <script LANGUAGE=\"JavaScript\">var b = 2;</script><table><tr><td>x</td></tr></table>",
+            "<style type=\"text/css\">body { color: red }</style><title>T</title>",
+            "? <!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">\n<html><head><title>T</title></head>",
+            "<HTML><HEAD><TITLE>Radio</TITLE></HEAD><BODY>News</BODY></HTML>",
+            "<p>One paragraph only",
+        ] {
+            assert!(looks_like_html(html), "{html}");
+        }
+        for text in [
+            "Paris talks end\n\nLeaders met in Paris on Tuesday.",
+            "In HTML a paragraph is written <p>; that is all.",
+            "a < b and c > d, so <3 and x<y",
+            "",
+            "<not a tag> at all",
+        ] {
+            assert!(!looks_like_html(text), "{text}");
+        }
+        let late = format!("{}<div>a</div><p>b</p><span>c</span>", "x ".repeat(20_000));
+        assert!(
+            !looks_like_html(&late),
+            "tags past the sniffed head do not count"
+        );
     }
 
     #[test]

@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 use newsmon_extractor::{Extractor, parse_date};
 use regex::Regex;
 
-const F1_FLOOR: f64 = 0.99;
+/// The references are Readability.js's own output, so they keep what the boilerplate
+/// stage drops on purpose (share lines, datelines, comment and "related" tails, captions
+/// after "view larger"): agreement fell from 0.9996 to about 0.99 when that stage came
+/// (issue 10), while precision against the hand-labelled L3S-GN1 gold rose. The floors sit
+/// under the measured values and above the issue's bar (F1 and precision >= 0.97).
+const F1_FLOOR: f64 = 0.98;
+const PRECISION_FLOOR: f64 = 0.99;
 const TITLE_FLOOR: f64 = 0.99;
 const BYLINE_FLOOR: f64 = 0.95;
 const PUBLISHED_FLOOR: f64 = 0.99;
@@ -151,6 +157,10 @@ fn readability_corpus_quality_holds() {
         "empty output on readerable pages: {empty_readerable:?}"
     );
     assert!(f1 >= F1_FLOOR, "F1 {f1:.4} fell under {F1_FLOOR}");
+    assert!(
+        p >= PRECISION_FLOOR,
+        "precision {p:.4} fell under {PRECISION_FLOOR}"
+    );
     assert!(
         title.value() >= TITLE_FLOOR,
         "title share {:.3}",

@@ -26,6 +26,10 @@ pub struct Cmd {
     /// Tuesday", "next week", "6 January". YYYY-MM-DD or RFC 3339.
     #[arg(long, value_name = "DATE", value_parser = parse_published)]
     published: Option<DateTime<Utc>>,
+    /// Also list the blocks of the page's main content that were left out of the
+    /// article (share boxes, related links, comments...) and why.
+    #[arg(long)]
+    explain_extraction: bool,
 }
 
 fn parse_published(value: &str) -> std::result::Result<DateTime<Utc>, String> {
@@ -57,22 +61,50 @@ struct Tagged<'a> {
     /// Every resolved date expression: `text`, `start`, `end` (days, inclusive), `grain`,
     /// byte offsets.
     dates: &'a [DateMention],
+    /// With `--explain-extraction`: each dropped block's `text` and `reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped: Option<Vec<DroppedBlock>>,
+}
+
+#[derive(Serialize)]
+struct DroppedBlock {
+    text: String,
+    reason: String,
 }
 
 pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
     let loaded = config::load(config_path)?;
     let tagger = loaded.taxonomy.build()?;
     let (bytes, content_type) = read_input(&cmd.input, &loaded.config.http)?;
-    let mut article =
-        Extractor::new().extract(&bytes, Some(&cmd.input), content_type.as_deref())?;
+    let explained = Extractor::new().explain(&bytes, Some(&cmd.input), content_type.as_deref())?;
+    let mut article = explained.article;
+    let dropped = cmd.explain_extraction.then(|| {
+        explained
+            .dropped
+            .iter()
+            .map(|d| DroppedBlock {
+                text: d.text.clone(),
+                reason: d.reason.to_string(),
+            })
+            .collect::<Vec<_>>()
+    });
     // A page's own date wins; --published stands in for input that has none.
     if article.published.is_none() {
         article.published = cmd.published;
     }
     let tagging = tagger.tag_article(&article);
     match cmd.format {
-        Format::Json => print_json(&tagged(&article, &tagging))?,
-        Format::Table => print(&human(&article, &tagging))?,
+        Format::Json => print_json(&Tagged {
+            dropped,
+            ..tagged(&article, &tagging)
+        })?,
+        Format::Table => {
+            let mut out = human(&article, &tagging);
+            if let Some(dropped) = &dropped {
+                out += &explain(dropped);
+            }
+            print(&out)?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -113,7 +145,18 @@ fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
         tags: &tagging.mentions,
         amounts: &tagging.amounts,
         dates: &tagging.dates,
+        dropped: None,
     }
+}
+
+fn explain(dropped: &[DroppedBlock]) -> String {
+    let mut out = format!("\n\ndropped from the page ({} blocks):\n", dropped.len());
+    for d in dropped {
+        let text: String = d.text.chars().take(160).collect();
+        let more = if text.len() < d.text.len() { "..." } else { "" };
+        out += &format!("  [{}] {text}{more}\n", d.reason);
+    }
+    out
 }
 
 fn human(article: &Article, tagging: &Tagging) -> String {
