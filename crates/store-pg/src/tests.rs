@@ -339,7 +339,7 @@ fn articles_go_to_the_log_in_order_with_clusters_aliases_and_pages() {
             indexed(&copy.url, &[], None),
         ])
         .unwrap();
-    write(&mut store, &[other.clone()]);
+    write(&mut store, std::slice::from_ref(&other));
     let log = store.read_log(0, 100).unwrap();
     let urls: Vec<&str> = log.iter().map(|e| e.document.url.as_str()).collect();
     assert_eq!(
