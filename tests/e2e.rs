@@ -16,6 +16,9 @@
 //!   `funding`, `export`; `reindex` migrates an old index and swaps atomically.
 //! - `watch`: saved queries notify new matches once, on stdout, a JSONL file and a webhook.
 //! - `crash`: kill -9 mid-ingest, ingest again: nothing lost, nothing duplicated.
+//! - `shared`: several ingesters and search nodes over one PostgreSQL database (needs
+//!   `NEWSMON_TEST_DATABASE_URL`, else says it skipped): leases, kill -9 takeover, lost
+//!   connections, followers that catch up and agree; `db migrate|status` and its errors.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -25,6 +28,7 @@ mod failures;
 mod ingest;
 mod run;
 mod search;
+mod shared;
 mod sources;
 mod tag;
 mod util;

@@ -41,6 +41,10 @@ pub struct Config {
     /// Saved searches that notify on new matching articles (issue 6; see watch.rs).
     #[serde(default, rename = "watch")]
     pub watches: Vec<crate::watch::WatchConfig>,
+    /// Where crawl state lives: SQLite beside the index (default) or a shared PostgreSQL
+    /// (issue 11; see crates/store-pg and shared.rs).
+    #[serde(default)]
+    pub state: newsmon_store_pg::StateConfig,
 }
 
 fn default_taxonomy() -> PathBuf {

@@ -9,6 +9,7 @@ mod config;
 mod output;
 mod pipeline;
 mod schedule;
+mod shared;
 mod watch;
 
 use std::process::ExitCode;

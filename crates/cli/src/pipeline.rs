@@ -28,7 +28,7 @@ use newsmon_fetcher::{
     StateStore, Validators, canonicalize, discover_feeds, parse_listing, parse_sitemap,
     recent_entries, same_site, sniff,
 };
-use newsmon_index::{Document, Index, Sink, Writer};
+use newsmon_index::{Document, Index, Sink};
 use serde::Serialize;
 use url::Url;
 
@@ -202,8 +202,8 @@ pub struct Pipeline {
     fetcher: Fetcher,
     extractor: Extractor,
     tagger: Arc<Tagger>,
-    state: Arc<Mutex<SqliteState>>,
-    writer: Arc<Mutex<Writer>>,
+    state: Arc<Mutex<Box<dyn StateStore + Send>>>,
+    writer: Arc<Mutex<Box<dyn Sink + Send>>>,
     schedule: Schedule,
     /// Sources polled at once.
     pub concurrency: usize,
@@ -263,6 +263,47 @@ impl Pipeline {
         let state = SqliteState::open(&index_dir.join(STATE_FILE))?;
         let fetcher = Fetcher::new(&loaded.config.http)?;
         let watches = crate::watch::Watches::open(&loaded.config.watches, &index, index_dir)?;
+        Self::build(
+            loaded,
+            tagger,
+            Box::new(state),
+            Box::new(writer),
+            fetcher,
+            watches,
+        )
+    }
+
+    /// A pipeline over a shared store (issue 11): crawl state and articles go to
+    /// PostgreSQL, which search nodes follow; there is no local index, hence no watches.
+    pub fn open_shared(
+        loaded: &Loaded,
+        store: &newsmon_store_pg::PgStore,
+    ) -> anyhow::Result<Pipeline> {
+        let tagger = loaded.taxonomy.build()?;
+        let fetcher = Fetcher::new(&loaded.config.http)?;
+        if !loaded.config.watches.is_empty() {
+            tracing::warn!(
+                "[[watch]] needs a local index; with [state] backend = \"postgres\" watches do not run in ingesters"
+            );
+        }
+        Self::build(
+            loaded,
+            tagger,
+            Box::new(store.clone()),
+            Box::new(store.sink()),
+            fetcher,
+            None,
+        )
+    }
+
+    fn build(
+        loaded: &Loaded,
+        tagger: Tagger,
+        state: Box<dyn StateStore + Send>,
+        writer: Box<dyn Sink + Send>,
+        fetcher: Fetcher,
+        watches: Option<crate::watch::Watches>,
+    ) -> anyhow::Result<Pipeline> {
         Ok(Pipeline {
             fetcher,
             extractor: Extractor::new(),
@@ -282,8 +323,8 @@ impl Pipeline {
     }
 
     /// Runs `read` on the crawl state.
-    pub fn with_state<T>(&self, read: impl FnOnce(&SqliteState) -> T) -> T {
-        read(&lock(&self.state))
+    pub fn with_state<T>(&self, read: impl FnOnce(&dyn StateStore) -> T) -> T {
+        read(lock(&self.state).as_ref())
     }
 
     /// Polls every source once, committing every `commit_every`, and once at the end.

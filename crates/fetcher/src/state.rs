@@ -183,6 +183,50 @@ impl CompressedPage {
     pub fn compressed_len(&self) -> usize {
         self.deflated.len()
     }
+
+    /// The URL the page was fetched from, after redirects.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The size of the page as served, in bytes.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The compressed body, in the codec [`CompressedPage::CODEC`] names: what another
+    /// [`StateStore`] keeps.
+    pub fn compressed(&self) -> &[u8] {
+        &self.deflated
+    }
+
+    /// The name of the compression codec, as stored beside the body.
+    pub const CODEC: &'static str = PAGE_CODEC;
+
+    /// The page back from what [`CompressedPage::compressed`] gave, stored under `codec`.
+    pub fn decompress(
+        url: String,
+        content_type: Option<String>,
+        codec: &str,
+        compressed: &[u8],
+    ) -> std::io::Result<RawPage> {
+        if codec != PAGE_CODEC {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("unknown compression `{codec}`"),
+            ));
+        }
+        Ok(RawPage {
+            url,
+            content_type,
+            body: decompress(compressed)?,
+        })
+    }
 }
 
 /// A page as fetched, kept so that it can be extracted again without the network.

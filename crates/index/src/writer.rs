@@ -133,6 +133,62 @@ impl Sink for Writer {
     }
 }
 
+/// What a search node records in each index commit: the last article-log position the
+/// commit holds, so that a restart resumes exactly there.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FollowPayload {
+    applied_seq: i64,
+}
+
+impl Writer {
+    /// Like [`Sink::upsert`], with the syndication cluster decided elsewhere (by the shared
+    /// article log, so that every search node agrees) instead of from this index.
+    pub fn upsert_clustered(&mut self, document: &Document, cluster: u64) -> Result<()> {
+        let fingerprint = fingerprint(&document.article.text);
+        remember(&mut self.clusters, (fingerprint, cluster), CLUSTER_WINDOW);
+        let mut doc = to_tantivy(&self.fields, document);
+        doc.add_u64(self.fields.fingerprint, fingerprint);
+        doc.add_u64(self.fields.cluster, cluster);
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.url, &document.url));
+        self.writer
+            .add_document(doc)
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        Ok(())
+    }
+
+    /// Commits, recording `applied_seq` (the last article-log position applied) in the same
+    /// commit: the documents and the position become durable together.
+    pub fn commit_applied(&mut self, applied_seq: i64) -> Result<()> {
+        let payload = serde_json::to_string(&FollowPayload { applied_seq }).unwrap_or_default();
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        prepared.set_payload(&payload);
+        prepared
+            .commit()
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        Ok(())
+    }
+}
+
+impl Index {
+    /// The last article-log position applied, as recorded by [`Writer::commit_applied`];
+    /// 0 for an index that never followed a log.
+    pub fn applied_seq(&self) -> Result<i64> {
+        let metas = self
+            .index
+            .load_metas()
+            .map_err(|e| Error::tantivy(&self.dir, e))?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<FollowPayload>(text).ok())
+            .map_or(0, |payload| payload.applied_seq))
+    }
+}
+
 fn to_tantivy(f: &Fields, document: &Document) -> TantivyDocument {
     let article = &document.article;
     let mut doc = TantivyDocument::default();
@@ -176,6 +232,41 @@ fn to_tantivy(f: &Fields, document: &Document) -> TantivyDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_applied_position_survives_a_reopen_with_its_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open_or_create(dir.path()).unwrap();
+        assert_eq!(index.applied_seq().unwrap(), 0);
+        let mut writer = index.writer(15_000_000).unwrap();
+        let document = Document {
+            url: "https://example.com/a".into(),
+            source: "Example".into(),
+            article: newsmon_extractor::Article {
+                text: "Leaders met in Paris on Tuesday.".into(),
+                ..Default::default()
+            },
+            mentions: vec![],
+            amounts: vec![],
+            fetched: chrono::Utc::now(),
+            content_hash: "h".into(),
+        };
+        writer.upsert_clustered(&document, 42).unwrap();
+        // Applying the same entry again replaces it: idempotent.
+        writer.upsert_clustered(&document, 42).unwrap();
+        writer.commit_applied(7).unwrap();
+        drop(writer);
+        let index = Index::open(dir.path()).unwrap();
+        assert_eq!(index.applied_seq().unwrap(), 7);
+        assert_eq!(index.num_docs().unwrap(), 1);
+        let results = index
+            .search(&crate::SearchRequest {
+                query: "paris".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(results.hits[0].cluster, "000000000000002a");
+    }
 
     #[test]
     fn the_cluster_window_forgets_the_oldest() {

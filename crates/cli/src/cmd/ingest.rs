@@ -29,7 +29,12 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     if loaded.config.sources.is_empty() {
         bail!("{}: no [[source]] to poll", config_path.display());
     }
-    let mut pipeline = Pipeline::open(&loaded, index_dir)?;
+    // Over PostgreSQL (issue 11), several ingests share the sources: see shared.rs.
+    let store = crate::shared::open_store(&loaded)?;
+    let mut pipeline = match &store {
+        Some(store) => Pipeline::open_shared(&loaded, store)?,
+        None => Pipeline::open(&loaded, index_dir)?,
+    };
     let sources = SourceSpec::all(&loaded);
     // A bar for people at a terminal; in a pipe or a journal, the log lines say the same.
     if std::io::stderr().is_terminal() {
@@ -38,7 +43,12 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     let pipeline = Arc::new(pipeline);
     let commit_every = Duration::from_secs(loaded.config.schedule.commit_every_secs.max(1));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let summary = runtime.block_on(pipeline.ingest(&sources, commit_every))?;
+    let summary = runtime.block_on(async {
+        match store {
+            Some(store) => crate::shared::ingest(Arc::clone(&pipeline), &loaded, store).await,
+            None => pipeline.ingest(&sources, commit_every).await,
+        }
+    })?;
     pipeline.progress.finish_and_clear();
     report(&summary, cmd.format)?;
     Ok(if summary.all_ok() {

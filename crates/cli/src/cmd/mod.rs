@@ -1,7 +1,9 @@
 //! The command line: one module per subcommand.
 
 mod config;
+mod db;
 mod export;
+mod follow;
 mod funding;
 mod ingest;
 mod reindex;
@@ -64,6 +66,11 @@ pub enum Command {
     /// Show the default configuration or check one.
     #[command(subcommand)]
     Config(config::Cmd),
+    /// The shared PostgreSQL database: apply migrations, show its status.
+    #[command(subcommand)]
+    Db(db::Cmd),
+    /// A search node: apply the shared article log to the local index (--index).
+    Follow(follow::Cmd),
 }
 
 /// How log lines are written on standard error.
@@ -97,5 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(cmd) => export::run(cmd, &cli.index),
         Command::Tag(cmd) => tag::run(cmd, &cli.config),
         Command::Config(cmd) => config::run(cmd, &cli.config),
+        Command::Db(cmd) => db::run(cmd, &cli.config),
+        Command::Follow(cmd) => follow::run(cmd, &cli.config, &cli.index),
     }
 }

@@ -37,6 +37,12 @@ struct Summary {
 
 pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     let loaded = config::load(config_path)?;
+    // Over PostgreSQL (issue 11): from its raw pages, into its log; search nodes follow.
+    if let Some(store) = crate::shared::open_store(&loaded)? {
+        let summary = reindex_shared(&loaded, store)?;
+        report(&summary, cmd.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let tagger = loaded.taxonomy.build()?;
     let live = index_dir.join(TANTIVY_DIR);
     // Taken first, held to the end: no ingest writes to the old index meanwhile.
@@ -99,8 +105,13 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     rebuild
         .swap()
         .with_context(|| format!("{}: cannot swap in the new index", live.display()))?;
-    match cmd.format {
-        Format::Json => print_json(&summary)?,
+    report(&summary, cmd.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(summary: &Summary, format: Format) -> Result<()> {
+    match format {
+        Format::Json => print_json(summary)?,
         Format::Table => print(&format!(
             "reindexed {} articles: {} from stored pages, {} from indexed text ({} pages failed to extract)",
             summary.articles,
@@ -109,5 +120,78 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
             summary.failed_pages
         ))?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// Articles written to the shared log per transaction.
+const SHARED_BATCH: usize = 200;
+
+/// Extracts and tags every raw page stored in PostgreSQL again and writes each article
+/// back to the log (a new sequence number), so that every search node applies it.
+fn reindex_shared(
+    loaded: &config::Loaded,
+    mut store: newsmon_store_pg::PgStore,
+) -> Result<Summary> {
+    let tagger = loaded.taxonomy.build()?;
+    let extractor = Extractor::new();
+    let mut sink = store.sink();
+    let mut summary = Summary::default();
+    let mut batch = Vec::new();
+    for url in store.page_urls()? {
+        let (Some(page), Some(state), Some(old)) = (
+            store.page(&url)?,
+            store.article(&url)?,
+            store.document(&url)?,
+        ) else {
+            continue;
+        };
+        let old = old.document;
+        let mut article = match extractor.extract(
+            &page.body,
+            Some(&page.url),
+            page.content_type.as_deref(),
+        ) {
+            Ok(article) => {
+                summary.from_pages += 1;
+                article
+            }
+            Err(err) => {
+                tracing::warn!(url = %url, error = %err, "stored page no longer extracts; tagging the stored text");
+                summary.failed_pages += 1;
+                old.article.clone()
+            }
+        };
+        if article.title.is_none() {
+            article.title = old.article.title.clone();
+        }
+        if article.published.is_none() {
+            article.published = old.article.published;
+        }
+        let tagging = tagger.tag_article(&article);
+        let hash = content_hash(article.title.as_deref(), &article.text);
+        sink.upsert(&Document {
+            url: url.clone(),
+            source: old.source.clone(),
+            article,
+            mentions: tagging.mentions,
+            amounts: tagging.amounts,
+            fetched: old.fetched,
+            content_hash: hash.clone(),
+        })?;
+        batch.push(newsmon_fetcher::IndexedArticle {
+            state: newsmon_fetcher::ArticleState {
+                content_hash: hash,
+                indexed_at: Utc::now(),
+                ..state
+            },
+            links: Vec::new(),
+            page: None,
+        });
+        summary.articles += 1;
+        if batch.len() >= SHARED_BATCH {
+            store.mark_indexed(&std::mem::take(&mut batch))?;
+        }
+    }
+    store.mark_indexed(&batch)?;
+    Ok(summary)
 }

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
-use newsmon_fetcher::StateStore;
 use tokio::task::JoinSet;
 
 use crate::config::{self, ScheduleConfig};
@@ -30,6 +29,12 @@ pub fn run(_cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> 
     let loaded = config::load(config_path)?;
     if loaded.config.sources.is_empty() {
         bail!("{}: no [[source]] to poll", config_path.display());
+    }
+    // Several ingesters over PostgreSQL (issue 11): sources are leased, see shared.rs.
+    if let Some(store) = crate::shared::open_store(&loaded)? {
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        runtime.block_on(async { crate::shared::run(&loaded, store, shutdown_signal()?).await })?;
+        return Ok(ExitCode::SUCCESS);
     }
     // The writer lock is taken here and held until exit: an `ingest` started meanwhile stops
     // at once with "another newsmon is writing to this index".

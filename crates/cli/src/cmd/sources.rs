@@ -37,13 +37,27 @@ struct Row {
     last_error: Option<String>,
     /// `null`: due now (never polled, or polled at another URL).
     next_due: Option<DateTime<Utc>>,
+    /// Over PostgreSQL (issue 11): the ingester polling it now, and until when its lease
+    /// holds (absent in the embedded mode, and when nobody holds it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lease_owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lease_until: Option<DateTime<Utc>>,
 }
 
 pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
     let loaded = config::load(config_path)?;
     let state_path = index_dir.join(STATE_FILE);
-    // Reading must not create an index directory: before the first ingest there is no state.
-    let known: Vec<SourceState> = if state_path.exists() {
+    let shared = crate::shared::open_store(&loaded)?;
+    let leases = match &shared {
+        Some(store) => store.leases()?,
+        None => Vec::new(),
+    };
+    let known: Vec<SourceState> = if let Some(store) = &shared {
+        store.sources()?
+    } else if state_path.exists() {
+        // Reading must not create an index directory: before the first ingest there is no
+        // state.
         SqliteState::open(&state_path)?.sources()?
     } else {
         Vec::new()
@@ -54,6 +68,7 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
         .iter()
         .zip(&loaded.urls)
         .map(|(source, url)| {
+            let lease = |name: &str| leases.iter().find(|l| l.source == name);
             let state = known
                 .iter()
                 .find(|s| s.name == source.name && s.url == url.as_str());
@@ -72,19 +87,21 @@ pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
                 consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
                 last_error: state.and_then(|s| s.last_error.clone()),
                 next_due: state.and_then(|s| s.next_due),
+                lease_owner: lease(&source.name).map(|l| l.owner.clone()),
+                lease_until: lease(&source.name).map(|l| l.until),
             }
         })
         .collect();
     match cmd.format {
         Format::Json => print_json(&rows)?,
-        Format::Table => print_table(&rows)?,
+        Format::Table => print_table(&rows, shared.is_some())?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(rows: &[Row]) -> Result<()> {
+fn print_table(rows: &[Row], shared: bool) -> Result<()> {
     let mut out = table();
-    out.set_header([
+    let mut header = vec![
         "source",
         "kind",
         "last poll",
@@ -94,7 +111,11 @@ fn print_table(rows: &[Row]) -> Result<()> {
         "failures",
         "next due",
         "last error",
-    ]);
+    ];
+    if shared {
+        header.push("lease");
+    }
+    out.set_header(header);
     let time = |at: Option<DateTime<Utc>>| {
         at.map_or_else(
             || "-".to_string(),
@@ -102,7 +123,7 @@ fn print_table(rows: &[Row]) -> Result<()> {
         )
     };
     for row in rows {
-        out.add_row([
+        let mut cells = vec![
             row.name.clone(),
             row.kind.clone().unwrap_or_else(|| "-".into()),
             time(row.last_poll),
@@ -113,7 +134,14 @@ fn print_table(rows: &[Row]) -> Result<()> {
             row.next_due
                 .map_or_else(|| "now".to_string(), |at| time(Some(at))),
             row.last_error.clone().unwrap_or_default(),
-        ]);
+        ];
+        if shared {
+            cells.push(match (&row.lease_owner, row.lease_until) {
+                (Some(owner), Some(until)) => format!("{owner} until {}", time(Some(until))),
+                _ => "-".into(),
+            });
+        }
+        out.add_row(cells);
     }
     print(&out.to_string())?;
     Ok(())

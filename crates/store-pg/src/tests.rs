@@ -1,0 +1,470 @@
+//! Tests against a real PostgreSQL: `NEWSMON_TEST_DATABASE_URL` names a server (see
+//! `.ci/pg-test-cluster.sh`); each test creates its own database on it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{Duration as Span, SubsecRound, Utc};
+use newsmon_extractor::Article;
+use newsmon_fetcher::{
+    ArticleState, CompressedPage, IndexedArticle, PollOutcome, RawPage, SourcePoll, StateStore,
+    Validators,
+};
+use newsmon_index::{Document, Sink};
+
+use crate::{Backend, Due, Error, PgStore, StateConfig};
+
+/// A fresh database, dropped at the end of the test.
+pub(crate) struct TestDb {
+    admin: String,
+    name: String,
+    pub(crate) url: String,
+}
+
+pub(crate) fn test_db() -> Option<TestDb> {
+    let Ok(admin) = std::env::var("NEWSMON_TEST_DATABASE_URL") else {
+        eprintln!("skipped: NEWSMON_TEST_DATABASE_URL not set (see .ci/pg-test-cluster.sh)");
+        return None;
+    };
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "newsmon_unit_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    admin_sql(&admin, &format!("CREATE DATABASE {name}"));
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    Some(TestDb {
+        admin,
+        name,
+        url: url.to_string(),
+    })
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        admin_sql(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+pub(crate) fn admin_sql(url: &str, sql: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let task = tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+        drop(client);
+        let _ = task.await;
+    });
+}
+
+impl TestDb {
+    fn config(&self, owner: &str) -> StateConfig {
+        StateConfig {
+            backend: Backend::Postgres,
+            url: Some(self.url.clone()),
+            lease_secs: 60,
+            retry_secs: 20,
+            pool_size: 4,
+            owner: Some(owner.into()),
+        }
+    }
+
+    fn open(&self, owner: &str) -> PgStore {
+        PgStore::open(&self.config(owner)).unwrap()
+    }
+}
+
+fn poll(name: &str, outcome: PollOutcome) -> SourcePoll {
+    SourcePoll {
+        name: name.into(),
+        url: format!("https://{name}.example/feed"),
+        at: Utc::now(),
+        outcome,
+        next_due: Some(Utc::now() + Span::minutes(15)),
+        kind: Some("feed".into()),
+        feed_url: None,
+    }
+}
+
+fn document(url: &str, text: &str) -> Document {
+    Document {
+        url: url.into(),
+        source: "Wire".into(),
+        article: Article {
+            title: Some(format!("Title of {url}")),
+            text: text.into(),
+            language: Some("en".into()),
+            ..Article::default()
+        },
+        mentions: vec![],
+        amounts: vec![],
+        // PostgreSQL keeps microseconds.
+        fetched: Utc::now().trunc_subsecs(6),
+        content_hash: format!("hash of {text}"),
+    }
+}
+
+fn indexed(url: &str, links: &[&str], page: Option<&str>) -> IndexedArticle {
+    IndexedArticle {
+        state: ArticleState {
+            url: url.into(),
+            source: "Wire".into(),
+            feed_fingerprint: format!("fp {url}"),
+            content_hash: "h".into(),
+            indexed_at: Utc::now(),
+        },
+        links: links.iter().map(|l| l.to_string()).collect(),
+        page: page.map(|body| {
+            CompressedPage::new(&RawPage {
+                url: url.into(),
+                content_type: Some("text/html".into()),
+                body: body.as_bytes().to_vec(),
+            })
+            .unwrap()
+        }),
+    }
+}
+
+/// Writes documents through the sink and marks them done, as the pipeline does.
+fn write(store: &mut PgStore, docs: &[Document]) {
+    let mut sink = store.sink();
+    for doc in docs {
+        sink.upsert(doc).unwrap();
+    }
+    sink.commit().unwrap();
+    let acks: Vec<IndexedArticle> = docs.iter().map(|d| indexed(&d.url, &[], None)).collect();
+    store.mark_indexed(&acks).unwrap();
+}
+
+const TEXT_A: &str = "Leaders of thirty countries met in Paris on Tuesday to agree on security guarantees for Ukraine, with a monitoring mission led by the United States and a multinational force.";
+const TEXT_B: &str = "The European Commission proposed a financing package for reconstruction, with grants and loans over ten years, and asked member states to agree before the summer summit in Brussels.";
+
+#[test]
+fn migrations_apply_once_and_a_newer_schema_is_refused() {
+    let Some(db) = test_db() else { return };
+    let store = PgStore::connect(&db.config("a")).unwrap();
+    assert_eq!(store.status().unwrap().schema_version, 0);
+    let first = store.migrate().unwrap();
+    assert_eq!((first.before, first.after), (0, 1));
+    let again = store.migrate().unwrap();
+    assert_eq!((again.before, again.after), (1, 1));
+    let status = store.status().unwrap();
+    assert_eq!(
+        (status.schema_version, status.articles, status.last_seq),
+        (1, 0, 0)
+    );
+    admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
+    let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
+    assert!(
+        err.contains("schema v99 was written by a newer newsmon; this one knows up to v1"),
+        "{err}"
+    );
+    assert!(!err.contains('\n'));
+}
+
+#[test]
+fn an_unreachable_server_is_one_line_naming_it() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let config = StateConfig {
+        backend: Backend::Postgres,
+        url: Some(format!("postgres://news:secret@127.0.0.1:{port}/newsmon")),
+        ..StateConfig::default()
+    };
+    let err = PgStore::open(&config).unwrap_err();
+    assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "postgres://news:***@127.0.0.1:{port}/newsmon: cannot reach PostgreSQL"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("secret") && !text.contains('\n'), "{text}");
+    let none = StateConfig {
+        backend: Backend::Postgres,
+        ..StateConfig::default()
+    };
+    if std::env::var(crate::DATABASE_URL_ENV).is_err() {
+        assert!(matches!(PgStore::open(&none), Err(Error::NoUrl)));
+    }
+}
+
+#[test]
+fn polls_are_recorded_like_sqlite_does() {
+    let Some(db) = test_db() else { return };
+    let mut store = db.open("a");
+    assert_eq!(store.source("one").unwrap(), None);
+    let validators = Validators {
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+    };
+    store
+        .record_poll(&poll(
+            "one",
+            PollOutcome::Ok {
+                status: 200,
+                validators: validators.clone(),
+                items_in_feed: 12,
+                new_articles: 3,
+            },
+        ))
+        .unwrap();
+    store
+        .record_poll(&poll(
+            "one",
+            PollOutcome::Failed {
+                status: Some(503),
+                error: "unavailable".into(),
+            },
+        ))
+        .unwrap();
+    let state = store.source("one").unwrap().unwrap();
+    assert_eq!(
+        state.validators, validators,
+        "a failure keeps the validators"
+    );
+    assert_eq!((state.consecutive_failures, state.items_in_feed), (1, 12));
+    assert_eq!(state.last_status, Some(503));
+    assert_eq!(state.last_error.as_deref(), Some("unavailable"));
+    store
+        .record_poll(&poll("one", PollOutcome::NotModified))
+        .unwrap();
+    let state = store.source("one").unwrap().unwrap();
+    assert_eq!(
+        (state.consecutive_failures, state.last_status),
+        (0, Some(304))
+    );
+    assert_eq!(state.kind.as_deref(), Some("feed"));
+    assert_eq!(store.sources().unwrap().len(), 1);
+}
+
+#[test]
+fn each_source_is_leased_by_one_owner_until_it_lapses() {
+    let Some(db) = test_db() else { return };
+    let mut a = db.open("ingester-a");
+    let mut quick = db.config("ingester-b");
+    quick.lease_secs = 1;
+    let b = PgStore::open(&quick).unwrap();
+    let names: Vec<String> = (0..5).map(|i| format!("s{i}")).collect();
+    let sources: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (n.clone(), format!("https://{n}.example/feed")))
+        .collect();
+    a.register_sources(&sources).unwrap();
+    b.register_sources(&sources).unwrap();
+    let by_a = a.lease(&names, 3, Due::BySchedule).unwrap();
+    let by_b = b.lease(&names, 10, Due::BySchedule).unwrap();
+    assert_eq!(by_a.len(), 3);
+    assert_eq!(by_b.len(), 2);
+    assert!(by_a.iter().all(|n| !by_b.contains(n)), "{by_a:?} {by_b:?}");
+    assert!(b.lease(&names, 10, Due::BySchedule).unwrap().is_empty());
+    let leases = a.leases().unwrap();
+    assert_eq!(leases.len(), 5);
+    assert!(
+        leases
+            .iter()
+            .any(|l| l.owner == "ingester-a" && l.source == by_a[0])
+    );
+    // Recording a poll gives the lease back; the source is not due again before next_due.
+    a.record_poll(&poll(&by_a[0], PollOutcome::NotModified))
+        .unwrap();
+    assert_eq!(a.leases().unwrap().len(), 4);
+    assert!(b.lease(&names, 10, Due::BySchedule).unwrap().is_empty());
+    // But a pass that started after that poll... did not: the source was polled since.
+    let before = Utc::now() - Span::hours(1);
+    assert!(
+        b.lease(&names, 10, Due::NotPolledSince(before))
+            .unwrap()
+            .is_empty()
+    );
+    // B's leases lapse after a second; A takes them over.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let taken = a.lease(&names, 10, Due::BySchedule).unwrap();
+    let mut expected = by_b.clone();
+    expected.sort();
+    let mut taken_sorted = taken.clone();
+    taken_sorted.sort();
+    assert_eq!(taken_sorted, expected);
+    // A late poll record from B does not free A's lease.
+    let mut b = b;
+    b.record_poll(&poll(&by_b[0], PollOutcome::NotModified))
+        .unwrap();
+    assert!(
+        a.leases()
+            .unwrap()
+            .iter()
+            .any(|l| l.source == by_b[0] && l.owner == "ingester-a")
+    );
+    let mut held: Vec<String> = by_a[1..].to_vec();
+    held.extend(by_b.iter().cloned());
+    held.push("not-leased".into());
+    assert_eq!(a.renew_leases(&held).unwrap(), 4);
+    assert_eq!(a.release_leases().unwrap(), 4);
+    assert!(a.leases().unwrap().is_empty());
+}
+
+#[test]
+fn articles_go_to_the_log_in_order_with_clusters_aliases_and_pages() {
+    let Some(db) = test_db() else { return };
+    let mut store = db.open("a");
+    let mut sink = store.sink();
+    let first = document("https://wire.example/a", TEXT_A);
+    let copy = document(
+        "https://paper.example/a-copy",
+        &format!("{TEXT_A} Reporting by the wire."),
+    );
+    let other = document("https://wire.example/b", TEXT_B);
+    sink.upsert(&first).unwrap();
+    sink.upsert(&copy).unwrap();
+    store
+        .mark_indexed(&[
+            indexed(
+                &first.url,
+                &["https://wire.example/a?from=rss"],
+                Some("<p>page a</p>"),
+            ),
+            indexed(&copy.url, &[], None),
+        ])
+        .unwrap();
+    write(&mut store, std::slice::from_ref(&other));
+    let log = store.read_log(0, 100).unwrap();
+    let urls: Vec<&str> = log.iter().map(|e| e.document.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [first.url.as_str(), copy.url.as_str(), other.url.as_str()]
+    );
+    assert!(log.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(log[0].document, first);
+    assert_eq!(
+        log[1].cluster, log[0].cluster,
+        "the copy joins the first article's cluster"
+    );
+    assert_ne!(log[2].cluster, log[0].cluster);
+    // Found by key and by alias; the page comes back whole.
+    let by_alias = store
+        .article("https://wire.example/a?from=rss")
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_alias.url, first.url);
+    let page = store.page(&first.url).unwrap().unwrap();
+    assert_eq!(page.body, b"<p>page a</p>");
+    assert_eq!(store.page(&other.url).unwrap(), None);
+    // An update moves the article to the end of the log; still one row per URL.
+    let edited = document("https://wire.example/a", &format!("{TEXT_B} Updated."));
+    write(&mut store, &[edited]);
+    let log = store.read_log(0, 100).unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[2].document.url, first.url);
+    assert_eq!(store.read_log(log[1].seq, 100).unwrap().len(), 1);
+    assert_eq!(store.last_seq().unwrap(), log[2].seq);
+    // An acknowledgement without content changes the crawl state, not the log.
+    store
+        .mark_indexed(&[indexed(&other.url, &[], None)])
+        .unwrap();
+    assert_eq!(store.last_seq().unwrap(), log[2].seq);
+}
+
+#[test]
+fn clusters_do_not_depend_on_which_ingester_wrote_first() {
+    let Some(db) = test_db() else { return };
+    // Two ingesters; the second has never seen the first one's article in memory.
+    let mut a = db.open("a");
+    let mut b = db.open("b");
+    write(&mut a, &[document("https://one.example/x", TEXT_A)]);
+    write(
+        &mut b,
+        &[document(
+            "https://two.example/x",
+            &format!("{TEXT_A} (AFP)"),
+        )],
+    );
+    write(
+        &mut a,
+        &[document(
+            "https://three.example/x",
+            &format!("{TEXT_A} (Reuters)"),
+        )],
+    );
+    let log = a.read_log(0, 10).unwrap();
+    assert_eq!(log.len(), 3);
+    assert!(log.iter().all(|e| e.cluster == log[0].cluster), "{log:?}");
+}
+
+#[test]
+fn concurrent_writers_keep_the_log_gapless_for_readers() {
+    let Some(db) = test_db() else { return };
+    let stores: Vec<PgStore> = (0..3).map(|i| db.open(&format!("w{i}"))).collect();
+    let handles: Vec<_> = stores
+        .into_iter()
+        .enumerate()
+        .map(|(w, mut store)| {
+            std::thread::spawn(move || {
+                for batch in 0..10 {
+                    let docs: Vec<Document> = (0..5)
+                        .map(|i| {
+                            document(
+                                &format!("https://w{w}.example/{batch}/{i}"),
+                                &format!("story {w} {batch} {i}"),
+                            )
+                        })
+                        .collect();
+                    write(&mut store, &docs);
+                }
+            })
+        })
+        .collect();
+    // A reader following meanwhile, by "last seen sequence", must end with every article.
+    let reader = db.open("reader");
+    let mut seen = std::collections::HashSet::new();
+    let mut last = 0;
+    let mut rounds = 0;
+    loop {
+        let finished = handles.iter().all(|h| h.is_finished());
+        for entry in reader.read_log(last, 7).unwrap() {
+            assert!(entry.seq > last);
+            last = entry.seq;
+            seen.insert(entry.document.url);
+        }
+        if finished && reader.read_log(last, 1).unwrap().is_empty() {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 100_000);
+    }
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    assert_eq!(seen.len(), 150);
+    assert_eq!(reader.status().unwrap().articles, 150);
+}
+
+#[test]
+fn operations_survive_their_connections_being_killed() {
+    let Some(db) = test_db() else { return };
+    let mut store = db.open("a");
+    write(&mut store, &[document("https://wire.example/1", TEXT_A)]);
+    // What a server restart does to every open connection.
+    admin_sql(
+        &db.admin,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = '{}' AND pid <> pg_backend_pid()",
+            db.name
+        ),
+    );
+    write(&mut store, &[document("https://wire.example/2", TEXT_B)]);
+    assert_eq!(store.read_log(0, 10).unwrap().len(), 2);
+}
