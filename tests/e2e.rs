@@ -16,13 +16,19 @@
 //!   `funding`, `export`; `reindex` migrates an old index and swaps atomically.
 //! - `watch`: saved queries notify new matches once, on stdout, a JSONL file and a webhook.
 //! - `crash`: kill -9 mid-ingest, ingest again: nothing lost, nothing duplicated.
+//! - `config`: look-up through `$NEWSMON_CONFIG` and the XDG dirs, a config of sources only
+//!   with the embedded taxonomy, `init`, completions and the man page.
+//! - `operate`: `/metrics` and `/health` of `run`; webhooks delivered at least once through
+//!   a receiver that is down while newsmon is killed and restarted.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod config;
 mod crash;
 mod failures;
 mod ingest;
+mod operate;
 mod run;
 mod search;
 mod sources;

@@ -38,6 +38,7 @@ mod error;
 mod fingerprint;
 mod fold;
 mod language;
+mod lazy;
 mod markup;
 mod money;
 mod sentence;
