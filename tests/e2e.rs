@@ -19,13 +19,19 @@
 //! - `shared`: several ingesters and search nodes over one PostgreSQL database (needs
 //!   `NEWSMON_TEST_DATABASE_URL`, else says it skipped): leases, kill -9 takeover, lost
 //!   connections, followers that catch up and agree; `db migrate|status` and its errors.
+//! - `config`: look-up through `$NEWSMON_CONFIG` and the XDG dirs, a config of sources only
+//!   with the embedded taxonomy, `init`, completions and the man page.
+//! - `operate`: `/metrics` and `/health` of `run`; webhooks delivered at least once through
+//!   a receiver that is down while newsmon is killed and restarted.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod config;
 mod crash;
 mod failures;
 mod ingest;
+mod operate;
 mod run;
 mod search;
 mod shared;

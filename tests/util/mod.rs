@@ -206,6 +206,26 @@ impl std::fmt::Debug for Run {
 
 pub fn newsmon(global: &[&str], args: &[&str], stdin: Option<&str>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsmon"));
+    // A developer's own configuration must not leak into the tests.
+    cmd.env_remove("NEWSMON_CONFIG");
+    run_command(cmd, global, args, stdin)
+}
+
+/// Runs the binary in `cwd` with only these environment variables besides PATH: the
+/// configuration and index look-up see a user's machine, not the test runner's.
+pub fn newsmon_env(cwd: &Path, env: &[(&str, &Path)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsmon"));
+    cmd.current_dir(cwd).env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    run_command(cmd, &[], args, None)
+}
+
+fn run_command(mut cmd: Command, global: &[&str], args: &[&str], stdin: Option<&str>) -> Run {
     cmd.args(global)
         .args(args)
         .stdin(Stdio::piped())

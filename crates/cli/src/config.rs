@@ -9,20 +9,23 @@ use newsmon_index::IndexConfig;
 use serde::Deserialize;
 use url::Url;
 
-/// The shipped default configuration, also used when the default path is missing.
+/// The shipped default configuration, used when no configuration file is found.
 pub const DEFAULT_CONFIG: &str = include_str!("../../../config/newsmon.toml");
-/// The shipped default taxonomy.
+/// The shipped default taxonomy, used when the configuration names none.
 pub const DEFAULT_TAXONOMY: &str = include_str!("../../../config/taxonomy.toml");
-/// Where `--config` points unless told otherwise.
-pub const DEFAULT_CONFIG_PATH: &str = "config/newsmon.toml";
+/// The embedded configuration's name in messages.
+pub const EMBEDDED_CONFIG_NAME: &str = "(embedded default config)";
+/// The embedded taxonomy's name in messages.
+pub const EMBEDDED_TAXONOMY_NAME: &str = "(embedded default taxonomy)";
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The taxonomy file, relative to the configuration file.
-    #[serde(default = "default_taxonomy")]
-    pub taxonomy: PathBuf,
+    /// The taxonomy file, relative to the configuration file; the embedded default taxonomy
+    /// when absent.
+    #[serde(default)]
+    pub taxonomy: Option<PathBuf>,
     /// How to fetch.
     #[serde(default)]
     pub http: HttpConfig,
@@ -45,10 +48,9 @@ pub struct Config {
     /// (issue 11; see crates/store-pg and shared.rs).
     #[serde(default)]
     pub state: newsmon_store_pg::StateConfig,
-}
-
-fn default_taxonomy() -> PathBuf {
-    PathBuf::from("taxonomy.toml")
+    /// Prometheus metrics and a health check for `newsmon run` (see metrics.rs).
+    #[serde(default)]
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 /// One `[[source]]`: where to find articles.
@@ -163,43 +165,38 @@ pub struct Loaded {
     pub selectors: Vec<Option<ListingSelector>>,
 }
 
-/// Loads `path`. The default path, when missing, falls back to the embedded defaults
-/// so that the binary works from any directory; an explicit path must exist.
-pub fn load(path: &Path) -> Result<Loaded> {
-    let (text, name, base) = match std::fs::read_to_string(path) {
-        Ok(text) => (
-            text,
-            path.display().to_string(),
-            path.parent().map(Path::to_path_buf),
+/// Loads the configuration file `path` (see [`crate::paths`] for how it is found), or the
+/// embedded default when `None`.
+pub fn load(path: Option<&Path>) -> Result<Loaded> {
+    let (text, name, base) = match path {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (
+                text,
+                path.display().to_string(),
+                path.parent().map(Path::to_path_buf),
+            ),
+            Err(err) => bail!("{}: cannot read config: {err}", path.display()),
+        },
+        None => (
+            DEFAULT_CONFIG.to_string(),
+            EMBEDDED_CONFIG_NAME.to_string(),
+            None,
         ),
-        Err(err)
-            if err.kind() == std::io::ErrorKind::NotFound
-                && path == Path::new(DEFAULT_CONFIG_PATH) =>
-        {
-            (
-                DEFAULT_CONFIG.to_string(),
-                "(embedded default config)".to_string(),
-                None,
-            )
-        }
-        Err(err) => bail!("{}: cannot read config: {err}", path.display()),
     };
     let mut config = parse(&text, &name)?;
     let urls = validate(&config, &name)?;
     // Watches: checked here; their jsonl files are relative to the config file.
     crate::watch::validate(&config.watches, &name)?;
+    config.metrics.address(&name)?;
     for watch in &mut config.watches {
         if let (Some(base), Some(path)) = (&base, &mut watch.jsonl) {
             *path = base.join(&*path);
         }
     }
     let selectors = selectors(&config, &name)?;
-    let taxonomy = match base {
-        Some(base) => {
-            let taxonomy_path = base.join(&config.taxonomy);
-            Taxonomy::load(&taxonomy_path)?
-        }
-        None => Taxonomy::from_toml(DEFAULT_TAXONOMY, "(embedded default taxonomy)")?,
+    let taxonomy = match taxonomy_path(&config, path) {
+        Some(path) => Taxonomy::load(&path)?,
+        None => Taxonomy::from_toml(DEFAULT_TAXONOMY, EMBEDDED_TAXONOMY_NAME)?,
     };
     let taxonomy = taxonomy.with_money(config.money.clone(), &name)?;
     Ok(Loaded {
@@ -208,6 +205,16 @@ pub fn load(path: &Path) -> Result<Loaded> {
         urls,
         selectors,
     })
+}
+
+/// The taxonomy file a configuration names, relative to the configuration file; `None`:
+/// the embedded default (no `taxonomy` key, or the embedded configuration).
+pub fn taxonomy_path(config: &Config, config_path: Option<&Path>) -> Option<PathBuf> {
+    let base = config_path?
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    config.taxonomy.as_ref().map(|t| base.join(t))
 }
 
 /// Parses configuration TOML; errors are one line: file, line, column, problem.
@@ -329,7 +336,7 @@ mod tests {
         assert_eq!(config.index, IndexConfig::default());
         assert_eq!(config.money, MoneyConfig::default());
         assert_eq!(config.schedule, ScheduleConfig::default());
-        assert_eq!(config.taxonomy, default_taxonomy());
+        assert_eq!(config.taxonomy, Some(PathBuf::from("taxonomy.toml")));
         assert!(config.sources.len() >= 10);
         assert_eq!(
             validate(&config, "newsmon.toml").unwrap().len(),
@@ -372,6 +379,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.sources[0].name, "a");
         assert_eq!(config.http, HttpConfig::default());
+        assert_eq!(taxonomy_path(&config, Some(Path::new("/c/c.toml"))), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 mod cmd;
 mod config;
+mod metrics;
 mod output;
+mod paths;
 mod pipeline;
 mod schedule;
 mod shared;
@@ -26,10 +28,26 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // One line, the whole chain: "what: where: why".
-            eprintln!("newsmon: {}", one_line(&format!("{err:#}")));
+            eprintln!("newsmon: {}", one_line(&chain(&err)));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause whose text the level above
+/// already printed (an error that names its `source` in its own message).
+fn chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn one_line(message: &str) -> String {
@@ -60,5 +78,23 @@ fn init_logging(verbose: u8, format: cmd::LogFormat, daemon: bool) {
     match format {
         cmd::LogFormat::Human => logs.init(),
         cmd::LogFormat::Json => logs.json().init(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let err = anyhow::Error::new(newsmon_extractor::Error::TaxonomyRead {
+            path: "t.toml".into(),
+            source: io,
+        })
+        .context("loading");
+        assert_eq!(chain(&err), "loading: t.toml: cannot read taxonomy: gone");
+        let err = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(chain(&err), "outer: inner");
     }
 }

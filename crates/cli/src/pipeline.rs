@@ -217,6 +217,8 @@ pub struct Pipeline {
     cpu: tokio::sync::Semaphore,
     /// Saved searches notified after each commit (issue 6; owned by crate::watch).
     watches: Option<crate::watch::Watches>,
+    /// Counters for `/metrics` and `/health` (served by `run` when configured).
+    pub metrics: crate::metrics::Metrics,
 }
 
 enum ItemOutcome {
@@ -240,11 +242,14 @@ struct Listing {
 struct Failure {
     status: Option<u16>,
     error: String,
+    /// The kind of failure, for the `sources_failing` metric.
+    class: &'static str,
 }
 
 impl From<newsmon_fetcher::Error> for Failure {
     fn from(err: newsmon_fetcher::Error) -> Failure {
         Failure {
+            class: error_class(&err),
             status: http_status(&err),
             error: err.to_string(),
         }
@@ -319,6 +324,7 @@ impl Pipeline {
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             ),
             watches,
+            metrics: crate::metrics::Metrics::new(loaded.config.sources.len(), index_dir),
         })
     }
 
@@ -390,6 +396,7 @@ impl Pipeline {
         let committed = tokio::task::spawn_blocking(move || lock(&writer).commit())
             .await
             .context("index commit crashed")?;
+        self.metrics.committed(committed.is_ok());
         if let Err(err) = committed {
             // Put the work back: it is acknowledged by the next commit that succeeds.
             let mut pending = lock(&self.pending);
@@ -509,6 +516,7 @@ impl Pipeline {
                 }
             }
         }
+        let mut error_class = None;
         let (outcome, kind, feed_url, failures) = match listing {
             Ok(listing) => {
                 let outcome = match listing.items {
@@ -538,6 +546,7 @@ impl Pipeline {
             }
             Err(failure) => {
                 tracing::warn!(source = %source.name, error = %failure.error, "source failed");
+                error_class = Some(failure.class);
                 report.failed = true;
                 report
                     .failures
@@ -565,6 +574,16 @@ impl Pipeline {
             kind,
             feed_url,
         });
+        self.metrics.polled(
+            &source.name,
+            error_class,
+            [
+                report.articles_new,
+                report.articles_updated,
+                report.articles_unchanged,
+                report.articles_failed,
+            ],
+        );
         self.progress.inc(1);
         self.progress.set_message(source.name.clone());
         report
@@ -649,6 +668,7 @@ impl Pipeline {
     async fn list_site(&self, page: &Page) -> Result<Listing, Failure> {
         let Some(feed_url) = discover_feeds(&page.body, &page.url).into_iter().next() else {
             return Err(Failure {
+                class: "no_feed",
                 status: Some(page.status),
                 error: format!(
                     "{}: no feed, sitemap or <link rel=\"alternate\"> feed here; for a section \
@@ -688,6 +708,7 @@ impl Pipeline {
                 // One broken child sitemap must not hide the others; all broken is a failure.
                 if urls.is_empty() && !errors.is_empty() {
                     return Err(Failure {
+                        class: "sitemap",
                         status: None,
                         error: errors.join("; "),
                     });
@@ -913,6 +934,7 @@ fn feed_listing(poll: FeedPoll, sent: &Validators, kind: SourceKind) -> Listing 
 fn list_page(page: &Page, selector: Option<&ListingSelector>) -> Result<Listing, Failure> {
     let Some(selector) = selector else {
         return Err(Failure {
+            class: "selector",
             status: None,
             error: format!("{}: a listing source needs a `selector`", page.url),
         });
@@ -922,6 +944,7 @@ fn list_page(page: &Page, selector: Option<&ListingSelector>) -> Result<Listing,
         // A redesign that breaks the selector must show up as a failing source, not as a
         // quiet one.
         return Err(Failure {
+            class: "selector",
             status: Some(page.status),
             error: format!(
                 "{}: selector `{}` matches no article link",
@@ -956,6 +979,35 @@ fn previous_failures(previous: Option<&SourceState>) -> (u32, Validators) {
     previous.map_or((0, Validators::default()), |p| {
         (p.consecutive_failures, p.validators.clone())
     })
+}
+
+impl crate::metrics::Source for Pipeline {
+    fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
+    }
+
+    fn stage_seconds(&self) -> StageSeconds {
+        self.timings.seconds()
+    }
+}
+
+/// A short name for the kind of a fetch error, a label of the `sources_failing` metric.
+fn error_class(err: &newsmon_fetcher::Error) -> &'static str {
+    use newsmon_fetcher::Error as E;
+    match err {
+        E::Status { status: 429, .. } => "http_429",
+        E::Status { status, .. } if *status >= 500 => "http_5xx",
+        E::Status { .. } => "http_4xx",
+        E::Blocked { .. } => "blocked",
+        E::Robots { .. } => "robots",
+        E::Stalled { .. } | E::Timeout { .. } => "timeout",
+        E::Connect { .. } => "connect",
+        E::TooLarge { .. } | E::Empty { .. } => "body",
+        E::TooManyRedirects { .. } => "redirects",
+        E::NotFeed { .. } => "parse",
+        E::State { .. } => "state",
+        _ => "other",
+    }
 }
 
 fn http_status(err: &newsmon_fetcher::Error) -> Option<u16> {

@@ -39,6 +39,7 @@ mod error;
 mod fingerprint;
 mod fold;
 mod language;
+mod lazy;
 mod markup;
 mod money;
 mod sentence;

@@ -4,19 +4,18 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::dates::find_dates_in;
 use crate::fold::{Folded, fold, fold_str};
+// Compiled on first use, once per distinct regex (see lazy.rs): a short command pays only
+// for what its text needs.
+use crate::lazy::{LazyRegex as Regex, check};
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
 use crate::{
     Amount, Article, DateMention, KeyConfig, Mention, MoneyConfig, Result, Scope, Taxonomy,
 };
-
-/// Compiled regexes may be large (hundreds of phrasings in five languages).
-const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
 /// Tags texts against a [`Taxonomy`]. Build once with [`Taxonomy::build`], then call
 /// [`Tagger::tag`] (or [`Tagger::tag_with`], [`Tagger::tag_article`]) from any thread.
@@ -78,9 +77,10 @@ struct KeyHits {
 
 impl Tagger {
     pub(crate) fn new(taxonomy: &Taxonomy) -> Result<Tagger> {
+        let mut shared = HashMap::new();
         let keys = taxonomy
             .keys()
-            .map(|(tag, key)| compile_key(taxonomy, tag, key))
+            .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared))
             .collect::<Result<Vec<_>>>()?;
         Ok(Tagger {
             keys,
@@ -333,28 +333,39 @@ fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
     }
 }
 
-fn compile_key(taxonomy: &Taxonomy, tag: String, key: &KeyConfig) -> Result<CompiledKey> {
-    let build = |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
-        let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
-        for (i, pattern) in patterns.iter().enumerate() {
-            // Compiled alone first so that an error points at the one bad pattern.
-            compile(pattern).map_err(|e| {
-                taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
-            })?;
-            parts.push(pattern.clone());
-        }
-        if parts.is_empty() {
-            return Ok(None);
-        }
-        let alternation = parts
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
-        compile(&alternation)
-            .map(Some)
-            .map_err(|e| taxonomy.key_error(&tag, format!("{what}: {e}")))
-    };
+/// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic
+/// gate of a story, say) share one, compiled once.
+fn compile_key(
+    taxonomy: &Taxonomy,
+    tag: String,
+    key: &KeyConfig,
+    shared: &mut HashMap<String, Regex>,
+) -> Result<CompiledKey> {
+    let mut build =
+        |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
+            let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
+            for (i, pattern) in patterns.iter().enumerate() {
+                // Checked alone so that an error points at the one bad pattern.
+                check(pattern).map_err(|e| {
+                    taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
+                })?;
+                parts.push(pattern.clone());
+            }
+            if parts.is_empty() {
+                return Ok(None);
+            }
+            let alternation = parts
+                .iter()
+                .map(|p| format!("(?:{p})"))
+                .collect::<Vec<_>>()
+                .join("|");
+            Ok(Some(
+                shared
+                    .entry(alternation)
+                    .or_insert_with_key(|pattern| Regex::new(pattern.clone()))
+                    .clone(),
+            ))
+        };
     let event = match key.date {
         Some(first) => {
             let place = build("place", &key.place, &[])?;
@@ -384,25 +395,6 @@ fn compile_key(taxonomy: &Taxonomy, tag: String, key: &KeyConfig) -> Result<Comp
         topic: build("topic_patterns", &key.topic, &key.topic_patterns)?,
         tag,
     })
-}
-
-fn compile(pattern: &str) -> std::result::Result<Regex, String> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        // regex errors span several lines with a caret diagram; keep the last line.
-        .map_err(|e| {
-            let message = e.to_string();
-            message
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or_default()
-                .trim()
-                .trim_start_matches("error: ")
-                .to_string()
-        })
 }
 
 /// A literal phrase as a regex over folded text: word boundaries at both ends, spaces
@@ -581,6 +573,37 @@ exclude_scope = "paragraph"
             "{message}"
         );
         assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn every_regex_of_the_shipped_taxonomy_compiles_and_gates_are_shared() {
+        let t = tagger(include_str!("../../../config/taxonomy.toml"));
+        for key in &t.keys {
+            let lists = [
+                &key.strong,
+                &key.weak,
+                &key.context,
+                &key.exclude,
+                &key.topic,
+            ];
+            for regex in lists.into_iter().flatten() {
+                regex.force().unwrap_or_else(|e| panic!("{}: {e}", key.tag));
+            }
+            if let Some(event) = &key.event {
+                event.place.force().unwrap();
+                event.participants.force().unwrap();
+            }
+        }
+        let gates: std::collections::HashSet<*const str> = t
+            .keys
+            .iter()
+            .filter_map(|k| k.topic.as_ref().map(|r| r.as_str() as *const str))
+            .collect();
+        let with_gate = t.keys.iter().filter(|k| k.topic.is_some()).count();
+        assert!(
+            gates.len() < with_gate,
+            "one compiled gate per distinct topic list"
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! (`index/tantivy.<n>`). A rebuild writes the next generation, then renames a new link
 //! over the live one: `rename(2)` replaces it atomically, so a search opens either the old
 //! index or the new one, never a mix. The first rebuild of an index that is still a plain
-//! directory moves it aside first: for that one rename, a search finds no index and says so
-//! (that first rebuild is also the one that migrates an index of an older schema version,
-//! which this newsmon cannot search anyway). [`crate::Index::open`] resolves the link once,
+//! directory exchanges it with the new link in one `renameat2(RENAME_EXCHANGE)` on Linux,
+//! atomic too; elsewhere it moves the directory aside first, and for that one rename a
+//! search finds no index and says so. [`crate::Index::open`] resolves the link once,
 //! so a search reads one generation throughout. The previous generation is kept (a search
 //! may still be reading it) and removed by the next rebuild.
 
@@ -194,11 +194,19 @@ impl Rebuild {
         symlink(&name, &link).map_err(io(&link))?;
         let previous = std::fs::read_link(&self.live).ok();
         if previous.is_none() {
-            // A plain directory cannot be replaced by a link in one step: move it aside.
+            // A plain directory: where the system can, swap it with the new link in one
+            // step (the old directory lands on the link's name) and move it aside after;
+            // elsewhere, move it aside first (for that one rename, no index is there).
             let aside = generation(&self.live, "0");
-            std::fs::rename(&self.live, &aside).map_err(io(&self.live))?;
+            if exchange(&link, &self.live).is_ok() {
+                std::fs::rename(&link, &aside).map_err(io(&link))?;
+            } else {
+                std::fs::rename(&self.live, &aside).map_err(io(&self.live))?;
+                std::fs::rename(&link, &self.live).map_err(io(&self.live))?;
+            }
+        } else {
+            std::fs::rename(&link, &self.live).map_err(io(&self.live))?;
         }
-        std::fs::rename(&link, &self.live).map_err(io(&self.live))?;
         // Older generations than the one just replaced are no longer read by anyone; that
         // one may still be, by a search that resolved the link before the swap.
         let replaced = previous.unwrap_or_else(|| PathBuf::from(generation_name(&self.live, "0")));
@@ -228,6 +236,18 @@ fn generation_name(live: &Path, suffix: &str) -> String {
 
 fn generation(live: &Path, suffix: &str) -> PathBuf {
     live.with_file_name(generation_name(live, suffix))
+}
+
+/// Swaps two paths atomically (`renameat2(RENAME_EXCHANGE)`, Linux 3.15 and later).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(unix)]

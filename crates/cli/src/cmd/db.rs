@@ -1,6 +1,5 @@
 //! `newsmon db migrate | status`: the shared PostgreSQL database (issue 11).
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -9,6 +8,7 @@ use serde::Serialize;
 
 use super::Format;
 use crate::config::{self, Loaded};
+use crate::paths::Paths;
 use crate::output::{print, print_json};
 
 #[derive(Debug, clap::Subcommand)]
@@ -31,9 +31,9 @@ struct StatusOut {
     leases: Vec<newsmon_store_pg::Lease>,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
-    let store = connect(&loaded, config_path)?;
+pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
+    let store = connect(&loaded, &paths.config_name())?;
     match cmd {
         Cmd::Migrate => {
             let migration = store.migrate()?;
@@ -102,11 +102,10 @@ pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn connect(loaded: &Loaded, config_path: &Path) -> Result<PgStore> {
+fn connect(loaded: &Loaded, config_name: &str) -> Result<PgStore> {
     if loaded.config.state.backend != Backend::Postgres {
         bail!(
-            "{}: `newsmon db` works on a shared database; set [state] backend = \"postgres\"",
-            config_path.display()
+            "{config_name}: `newsmon db` works on a shared database; set [state] backend = \"postgres\""
         );
     }
     Ok(PgStore::connect(&loaded.config.state)?)

@@ -9,6 +9,9 @@ use anyhow::Result;
 use super::search::{Filters, csv_row, open_index};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon export --tag funding --since 30d > funding.jsonl
+  newsmon export '\"security guarantee\"' --format csv --text > guarantees.csv")]
 pub struct Cmd {
     /// The query (as for `search`); all articles when absent.
     #[arg(default_value = "*")]

@@ -30,12 +30,13 @@ pub struct Cmd {
     poll_ms: u64,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
+pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
+    let config_path = paths.config_name();
+    let index_dir = paths.index.as_path();
     let Some(store) = crate::shared::open_store(&loaded)? else {
         bail!(
-            "{}: `newsmon follow` follows a shared database; set [state] backend = \"postgres\"",
-            config_path.display()
+            "{config_path}: `newsmon follow` follows a shared database; set [state] backend = \"postgres\""
         );
     };
     let index = Index::open_or_create(&index_dir.join(TANTIVY_DIR))?;

@@ -15,6 +15,9 @@ use crate::output::print_json;
 const FUNDING_KIND: &str = "funding";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon funding
+  newsmon funding --since 2026-01-01 --format json")]
 pub struct Cmd {
     /// Only amounts from articles matching this query (as for `search`).
     #[arg(default_value = "*")]

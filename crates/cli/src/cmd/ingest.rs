@@ -1,7 +1,6 @@
 //! `newsmon ingest`: one pass over all sources, then exit (for cron and systemd timers).
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,28 +11,33 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::Format;
 use crate::config;
 use crate::output::{print, print_json};
+use crate::paths::Paths;
 use crate::pipeline::{Pipeline, SourceSpec, Summary};
 
 // Other commands find the index where ingest puts it.
 pub use crate::pipeline::TANTIVY_DIR;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon ingest
+  newsmon --config ~/feeds.toml ingest --format json
+  newsmon -v ingest   # one log line per source and article")]
 pub struct Cmd {
     /// Summary format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
+pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
     if loaded.config.sources.is_empty() {
-        bail!("{}: no [[source]] to poll", config_path.display());
+        bail!("{}: no [[source]] to poll", paths.config_name());
     }
     // Over PostgreSQL (issue 11), several ingests share the sources: see shared.rs.
     let store = crate::shared::open_store(&loaded)?;
     let mut pipeline = match &store {
         Some(store) => Pipeline::open_shared(&loaded, store)?,
-        None => Pipeline::open(&loaded, index_dir)?,
+        None => Pipeline::open(&loaded, &paths.index)?,
     };
     let sources = SourceSpec::all(&loaded);
     // A bar for people at a terminal; in a pipe or a journal, the log lines say the same.

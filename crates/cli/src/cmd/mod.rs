@@ -1,11 +1,13 @@
 //! The command line: one module per subcommand.
 
+mod completions;
 mod config;
 mod db;
 mod export;
 mod follow;
 mod funding;
 mod ingest;
+mod init;
 mod reindex;
 mod run;
 mod search;
@@ -19,18 +21,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::DEFAULT_CONFIG_PATH;
+use crate::paths::Paths;
 
 /// Monitor news coverage: poll feeds, extract and tag articles, search them.
 #[derive(Debug, Parser)]
 #[command(name = "newsmon", version, about)]
 pub struct Cli {
-    /// The configuration file.
-    #[arg(long, global = true, value_name = "FILE", default_value = DEFAULT_CONFIG_PATH)]
-    pub config: PathBuf,
-    /// The index directory (the search index and the crawl state).
-    #[arg(long, global = true, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
+    /// The configuration file [default: $NEWSMON_CONFIG, ./config/newsmon.toml,
+    /// ~/.config/newsmon/newsmon.toml, else the built-in default; `config show --paths`].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The index directory: the search index and the crawl state [default: ./index in a
+    /// checkout, else ~/.local/share/newsmon/index].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub index: Option<PathBuf>,
     /// More log output on standard error (-v info, -vv debug); NEWSMON_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -63,7 +67,7 @@ pub enum Command {
     Export(export::Cmd),
     /// Extract and tag one page or text without touching the index.
     Tag(tag::Cmd),
-    /// Show the default configuration or check one.
+    /// Show the default configuration or the paths in use, or check a configuration.
     #[command(subcommand)]
     Config(config::Cmd),
     /// The shared PostgreSQL database: apply migrations, show its status.
@@ -71,6 +75,12 @@ pub enum Command {
     Db(db::Cmd),
     /// A search node: apply the shared article log to the local index (--index).
     Follow(follow::Cmd),
+    /// Write a commented starter configuration (and, with --taxonomy, the taxonomy).
+    Init(init::Cmd),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Cmd),
+    /// Print the man page (roff).
+    Man(completions::ManCmd),
 }
 
 /// How log lines are written on standard error.
@@ -92,19 +102,24 @@ pub enum Format {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let paths = Paths::current(cli.config.as_deref(), cli.index.as_deref());
+    let index = paths.index.as_path();
     match cli.command {
-        Command::Ingest(cmd) => ingest::run(cmd, &cli.config, &cli.index),
-        Command::Run(cmd) => run::run(cmd, &cli.config, &cli.index),
-        Command::Reindex(cmd) => reindex::run(cmd, &cli.config, &cli.index),
-        Command::Sources(cmd) => sources::run(cmd, &cli.config, &cli.index),
-        Command::Search(cmd) => search::run(cmd, &cli.index),
-        Command::Show(cmd) => show::run(cmd, &cli.index),
-        Command::Stats(cmd) => stats::run(cmd, &cli.index),
-        Command::Funding(cmd) => funding::run(cmd, &cli.index),
-        Command::Export(cmd) => export::run(cmd, &cli.index),
-        Command::Tag(cmd) => tag::run(cmd, &cli.config),
-        Command::Config(cmd) => config::run(cmd, &cli.config),
-        Command::Db(cmd) => db::run(cmd, &cli.config),
-        Command::Follow(cmd) => follow::run(cmd, &cli.config, &cli.index),
+        Command::Ingest(cmd) => ingest::run(cmd, &paths),
+        Command::Run(cmd) => run::run(cmd, &paths),
+        Command::Reindex(cmd) => reindex::run(cmd, &paths),
+        Command::Sources(cmd) => sources::run(cmd, &paths),
+        Command::Search(cmd) => search::run(cmd, index),
+        Command::Show(cmd) => show::run(cmd, index),
+        Command::Stats(cmd) => stats::run(cmd, index),
+        Command::Funding(cmd) => funding::run(cmd, index),
+        Command::Export(cmd) => export::run(cmd, index),
+        Command::Tag(cmd) => tag::run(cmd, paths.config.as_deref()),
+        Command::Config(cmd) => config::run(cmd, &paths),
+        Command::Db(cmd) => db::run(cmd, &paths),
+        Command::Follow(cmd) => follow::run(cmd, &paths),
+        Command::Init(cmd) => init::run(cmd, &paths),
+        Command::Completions(cmd) => completions::run(cmd),
+        Command::Man(cmd) => completions::man(cmd),
     }
 }

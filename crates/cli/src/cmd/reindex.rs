@@ -1,7 +1,6 @@
 //! `newsmon reindex`: extract and tag every stored page again, with the current extractor
 //! and taxonomy, without the network; the new index replaces the old one atomically.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -14,9 +13,13 @@ use serde::Serialize;
 use super::Format;
 use crate::config;
 use crate::output::{print, print_json};
+use crate::paths::Paths;
 use crate::pipeline::{STATE_FILE, TANTIVY_DIR, content_hash};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon reindex
+  newsmon --index /var/lib/newsmon/index reindex --format json")]
 pub struct Cmd {
     /// Summary format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -35,14 +38,15 @@ struct Summary {
     failed_pages: usize,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
+pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
     // Over PostgreSQL (issue 11): from its raw pages, into its log; search nodes follow.
     if let Some(store) = crate::shared::open_store(&loaded)? {
         let summary = reindex_shared(&loaded, store)?;
         report(&summary, cmd.format)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let index_dir = paths.index.as_path();
     let tagger = loaded.taxonomy.build()?;
     let live = index_dir.join(TANTIVY_DIR);
     // Taken first, held to the end: no ingest writes to the old index meanwhile.

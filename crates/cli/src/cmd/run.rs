@@ -6,7 +6,6 @@
 //! `shutdown_grace_secs` to finish, commits and exits 0.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +15,7 @@ use chrono::{DateTime, Utc};
 use tokio::task::JoinSet;
 
 use crate::config::{self, ScheduleConfig};
+use crate::paths::Paths;
 use crate::pipeline::{Pipeline, SourceSpec, Summary};
 
 /// The longest the loop sleeps without looking at the clock: it bounds how late a source
@@ -23,12 +23,15 @@ use crate::pipeline::{Pipeline, SourceSpec, Summary};
 const MAX_NAP: Duration = Duration::from_secs(30);
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon run
+  newsmon --config /etc/newsmon/newsmon.toml --index /var/lib/newsmon/index run --log-format json")]
 pub struct Cmd {}
 
-pub fn run(_cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
+pub fn run(_cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
     if loaded.config.sources.is_empty() {
-        bail!("{}: no [[source]] to poll", config_path.display());
+        bail!("{}: no [[source]] to poll", paths.config_name());
     }
     // Several ingesters over PostgreSQL (issue 11): sources are leased, see shared.rs.
     if let Some(store) = crate::shared::open_store(&loaded)? {
@@ -36,14 +39,32 @@ pub fn run(_cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> 
         runtime.block_on(async { crate::shared::run(&loaded, store, shutdown_signal()?).await })?;
         return Ok(ExitCode::SUCCESS);
     }
+    let index_dir = paths.index.as_path();
     // The writer lock is taken here and held until exit: an `ingest` started meanwhile stops
     // at once with "another newsmon is writing to this index".
     let pipeline = Arc::new(Pipeline::open(&loaded, index_dir)?);
     let sources = SourceSpec::all(&loaded);
     let schedule = loaded.config.schedule.clone();
     let max_wait = longest_wait(&schedule, &sources);
+    let metrics = &loaded.config.metrics;
+    let listen = metrics.address(&paths.config_name())?;
+    // Every poll is committed, so in health commits are never further apart than the longest
+    // wait between polls (plus a commit interval).
+    let stale_after = metrics.stale_after_secs.map_or_else(
+        || {
+            (max_wait * 2)
+                .to_std()
+                .unwrap_or(Duration::MAX)
+                .saturating_add(Duration::from_secs(schedule.commit_every_secs))
+        },
+        Duration::from_secs,
+    );
+    pipeline.metrics.set_stale_after(stale_after);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        if let Some(addr) = listen {
+            crate::metrics::serve(addr, Arc::clone(&pipeline)).await?;
+        }
         let shutdown = shutdown_signal()?;
         scheduler(
             pipeline,
@@ -107,6 +128,12 @@ async fn scheduler(
     tokio::pin!(shutdown);
     let signal = loop {
         let now = Utc::now();
+        pipeline.metrics.set_due(
+            due.iter()
+                .zip(&busy)
+                .filter(|(at, busy)| !**busy && **at <= now)
+                .count(),
+        );
         for (i, source) in sources.iter().enumerate() {
             if in_flight.len() >= pipeline.concurrency {
                 break;

@@ -12,6 +12,10 @@ use super::ingest::TANTIVY_DIR;
 use crate::output::print_json;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon search backstop --tag tier/us-backstop --since 7d
+  newsmon search '\"prosperity plan\" amount_usd:>=100bn' --sort newest --format json
+  newsmon search '*' --source 'BBC News: Europe' --collapse --limit 20")]
 pub struct Cmd {
     /// Words, "phrases", AND/OR/NOT, field:value (title, body, source, tag, lang, url, id),
     /// ranges (amount_usd:>=100bn, published:[2026-01-05 TO 2026-01-08]); `*` for all.

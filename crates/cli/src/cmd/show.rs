@@ -11,6 +11,9 @@ use super::search::{Style, open_index};
 use crate::output::print_json;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon show 3f2a9c0d1e4b5a67
+  newsmon show https://example.com/some-article --format json")]
 pub struct Cmd {
     /// The article's id (as `search` shows it) or its URL.
     article: String,

@@ -1,6 +1,5 @@
 //! `newsmon sources`: every configured source and what its last poll found.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -11,9 +10,13 @@ use serde::Serialize;
 use super::Format;
 use crate::config;
 use crate::output::{print, print_json, table};
+use crate::paths::Paths;
 use crate::pipeline::STATE_FILE;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon sources
+  newsmon sources --format json")]
 pub struct Cmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -45,8 +48,9 @@ struct Row {
     lease_until: Option<DateTime<Utc>>,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path, index_dir: &Path) -> Result<ExitCode> {
-    let loaded = config::load(config_path)?;
+pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
+    let loaded = config::load(paths.config.as_deref())?;
+    let index_dir = paths.index.as_path();
     let state_path = index_dir.join(STATE_FILE);
     let shared = crate::shared::open_store(&loaded)?;
     let leases = match &shared {

@@ -12,6 +12,9 @@ use super::search::{Filters, Style, fit, open_index, pad};
 use crate::output::print_json;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon stats --since 2026-01-01 --interval week
+  newsmon stats summit --tag meeting --format json")]
 pub struct Cmd {
     /// Count only the articles matching this query (as for `search`); all when absent.
     #[arg(default_value = "*")]

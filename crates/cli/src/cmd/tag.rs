@@ -4,24 +4,29 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use newsmon_extractor::{Amount, Article, DateMention, Extractor, Mention, Tagging};
 use newsmon_fetcher::Fetcher;
 use serde::Serialize;
 
-use super::Format;
 use crate::config;
 use crate::output::{print, print_json};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  newsmon tag https://example.com/some-article
+  echo 'Leaders meet in Paris on Tuesday.' | newsmon tag --published 2026-01-03
+  newsmon tag pages/*.html --format jsonl > tags.jsonl")]
 pub struct Cmd {
-    /// A file, an http(s) URL, or - for standard input (HTML or plain text).
+    /// Files, http(s) URLs, or - for standard input (HTML or plain text). Several inputs
+    /// are tagged in one process, one JSON line each by default.
     #[arg(default_value = "-")]
-    input: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    inputs: Vec<String>,
+    /// Output format [default: table for one input, jsonl for several]. `jsonl` adds an
+    /// `input` field to each line.
+    #[arg(long, value_enum)]
+    format: Option<TagFormat>,
     /// The publication date for input that gives none (plain text): resolves "on
     /// Tuesday", "next week", "6 January". YYYY-MM-DD or RFC 3339.
     #[arg(long, value_name = "DATE", value_parser = parse_published)]
@@ -41,9 +46,23 @@ fn parse_published(value: &str) -> std::result::Result<DateTime<Utc>, String> {
         .map_err(|_| format!("`{value}` is not a date (YYYY-MM-DD or RFC 3339)"))
 }
 
+/// How `tag` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TagFormat {
+    /// For people.
+    Table,
+    /// One JSON document (one input only).
+    Json,
+    /// One compact JSON object a line, one line per input.
+    Jsonl,
+}
+
 /// The JSON shape: these field names are a contract; new fields may be added.
 #[derive(Serialize)]
 struct Tagged<'a> {
+    /// The input as given (file, URL or `-`), in `jsonl` lines only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<&'a str>,
     title: &'a Option<String>,
     published: Option<String>,
     language: &'a Option<String>,
@@ -72,41 +91,90 @@ struct DroppedBlock {
     reason: String,
 }
 
-pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
+pub fn run(cmd: Cmd, config_path: Option<&Path>) -> Result<ExitCode> {
+    let several = cmd.inputs.len() > 1;
+    let format = cmd.format.unwrap_or(if several {
+        TagFormat::Jsonl
+    } else {
+        TagFormat::Table
+    });
+    if several && format == TagFormat::Json {
+        bail!("tag: --format json takes one input; use --format jsonl for several");
+    }
     let loaded = config::load(config_path)?;
     let tagger = loaded.taxonomy.build()?;
-    let (bytes, content_type) = read_input(&cmd.input, &loaded.config.http)?;
-    let explained = Extractor::new().explain(&bytes, Some(&cmd.input), content_type.as_deref())?;
-    let mut article = explained.article;
-    let dropped = cmd.explain_extraction.then(|| {
-        explained
-            .dropped
-            .iter()
-            .map(|d| DroppedBlock {
-                text: d.text.clone(),
-                reason: d.reason.to_string(),
-            })
-            .collect::<Vec<_>>()
-    });
-    // A page's own date wins; --published stands in for input that has none.
-    if article.published.is_none() {
-        article.published = cmd.published;
-    }
-    let tagging = tagger.tag_article(&article);
-    match cmd.format {
-        Format::Json => print_json(&Tagged {
-            dropped,
-            ..tagged(&article, &tagging)
-        })?,
-        Format::Table => {
-            let mut out = human(&article, &tagging);
-            if let Some(dropped) = &dropped {
-                out += &explain(dropped);
+    let extractor = Extractor::new();
+    let mut failed = 0;
+    for input in &cmd.inputs {
+        let tag_one = || -> Result<()> {
+            let (bytes, content_type) = read_input(input, &loaded.config.http)?;
+            let explained =
+                extractor.explain(&bytes, Some(input.as_str()), content_type.as_deref())?;
+            let mut article = explained.article;
+            let dropped = cmd.explain_extraction.then(|| {
+                explained
+                    .dropped
+                    .iter()
+                    .map(|d| DroppedBlock {
+                        text: d.text.clone(),
+                        reason: d.reason.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            // A page's own date wins; --published stands in for input that has none.
+            if article.published.is_none() {
+                article.published = cmd.published;
             }
-            print(&out)?
+            let tagging = tagger.tag_article(&article);
+            match format {
+                TagFormat::Json => print_json(&Tagged {
+                    dropped,
+                    ..tagged(&article, &tagging)
+                })?,
+                TagFormat::Jsonl => {
+                    let line = Tagged {
+                        input: Some(input.as_str()),
+                        dropped,
+                        ..tagged(&article, &tagging)
+                    };
+                    print(&serde_json::to_string(&line)?)?;
+                }
+                TagFormat::Table => {
+                    let mut out = human(&article, &tagging);
+                    if let Some(dropped) = &dropped {
+                        out += &explain(dropped);
+                    }
+                    if several {
+                        out = format!("== {input}\n{out}\n");
+                    }
+                    print(&out)?
+                }
+            }
+            Ok(())
+        };
+        match tag_one() {
+            Ok(()) => {}
+            // One bad file among many is reported and skipped; alone, it is the error.
+            Err(err) if several && !is_broken_pipe(&err) => {
+                failed += 1;
+                eprintln!("newsmon: failed: {err:#}");
+            }
+            Err(err) => return Err(err),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn read_input(
@@ -133,6 +201,7 @@ fn read_input(
 
 fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
     Tagged {
+        input: None,
         title: &article.title,
         published: article.published.map(|d| d.to_rfc3339()),
         language: &article.language,
