@@ -356,6 +356,10 @@ fn link_count(node: &NodeRef<'_>) -> usize {
 
 /// The furniture word in an element's class or id, unless an article word is there too.
 fn furniture_word(node: &NodeRef<'_>) -> Option<String> {
+    // Most elements have neither: no string is built for them.
+    if !node.has_attr("class") && !node.has_attr("id") {
+        return None;
+    }
     let mut names = String::new();
     for attr in ["class", "id"] {
         if let Some(value) = node.attr(attr) {
@@ -578,7 +582,7 @@ fn run_length(flags: &[bool], i: usize) -> usize {
 
 fn is_block(node: &NodeRef<'_>) -> bool {
     node.node_name()
-        .is_some_and(|n| BLOCK_TAGS.contains(&n.to_ascii_lowercase().as_str()))
+        .is_some_and(|n| BLOCK_TAGS.iter().any(|t| n.eq_ignore_ascii_case(t)))
 }
 
 /// `leading`: nothing of the article has been kept before this unit.
