@@ -227,3 +227,41 @@ fn explain_extraction_lists_the_dropped_boxes_and_why() {
     let json = tag_json(&dir, page.to_str().unwrap(), None);
     assert!(json.get("dropped").is_none(), "{json}");
 }
+
+#[test]
+fn several_inputs_are_one_process_with_a_json_line_each() {
+    let dir = TestDir::new();
+    let config = dir.write_config(&[]);
+    let articles = fixtures().join("site/articles");
+    let (a, b) = ("summit-paris.html", "decoy-metro.html");
+    let missing = dir.path("missing.html");
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &[
+            "tag",
+            articles.join(a).to_str().unwrap(),
+            missing.to_str().unwrap(),
+            articles.join(b).to_str().unwrap(),
+        ],
+        None,
+    );
+    // The missing file is reported and skipped; the others are tagged, in order.
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("missing.html: cannot read"), "{run:?}");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{run:?}");
+    assert!(lines[0]["input"].as_str().unwrap().ends_with(a));
+    assert!(lines[1]["input"].as_str().unwrap().ends_with(b));
+    for tag in &expected().articles[a].tags {
+        assert!(
+            tags_of(&lines[0]).contains(tag),
+            "{tag} missing in {}",
+            lines[0]
+        );
+    }
+    assert!(tags_of(&lines[1]).is_empty(), "a decoy: {}", lines[1]);
+}

@@ -380,8 +380,9 @@ fn a_rebuild_swaps_the_new_index_in_and_keeps_one_previous() {
         if cfg!(target_os = "linux") {
             assert_eq!(missing, 0, "round {round}");
         }
-        // An index opened before the swap still reads the old generation.
-        if round > 0 || cfg!(target_os = "linux") {
+        // An index opened before the swap still reads the old generation (once the live
+        // path is a link: an index opened on the plain directory reads through the path).
+        if round > 0 {
             assert_eq!(before.num_docs().unwrap(), 5 - round as u64);
         }
         assert_eq!(
