@@ -275,6 +275,7 @@ impl Pipeline {
             Box::new(writer),
             fetcher,
             watches,
+            index_dir,
         )
     }
 
@@ -298,6 +299,8 @@ impl Pipeline {
             Box::new(store.sink()),
             fetcher,
             None,
+            // An ingester over PostgreSQL keeps no local index: its size metric reads 0.
+            Path::new(""),
         )
     }
 
@@ -308,6 +311,7 @@ impl Pipeline {
         writer: Box<dyn Sink + Send>,
         fetcher: Fetcher,
         watches: Option<crate::watch::Watches>,
+        index_dir: &Path,
     ) -> anyhow::Result<Pipeline> {
         Ok(Pipeline {
             fetcher,

@@ -4,7 +4,6 @@
 //! upsert by canonical URL), and every node applies the same log with the clusters assigned
 //! in it, so nodes that caught up answer searches alike.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use newsmon_index::Index;
 
 use crate::config;
+use crate::paths::Paths;
 use crate::output::print;
 use crate::pipeline::TANTIVY_DIR;
 
