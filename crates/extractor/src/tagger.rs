@@ -9,10 +9,12 @@ use serde::Serialize;
 
 use crate::dates::find_dates;
 use crate::fold::{Folded, fold, fold_str};
+use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
 use crate::{
-    Amount, Article, DateMention, KeyConfig, Mention, MoneyConfig, Result, Scope, Taxonomy,
+    Amount, Article, DateMention, KeyConfig, Mention, ModelDecision, MoneyConfig, Result, Scope,
+    Taxonomy,
 };
 
 /// Compiled regexes may be large (hundreds of phrasings in five languages).
@@ -24,10 +26,12 @@ const REGEX_SIZE_LIMIT: usize = 64 << 20;
 pub struct Tagger {
     keys: Vec<CompiledKey>,
     money: MoneyConfig,
+    /// The learned scorer, for keys the rules miss.
+    model: Option<std::sync::Arc<Model>>,
 }
 
 /// Everything the tagger finds in one text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tagging {
     /// One mention per key found, in taxonomy order.
     pub mentions: Vec<Mention>,
@@ -36,6 +40,9 @@ pub struct Tagging {
     pub amounts: Vec<Amount>,
     /// Every date expression that resolves, in text order.
     pub dates: Vec<DateMention>,
+    /// The tags that the learned scorer (not a rule) decided, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub learned: Vec<ModelDecision>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,9 +89,18 @@ impl Tagger {
             .keys()
             .map(|(tag, key)| compile_key(taxonomy, tag, key))
             .collect::<Result<Vec<_>>>()?;
+        let model = match &taxonomy.model {
+            Some((file, source)) => Some(std::sync::Arc::new(Model::new(
+                file,
+                &taxonomy.tags(),
+                source,
+            )?)),
+            None => None,
+        };
         Ok(Tagger {
             keys,
             money: taxonomy.money.clone(),
+            model,
         })
     }
 
@@ -140,17 +156,13 @@ impl Tagger {
         // Keys share their topic gate (the story's own words): each distinct gate scans the
         // text once, not once per key.
         let mut on_topic: HashMap<&str, bool> = HashMap::new();
-        let hits: Vec<KeyHits> = self
+        let mut hits: Vec<KeyHits> = self
             .keys
             .iter()
-            .filter(|key| match &key.topic {
-                None => true,
-                Some(topic) => *on_topic
-                    .entry(topic.as_str())
-                    .or_insert_with(|| sentences.iter().any(|s| topic.is_match(&s.folded.text))),
-            })
+            .filter(|key| key.on_topic(&mut on_topic, &sentences))
             .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
             .collect();
+        let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
         for hit in hits.iter().filter(|h| h.amounts) {
@@ -180,11 +192,62 @@ impl Tagger {
             mentions,
             amounts,
             dates,
+            learned,
         }
+    }
+
+    /// The learned scorer's tags for keys the rules missed (within the key's topic), added
+    /// to `hits` in taxonomy order.
+    fn learned<'a>(
+        &'a self,
+        text: &str,
+        sentences: &[Sentence],
+        hits: &mut Vec<KeyHits>,
+        on_topic: &mut HashMap<&'a str, bool>,
+    ) -> Vec<ModelDecision> {
+        let Some(model) = &self.model else {
+            return Vec::new();
+        };
+        let spans: Vec<(Range<usize>, &Folded)> = sentences
+            .iter()
+            .map(|s| (s.range.clone(), &s.folded))
+            .collect();
+        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let mut decisions = Vec::new();
+        for candidate in model.candidates(text, &spans, &found) {
+            let Some(key) = self.keys.iter().find(|k| k.tag == candidate.mention.tag) else {
+                continue;
+            };
+            if !key.on_topic(on_topic, sentences) {
+                continue;
+            }
+            decisions.push(candidate.decision);
+            hits.push(KeyHits {
+                mention: candidate.mention,
+                sentences: vec![candidate.sentence],
+                amounts: key.amounts,
+            });
+        }
+        if !decisions.is_empty() {
+            let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
+            hits.sort_by_key(|h| order(&h.mention.tag));
+        }
+        decisions
     }
 }
 
 impl CompiledKey {
+    /// Whether the text passes the key's topic gate; each distinct gate is checked once
+    /// per text (`cache`).
+    fn on_topic<'a>(&'a self, cache: &mut HashMap<&'a str, bool>, sentences: &[Sentence]) -> bool {
+        match &self.topic {
+            None => true,
+            Some(topic) => *cache
+                .entry(topic.as_str())
+                .or_insert_with(|| sentences.iter().any(|s| topic.is_match(&s.folded.text))),
+        }
+    }
+
     fn mention(
         &self,
         text: &str,
