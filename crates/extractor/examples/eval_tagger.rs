@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use newsmon_extractor::{
-    LexiconConfig, MoneyConfig, Taxonomy, TrainingExample, find_amounts, find_dates, train_model,
+    LexiconConfig, MoneyConfig, Taxonomy, TrainingExample, TrainingOptions, find_amounts,
+    find_dates, train_model,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,12 +32,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--train"))
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || !args[i - 1].starts_with("--")))
         .map_or_else(|| root.join("tests/eval"), |(_, a)| PathBuf::from(a));
     let mut taxonomy = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?;
     if let Some(train) = train {
-        let lexicon: LexiconConfig =
-            toml::from_str(&std::fs::read_to_string(root.join("../../config/lexicon.toml"))?)?;
+        let lexicon: LexiconConfig = toml::from_str(&std::fs::read_to_string(
+            root.join("../../config/lexicon.toml"),
+        )?)?;
         let examples: Vec<TrainingExample> = harness::load(&train)
             .into_iter()
             .map(|a| TrainingExample {
@@ -49,8 +51,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let started = Instant::now();
-        let (model, report) = train_model(&taxonomy, &lexicon, &examples, "eval_tagger --train")?;
-        println!("trained on {} in {:.1} s", train.display(), started.elapsed().as_secs_f64());
+        let mut options = TrainingOptions::default();
+        let value = |name: &str| {
+            args.iter()
+                .position(|a| a == name)
+                .and_then(|i| args.get(i + 1))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        if let Some(v) = value("--target-precision") {
+            options.target_precision = v;
+        }
+        if let Some(v) = value("--min-threshold") {
+            options.min_threshold = v as f32;
+        }
+        let (model, report) = train_model(
+            &taxonomy,
+            &lexicon,
+            &examples,
+            "eval_tagger --train",
+            options,
+        )?;
+        if let Some(path) = args
+            .iter()
+            .position(|a| a == "--write")
+            .and_then(|i| args.get(i + 1))
+        {
+            std::fs::write(path, model.to_json() + "\n")?;
+        }
+        println!(
+            "trained on {} in {:.1} s",
+            train.display(),
+            started.elapsed().as_secs_f64()
+        );
         for (tag, (n, right, wrong)) in &report.keys {
             println!("  {tag:<36} {n:>4} examples, out of fold +{right} right +{wrong} wrong");
         }

@@ -130,14 +130,19 @@ mod tests {
 
     #[test]
     fn entries_match_word_starts_and_whole_words() {
-        let l = lexicon("[concepts]\nguarantee = [\"gwarancj\", \"guarant\"]\nus = [\"usa$\", \"u.s.\"]\n");
+        let l = lexicon(
+            "[concepts]\nguarantee = [\"gwarancj\", \"guarant\"]\nus = [\"usa$\", \"u.s.\"]\n",
+        );
         let names = |text: &str| -> Vec<String> {
             l.find(&fold_str(text))
                 .into_iter()
                 .map(|(c, _)| l.name(c).to_string())
                 .collect()
         };
-        assert_eq!(names("Gwarancje dla Ukrainy z USA"), vec!["guarantee", "us"]);
+        assert_eq!(
+            names("Gwarancje dla Ukrainy z USA"),
+            vec!["guarantee", "us"]
+        );
         assert_eq!(names("the U.S. guarantees"), vec!["guarantee", "us"]);
         assert!(names("usable unguaranteed").is_empty());
     }
@@ -145,6 +150,9 @@ mod tests {
     #[test]
     fn empty_entries_are_errors() {
         let config: LexiconConfig = toml::from_str("[concepts]\nx = [\"a\", \" \"]\n").unwrap();
-        assert_eq!(Lexicon::new(&config).unwrap_err(), "concept x: entry 1 is empty");
+        assert_eq!(
+            Lexicon::new(&config).unwrap_err(),
+            "concept x: entry 1 is empty"
+        );
     }
 }

@@ -34,8 +34,8 @@ pub struct ModelFile {
     pub keys: Vec<KeyWeights>,
 }
 
-/// One key's linear model: `sigmoid(bias + sum of the weights of the text's features)`
-/// tags the key at `threshold` or above.
+/// One key's linear model: `sigmoid(bias + (sum of the weights of the text's features) /
+/// sqrt(its word count))` tags the key at `threshold` or above.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyWeights {
@@ -142,7 +142,10 @@ impl Model {
         let mut keys = Vec::new();
         for (k, key) in file.keys.iter().enumerate() {
             if !tags.contains(&key.tag) {
-                return Err(error(format!("model key {} is not in the taxonomy", key.tag)));
+                return Err(error(format!(
+                    "model key {} is not in the taxonomy",
+                    key.tag
+                )));
             }
             let k = u16::try_from(k).map_err(|_| error("too many keys".into()))?;
             for (feature, &weight) in &key.weights {
@@ -175,19 +178,20 @@ impl Model {
         sentences: &[(Range<usize>, &Folded)],
         found: &[&str],
     ) -> Vec<Candidate> {
-        let occurrences = self.occurrences(sentences);
+        let (occurrences, words) = self.occurrences(sentences);
         let mut present = vec![false; self.names.len()];
-        let mut scores: Vec<f32> = self.keys.iter().map(|k| k.bias).collect();
+        let mut sums = vec![0.0f32; self.keys.len()];
         for o in &occurrences {
             if !std::mem::replace(&mut present[o.feature as usize], true) {
                 for &(k, w) in &self.weights[o.feature as usize] {
-                    scores[k as usize] += w;
+                    sums[k as usize] += w;
                 }
             }
         }
+        let scale = scale(words);
         let mut out = Vec::new();
         for (k, key) in self.keys.iter().enumerate() {
-            let score = sigmoid(scores[k]);
+            let score = sigmoid(key.bias + scale * sums[k]);
             if score < key.threshold || found.contains(&key.tag.as_str()) {
                 continue;
             }
@@ -275,12 +279,14 @@ impl Model {
         })
     }
 
-    /// Every known feature of every sentence.
-    fn occurrences(&self, sentences: &[(Range<usize>, &Folded)]) -> Vec<Occurrence> {
+    /// Every known feature of every sentence, and the text's word count.
+    fn occurrences(&self, sentences: &[(Range<usize>, &Folded)]) -> (Vec<Occurrence>, usize) {
         let mut out = Vec::new();
+        let mut words = 0;
         let mut buffer = String::new();
         for (i, (_, folded)) in sentences.iter().enumerate() {
             for_each_feature(&self.lexicon, &folded.text, &mut buffer, |name, range| {
+                words += usize::from(name.starts_with("w:"));
                 if let Some(&feature) = self.vocabulary.get(name) {
                     out.push(Occurrence {
                         feature,
@@ -290,8 +296,14 @@ impl Model {
                 }
             });
         }
-        out
+        (out, words)
     }
+}
+
+/// The value of each feature of a text of `words` words: long texts hold more features,
+/// so that each counts for less (the binary vector has about unit length).
+pub(crate) fn scale(words: usize) -> f32 {
+    1.0 / (words.max(1) as f32).sqrt()
 }
 
 pub(crate) fn sigmoid(x: f32) -> f32 {
@@ -384,9 +396,12 @@ mod tests {
             toml::from_str("[concepts]\nus = [\"american\"]\nguarantee = [\"guarant\"]\n").unwrap();
         let lexicon = Lexicon::new(&config).unwrap();
         let mut names = Vec::new();
-        for_each_feature(&lexicon, "a american guarantee", &mut String::new(), |n, _| {
-            names.push(n.to_string())
-        });
+        for_each_feature(
+            &lexicon,
+            "a american guarantee",
+            &mut String::new(),
+            |n, _| names.push(n.to_string()),
+        );
         for expected in [
             "w:guarantee",
             "p:guara",
@@ -395,8 +410,14 @@ mod tests {
             "c:guarantee",
             "f:guarantee+us",
         ] {
-            assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
         }
-        assert!(!names.iter().any(|n| n == "w:a"), "one-letter words are no features");
+        assert!(
+            !names.iter().any(|n| n == "w:a"),
+            "one-letter words are no features"
+        );
     }
 }

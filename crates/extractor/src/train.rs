@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::lexicon::{Lexicon, LexiconConfig};
-use crate::model::{KeyWeights, ModelFile, for_each_feature, sigmoid};
 use crate::fold::fold;
+use crate::lexicon::{Lexicon, LexiconConfig};
+use crate::model::{KeyWeights, ModelFile, for_each_feature, scale, sigmoid};
 use crate::sentence::paragraphs;
 use crate::{Error, Result, Taxonomy};
 
@@ -57,10 +57,24 @@ const L2: f32 = 1e-4;
 const FOLDS: usize = 4;
 /// A feature must occur in this many examples to be learned.
 const MIN_EXAMPLES: usize = 2;
-/// Out of fold, the model's additions must be at least this precise.
-const TARGET_PRECISION: f64 = 0.9;
-/// And its threshold at least this probability.
-const MIN_THRESHOLD: f32 = 0.5;
+/// How each key's threshold is chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainingOptions {
+    /// Out of fold, the tags the model adds to the rules' must be at least this precise.
+    pub target_precision: f64,
+    /// And the threshold at least this probability.
+    pub min_threshold: f32,
+}
+
+impl Default for TrainingOptions {
+    /// The shipped model's settings.
+    fn default() -> TrainingOptions {
+        TrainingOptions {
+            target_precision: 0.9,
+            min_threshold: 0.5,
+        }
+    }
+}
 /// At most this many features per key are kept (the heaviest).
 const MAX_FEATURES: usize = 3000;
 
@@ -71,6 +85,7 @@ pub fn train_model(
     lexicon: &LexiconConfig,
     examples: &[TrainingExample],
     trained_on: &str,
+    options: TrainingOptions,
 ) -> Result<(ModelFile, TrainingReport)> {
     let tags = taxonomy.tags();
     for (i, example) in examples.iter().enumerate() {
@@ -112,7 +127,7 @@ pub fn train_model(
             .filter(|&i| !ruled[i].contains(tag))
             .map(|i| (out_of_fold[i], labels[i]))
             .collect();
-        let (threshold, right, wrong) = threshold(missed);
+        let (threshold, right, wrong) = threshold(missed, options);
         let positives = labels.iter().filter(|l| **l).count();
         report.keys.insert(tag.clone(), (positives, right, wrong));
         let mut kept: Vec<(usize, f32)> = weights
@@ -120,7 +135,11 @@ pub fn train_model(
             .enumerate()
             .filter(|(_, w)| w.abs() >= 1e-3)
             .collect();
-        kept.sort_by(|a, b| b.1.abs().partial_cmp(&a.1.abs()).unwrap_or(std::cmp::Ordering::Equal));
+        kept.sort_by(|a, b| {
+            b.1.abs()
+                .partial_cmp(&a.1.abs())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         kept.truncate(MAX_FEATURES);
         model.keys.push(KeyWeights {
             tag: tag.clone(),
@@ -142,18 +161,22 @@ fn round(x: f32) -> f32 {
 
 /// Each example's distinct features (ids), and the feature names, keeping features seen
 /// in at least [`MIN_EXAMPLES`] examples.
-fn featurize(lexicon: &Lexicon, examples: &[TrainingExample]) -> (Vec<Vec<u32>>, Vec<String>) {
+fn featurize(lexicon: &Lexicon, examples: &[TrainingExample]) -> (Vec<Doc>, Vec<String>) {
     let mut buffer = String::new();
+    let mut scales = Vec::new();
     let per_example: Vec<Vec<String>> = examples
         .iter()
         .map(|e| {
             let mut names: Vec<String> = Vec::new();
+            let mut words = 0;
             for range in paragraphs(&e.text).into_iter().flatten() {
                 let folded = fold(&e.text[range]);
                 for_each_feature(lexicon, &folded.text, &mut buffer, |n, _| {
+                    words += usize::from(n.starts_with("w:"));
                     names.push(n.to_string())
                 });
             }
+            scales.push(scale(words));
             names.sort();
             names.dedup();
             names
@@ -171,17 +194,45 @@ fn featurize(lexicon: &Lexicon, examples: &[TrainingExample]) -> (Vec<Vec<u32>>,
         .map(|(n, _)| n)
         .collect();
     kept.sort_unstable();
-    let ids: HashMap<&str, u32> = kept.iter().enumerate().map(|(i, n)| (*n, i as u32)).collect();
+    let ids: HashMap<&str, u32> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i as u32))
+        .collect();
     let docs = per_example
         .iter()
-        .map(|names| names.iter().filter_map(|n| ids.get(n.as_str()).copied()).collect())
+        .zip(scales)
+        .map(|(names, scale)| Doc {
+            features: names
+                .iter()
+                .filter_map(|n| ids.get(n.as_str()).copied())
+                .collect(),
+            scale,
+        })
         .collect();
     (docs, kept.into_iter().map(str::to_string).collect())
 }
 
+/// An example's known features, and the value each takes (see [`scale`]).
+struct Doc {
+    features: Vec<u32>,
+    scale: f32,
+}
+
+impl Doc {
+    fn score(&self, bias: f32, weights: &[f32]) -> f32 {
+        bias + self.scale
+            * self
+                .features
+                .iter()
+                .map(|&f| weights[f as usize])
+                .sum::<f32>()
+    }
+}
+
 /// Logistic regression on binary features by SGD in a fixed pseudo-random order, the
 /// positive class weighted up to balance it.
-fn fit(docs: &[Vec<u32>], labels: &[bool], subset: &[usize], features: usize) -> (f32, Vec<f32>) {
+fn fit(docs: &[Doc], labels: &[bool], subset: &[usize], features: usize) -> (f32, Vec<f32>) {
     let mut weights = vec![0.0f32; features];
     let mut bias = 0.0f32;
     let positives = subset.iter().filter(|&&i| labels[i]).count();
@@ -203,7 +254,7 @@ fn fit(docs: &[Vec<u32>], labels: &[bool], subset: &[usize], features: usize) ->
         let rate = RATE / (1.0 + epoch as f32 * 0.2);
         for &i in &order {
             let doc = &docs[i];
-            let z = bias + doc.iter().map(|&f| weights[f as usize]).sum::<f32>();
+            let z = doc.score(bias, &weights);
             let (target, weight) = if labels[i] {
                 (1.0, positive_weight)
             } else {
@@ -211,9 +262,9 @@ fn fit(docs: &[Vec<u32>], labels: &[bool], subset: &[usize], features: usize) ->
             };
             let gradient = (sigmoid(z) - target) * weight;
             bias -= rate * gradient;
-            for &f in doc {
+            for &f in &doc.features {
                 let w = &mut weights[f as usize];
-                *w -= rate * (gradient + L2 * *w);
+                *w -= rate * (gradient * doc.scale + L2 * *w);
             }
         }
     }
@@ -223,7 +274,7 @@ fn fit(docs: &[Vec<u32>], labels: &[bool], subset: &[usize], features: usize) ->
 /// One model per fold, fitted without it: their average is the key's model (so that its
 /// scores on new text are like the folds' scores on their held-out examples, on which the
 /// threshold is chosen), and each example's out-of-fold score.
-fn folds(docs: &[Vec<u32>], labels: &[bool], features: usize) -> (f32, Vec<f32>, Vec<f32>) {
+fn folds(docs: &[Doc], labels: &[bool], features: usize) -> (f32, Vec<f32>, Vec<f32>) {
     let mut scores = vec![0.0; docs.len()];
     let mut mean_bias = 0.0;
     let mut mean = vec![0.0f32; features];
@@ -231,8 +282,7 @@ fn folds(docs: &[Vec<u32>], labels: &[bool], features: usize) -> (f32, Vec<f32>,
         let train: Vec<usize> = (0..docs.len()).filter(|i| i % FOLDS != fold).collect();
         let (bias, weights) = fit(docs, labels, &train, features);
         for i in (0..docs.len()).filter(|i| i % FOLDS == fold) {
-            let z = bias + docs[i].iter().map(|&f| weights[f as usize]).sum::<f32>();
-            scores[i] = sigmoid(z);
+            scores[i] = sigmoid(docs[i].score(bias, &weights));
         }
         mean_bias += bias / FOLDS as f32;
         for (m, w) in mean.iter_mut().zip(weights) {
@@ -242,14 +292,14 @@ fn folds(docs: &[Vec<u32>], labels: &[bool], features: usize) -> (f32, Vec<f32>,
     (mean_bias, mean, scores)
 }
 
-/// The lowest threshold at which the additions, best first, stay [`TARGET_PRECISION`]
-/// precise; with the right and wrong additions there. Above 1 (never) when none is.
-fn threshold(mut scored: Vec<(f32, bool)>) -> (f32, usize, usize) {
+/// The lowest threshold at which the additions, best first, stay as precise as the
+/// options ask; with the right and wrong additions there. Above 1 (never) when none is.
+fn threshold(mut scored: Vec<(f32, bool)>, options: TrainingOptions) -> (f32, usize, usize) {
     scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
     let (mut right, mut wrong) = (0, 0);
     let mut best = (1.01f32, 0, 0);
     for (score, label) in scored {
-        if score < MIN_THRESHOLD {
+        if score < options.min_threshold {
             break;
         }
         if label {
@@ -257,7 +307,7 @@ fn threshold(mut scored: Vec<(f32, bool)>) -> (f32, usize, usize) {
         } else {
             wrong += 1;
         }
-        if right as f64 / (right + wrong) as f64 >= TARGET_PRECISION && label {
+        if right as f64 / (right + wrong) as f64 >= options.target_precision && label {
             best = (score, right, wrong);
         }
     }
@@ -270,10 +320,22 @@ mod tests {
 
     #[test]
     fn the_threshold_keeps_additions_precise() {
-        let scored = vec![(0.99, true), (0.95, true), (0.9, false), (0.8, true), (0.7, false), (0.6, false)];
+        let scored = vec![
+            (0.99, true),
+            (0.95, true),
+            (0.9, false),
+            (0.8, true),
+            (0.7, false),
+            (0.6, false),
+        ];
         // 0.99, 0.95: 2/2; 0.9: 2/3; 0.8: 3/4 (< 0.9): the threshold stays at 0.95.
-        assert_eq!(threshold(scored), (0.95, 2, 0));
-        assert_eq!(threshold(vec![(0.9, false), (0.8, true)]).0, 1.01);
-        assert_eq!(threshold(vec![(0.4, true)]).0, 1.01, "never below the minimum");
+        let options = TrainingOptions::default();
+        assert_eq!(threshold(scored, options), (0.95, 2, 0));
+        assert_eq!(threshold(vec![(0.9, false), (0.8, true)], options).0, 1.01);
+        assert_eq!(
+            threshold(vec![(0.4, true)], options).0,
+            1.01,
+            "never below the minimum"
+        );
     }
 }

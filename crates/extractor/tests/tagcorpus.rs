@@ -10,7 +10,7 @@ mod harness;
 
 use std::path::Path;
 
-use newsmon_extractor::{Tagger, Taxonomy};
+use newsmon_extractor::{ModelFile, Tagger, Taxonomy};
 
 /// Floors for one split: micro precision and recall, the lowest per-kind and
 /// per-language recall, and how many decoys may be tagged.
@@ -24,16 +24,26 @@ struct Floors {
 
 /// Measured 2026-12-06 (see BENCHMARKS.md, "Tagger on the independent corpus"); raise
 /// them when the tagger improves, never lower them to let a change through.
+/// The rules alone (the default taxonomy without a model file).
 const TRAIN: Floors = Floors {
-    precision: 0.0,
-    recall: 0.0,
-    kind_recall: 0.0,
-    lang_recall: 0.0,
-    decoys_tagged: 0,
+    precision: 0.99,
+    recall: 0.36,
+    kind_recall: 0.28,
+    lang_recall: 0.07,
+    decoys_tagged: 1,
 };
 const DEV: Floors = Floors {
-    precision: 0.0,
-    recall: 0.0,
+    precision: 1.0,
+    recall: 0.36,
+    kind_recall: 0.25,
+    lang_recall: 0.16,
+    decoys_tagged: 0,
+};
+/// The rules with the opt-in learned scorer `config/tagcorpus.model.json` (trained on
+/// `train`), on `dev`.
+const DEV_WITH_MODEL: Floors = Floors {
+    precision: 0.97,
+    recall: 0.48,
     kind_recall: 0.0,
     lang_recall: 0.0,
     decoys_tagged: 0,
@@ -47,23 +57,36 @@ const TEST: Floors = Floors {
     decoys_tagged: 0,
 };
 
-fn tagger() -> Tagger {
+fn taxonomy() -> Taxonomy {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Taxonomy::load(&root.join("../../config/taxonomy.toml"))
-        .unwrap()
+    Taxonomy::load(&root.join("../../config/taxonomy.toml")).unwrap()
+}
+
+fn with_model() -> Tagger {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("../../config/tagcorpus.model.json");
+    let model = ModelFile::load(&path).unwrap();
+    taxonomy()
+        .with_model(model, &path.display().to_string())
         .build()
         .unwrap()
 }
 
 fn check(split: &str, floors: &Floors) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tagcorpus").join(split);
+    check_with(split, floors, &taxonomy().build().unwrap());
+}
+
+fn check_with(split: &str, floors: &Floors, tagger: &Tagger) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tagcorpus")
+        .join(split);
     if !dir.is_dir() {
         println!("skipped: tests/tagcorpus/{split} is not here (the lead holds it)");
         return;
     }
     let articles = harness::load(&dir);
     assert!(!articles.is_empty(), "{split}: no articles");
-    let report = harness::evaluate(&tagger(), &articles);
+    let report = harness::evaluate(tagger, &articles);
     let summary = format!(
         "{split}\n{}{}{}",
         report.print_kinds(),
@@ -110,4 +133,9 @@ fn dev_split_holds_its_floors() {
 #[test]
 fn test_split_meets_the_bar() {
     check("test", &TEST);
+}
+
+#[test]
+fn dev_split_with_the_learned_scorer_holds_its_floors() {
+    check_with("dev", &DEV_WITH_MODEL, &with_model());
 }

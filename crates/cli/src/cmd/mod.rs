@@ -11,6 +11,7 @@ mod show;
 mod sources;
 mod stats;
 mod tag;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,8 @@ pub enum Command {
     Export(export::Cmd),
     /// Extract and tag one page or text without touching the index.
     Tag(tag::Cmd),
+    /// Fit the learned scorer from labelled examples and write its model file.
+    Train(train::Cmd),
     /// Show the default configuration or check one.
     #[command(subcommand)]
     Config(config::Cmd),
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Funding(cmd) => funding::run(cmd, &cli.index),
         Command::Export(cmd) => export::run(cmd, &cli.index),
         Command::Tag(cmd) => tag::run(cmd, &cli.config),
+        Command::Train(cmd) => train::run(cmd, &cli.config),
         Command::Config(cmd) => config::run(cmd, &cli.config),
     }
 }

@@ -26,6 +26,10 @@ pub struct Cmd {
     /// Tuesday", "next week", "6 January". YYYY-MM-DD or RFC 3339.
     #[arg(long, value_name = "DATE", value_parser = parse_published)]
     published: Option<DateTime<Utc>>,
+    /// Show what decided each tag: the rule cue that matched, or the learned scorer's
+    /// score against its threshold and its heaviest features.
+    #[arg(long)]
+    explain: bool,
 }
 
 fn parse_published(value: &str) -> std::result::Result<DateTime<Utc>, String> {
@@ -55,6 +59,9 @@ struct Tagged<'a> {
     amounts: &'a [Amount],
     /// Every resolved date expression: `text`, `start`, `end` (days), byte offsets.
     dates: &'a [DateMention],
+    /// The tags the learned scorer decided: `tag`, `score`, `threshold`, `features`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    learned: &'a [newsmon_extractor::ModelDecision],
 }
 
 pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
@@ -70,7 +77,7 @@ pub fn run(cmd: Cmd, config_path: &Path) -> Result<ExitCode> {
     let tagging = tagger.tag_article(&article);
     match cmd.format {
         Format::Json => print_json(&tagged(&article, &tagging))?,
-        Format::Table => print(&human(&article, &tagging))?,
+        Format::Table => print(&human(&article, &tagging, cmd.explain))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -111,10 +118,34 @@ fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
         tags: &tagging.mentions,
         amounts: &tagging.amounts,
         dates: &tagging.dates,
+        learned: &tagging.learned,
     }
 }
 
-fn human(article: &Article, tagging: &Tagging) -> String {
+/// What decided a tag: the rule cue that matched, or the learned scorer's score.
+fn why(mention: &Mention, tagging: &Tagging) -> String {
+    match tagging.learned.iter().find(|d| d.tag == mention.tag) {
+        Some(d) => {
+            let features: Vec<String> = d
+                .features
+                .iter()
+                .map(|(f, w)| format!("{f} {w:+.2}"))
+                .collect();
+            format!(
+                "model: score {:.3} >= threshold {:.3}; {}",
+                d.score,
+                d.threshold,
+                features.join(", ")
+            )
+        }
+        None => format!(
+            "rule: cue \"{}\" at bytes {}..{}",
+            mention.matched, mention.start, mention.end
+        ),
+    }
+}
+
+fn human(article: &Article, tagging: &Tagging, explain: bool) -> String {
     let mentions = &tagging.mentions;
     let field = |name: &str, value: Option<String>| {
         format!("{name:<10} {}\n", value.unwrap_or_else(|| "-".into()))
@@ -140,6 +171,9 @@ fn human(article: &Article, tagging: &Tagging) -> String {
                 "  {} (x{}): \"{}\"\n      {}\n",
                 m.tag, m.count, m.matched, m.evidence
             );
+            if explain {
+                out += &format!("      decided by {}\n", why(m, tagging));
+            }
             for a in &m.amounts {
                 out += &format!("      amount: {}\n", a.text);
             }

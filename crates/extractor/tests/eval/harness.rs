@@ -234,7 +234,10 @@ pub fn evaluate(tagger: &Tagger, articles: &[Labelled]) -> Report {
             }
         }
         let lang = report.by_lang.entry(a.lang.clone()).or_default();
-        let tp = found.iter().filter(|t| a.tags.iter().any(|e| e == *t)).count();
+        let tp = found
+            .iter()
+            .filter(|t| a.tags.iter().any(|e| e == *t))
+            .count();
         lang.tp += tp;
         lang.fp += found.len() - tp;
         lang.fn_ += a.tags.len() - tp;
