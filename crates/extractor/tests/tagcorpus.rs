@@ -5,6 +5,9 @@
 //! `cargo run --release -p newsmon-extractor --example eval_tagger -- <dir>` prints the
 //! same report.
 
+// Test code over this repository's files: a broken fixture must fail loudly.
+#![allow(clippy::unwrap_used)]
+
 #[path = "eval/harness.rs"]
 mod harness;
 
