@@ -1,26 +1,99 @@
-//! Prints the tagger's scores on the labelled evaluation set, its speed, and the
-//! linear-time check of the money and date recognisers on adversarial input.
+//! Prints the tagger's scores on a labelled set (per kind, per language, decoys), its
+//! speed, and the linear-time check of the money and date recognisers on adversarial input.
 //!
 //! ```sh
-//! cargo run --release -p newsmon-extractor --example eval_tagger          # report
+//! cargo run --release -p newsmon-extractor --example eval_tagger          # tests/eval
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- -v    # + every error
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- crates/extractor/tests/tagcorpus/dev
+//! # a model trained in memory on one set (as `newsmon train` would), scored on another:
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --train crates/extractor/tests/tagcorpus/train crates/extractor/tests/tagcorpus/dev
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
 mod harness;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use newsmon_extractor::{MoneyConfig, Taxonomy, find_amounts, find_dates};
+use newsmon_extractor::{
+    LexiconConfig, MoneyConfig, Taxonomy, TrainingExample, TrainingOptions, find_amounts,
+    find_dates, train_model,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verbose = std::env::args().any(|a| a == "-v");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tagger = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?.build()?;
-    let articles = harness::load(&root.join("tests/eval"));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let train = args
+        .iter()
+        .position(|a| a == "--train")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let dir = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || !args[i - 1].starts_with("--")))
+        .map_or_else(|| root.join("tests/eval"), |(_, a)| PathBuf::from(a));
+    let mut taxonomy = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?;
+    if let Some(train) = train {
+        let lexicon: LexiconConfig = toml::from_str(&std::fs::read_to_string(
+            root.join("../../config/lexicon.toml"),
+        )?)?;
+        let examples: Vec<TrainingExample> = harness::load(&train)
+            .into_iter()
+            .map(|a| TrainingExample {
+                text: a.text,
+                tags: a.tags,
+                published: a
+                    .published
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|d| d.and_utc()),
+            })
+            .collect();
+        let started = Instant::now();
+        let mut options = TrainingOptions::default();
+        let value = |name: &str| {
+            args.iter()
+                .position(|a| a == name)
+                .and_then(|i| args.get(i + 1))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        if let Some(v) = value("--target-precision") {
+            options.target_precision = v;
+        }
+        if let Some(v) = value("--min-threshold") {
+            options.min_threshold = v as f32;
+        }
+        let (model, report) = train_model(
+            &taxonomy,
+            &lexicon,
+            &examples,
+            "eval_tagger --train",
+            options,
+        )?;
+        if let Some(path) = args
+            .iter()
+            .position(|a| a == "--write")
+            .and_then(|i| args.get(i + 1))
+        {
+            std::fs::write(path, model.to_json() + "\n")?;
+        }
+        println!(
+            "trained on {} in {:.1} s",
+            train.display(),
+            started.elapsed().as_secs_f64()
+        );
+        for (tag, (n, right, wrong)) in &report.keys {
+            println!("  {tag:<36} {n:>4} examples, out of fold +{right} right +{wrong} wrong");
+        }
+        taxonomy = taxonomy.with_model(model, "eval_tagger --train");
+    }
+    let tagger = taxonomy.build()?;
+    let articles = harness::load(&dir);
+    println!("set: {}", dir.display());
     let report = harness::evaluate(&tagger, &articles);
     print!("{}", report.print());
+    print!("{}", report.print_languages());
     if verbose {
         for error in &report.errors {
             println!("  {error}");
@@ -46,11 +119,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let secs = started.elapsed().as_secs_f64();
     let n = (rounds * articles.len()) as f64;
+    let mut sizes: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
+    sizes.sort_unstable();
     println!(
-        "speed       {:.0} articles/s, {:.1} MB/s (mean article {} bytes, one thread)",
+        "speed       {:.0} articles/s, {:.1} MB/s (mean article {} bytes, median {} bytes, one thread)",
         n / secs,
         (rounds * bytes) as f64 / secs / 1e6,
-        bytes / articles.len().max(1)
+        bytes / articles.len().max(1),
+        sizes.get(sizes.len() / 2).copied().unwrap_or(0)
     );
 
     // Linear time: adversarial input of 1 MB and 4 MB; the time should grow about 4x.

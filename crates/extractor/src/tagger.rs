@@ -11,10 +11,12 @@ use crate::fold::{Folded, fold, fold_str};
 // Compiled on first use, once per distinct regex (see lazy.rs): a short command pays only
 // for what its text needs.
 use crate::lazy::{LazyRegex as Regex, check};
+use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
 use crate::{
-    Amount, Article, DateMention, KeyConfig, Mention, MoneyConfig, Result, Scope, Taxonomy,
+    Amount, Article, DateMention, KeyConfig, Mention, ModelDecision, MoneyConfig, Result, Scope,
+    Taxonomy,
 };
 
 /// Tags texts against a [`Taxonomy`]. Build once with [`Taxonomy::build`], then call
@@ -23,6 +25,8 @@ use crate::{
 pub struct Tagger {
     keys: Vec<CompiledKey>,
     money: MoneyConfig,
+    /// The learned scorer, for keys the rules miss.
+    model: Option<std::sync::Arc<Model>>,
 }
 
 /// Everything the tagger finds in one text.
@@ -35,6 +39,9 @@ pub struct Tagging {
     pub amounts: Vec<Amount>,
     /// Every date expression that resolves, in text order.
     pub dates: Vec<DateMention>,
+    /// The tags that the learned scorer (not a rule) decided, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub learned: Vec<ModelDecision>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,9 +89,18 @@ impl Tagger {
             .keys()
             .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared))
             .collect::<Result<Vec<_>>>()?;
+        let model = match &taxonomy.model {
+            Some((file, source)) => Some(std::sync::Arc::new(Model::new(
+                file,
+                &taxonomy.tags(),
+                source,
+            )?)),
+            None => None,
+        };
         Ok(Tagger {
             keys,
             money: taxonomy.money.clone(),
+            model,
         })
     }
 
@@ -154,17 +170,13 @@ impl Tagger {
         // Keys share their topic gate (the story's own words): each distinct gate scans the
         // text once, not once per key.
         let mut on_topic: HashMap<&str, bool> = HashMap::new();
-        let hits: Vec<KeyHits> = self
+        let mut hits: Vec<KeyHits> = self
             .keys
             .iter()
-            .filter(|key| match &key.topic {
-                None => true,
-                Some(topic) => *on_topic
-                    .entry(topic.as_str())
-                    .or_insert_with(|| sentences.iter().any(|s| topic.is_match(&s.folded.text))),
-            })
+            .filter(|key| key.on_topic(&mut on_topic, &sentences))
             .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
             .collect();
+        let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
         for hit in hits.iter().filter(|h| h.amounts) {
@@ -198,11 +210,62 @@ impl Tagger {
             mentions,
             amounts,
             dates,
+            learned,
         }
+    }
+
+    /// The learned scorer's tags for keys the rules missed (within the key's topic), added
+    /// to `hits` in taxonomy order.
+    fn learned<'a>(
+        &'a self,
+        text: &str,
+        sentences: &[Sentence],
+        hits: &mut Vec<KeyHits>,
+        on_topic: &mut HashMap<&'a str, bool>,
+    ) -> Vec<ModelDecision> {
+        let Some(model) = &self.model else {
+            return Vec::new();
+        };
+        let spans: Vec<(Range<usize>, &Folded)> = sentences
+            .iter()
+            .map(|s| (s.range.clone(), &s.folded))
+            .collect();
+        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let mut decisions = Vec::new();
+        for candidate in model.candidates(text, &spans, &found) {
+            let Some(key) = self.keys.iter().find(|k| k.tag == candidate.mention.tag) else {
+                continue;
+            };
+            if !key.on_topic(on_topic, sentences) {
+                continue;
+            }
+            decisions.push(candidate.decision);
+            hits.push(KeyHits {
+                mention: candidate.mention,
+                sentences: vec![candidate.sentence],
+                amounts: key.amounts,
+            });
+        }
+        if !decisions.is_empty() {
+            let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
+            hits.sort_by_key(|h| order(&h.mention.tag));
+        }
+        decisions
     }
 }
 
 impl CompiledKey {
+    /// Whether the text passes the key's topic gate; each distinct gate is checked once
+    /// per text (`cache`).
+    fn on_topic<'a>(&'a self, cache: &mut HashMap<&'a str, bool>, sentences: &[Sentence]) -> bool {
+        match &self.topic {
+            None => true,
+            Some(topic) => *cache
+                .entry(topic.as_str())
+                .or_insert_with(|| sentences.iter().any(|s| topic.is_match(&s.folded.text))),
+        }
+    }
+
     fn mention(
         &self,
         text: &str,

@@ -24,7 +24,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::{Error, MoneyConfig, Result, Tagger};
+use crate::{Error, ModelFile, MoneyConfig, Result, Tagger};
 
 /// How far from a match a context or exclusion phrase counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -107,16 +107,45 @@ pub struct Taxonomy {
     pub(crate) path: String,
     pub(crate) kinds: BTreeMap<String, BTreeMap<String, KeyConfig>>,
     pub(crate) money: MoneyConfig,
+    /// The learned scorer and where it came from (see [`Taxonomy::with_model`]).
+    pub(crate) model: Option<(ModelFile, String)>,
 }
 
 impl Taxonomy {
-    /// Reads and parses a taxonomy file.
+    /// Reads and parses a taxonomy file, with the learned scorer beside it when there is
+    /// one (`taxonomy.toml` → `taxonomy.model.json`, written by `newsmon train`).
     pub fn load(path: &Path) -> Result<Taxonomy> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::TaxonomyRead {
             path: path.to_path_buf(),
             source,
         })?;
-        Taxonomy::from_toml(&text, &path.display().to_string())
+        let taxonomy = Taxonomy::from_toml(&text, &path.display().to_string())?;
+        let model_path = Taxonomy::model_path(path);
+        if !model_path.exists() {
+            return Ok(taxonomy);
+        }
+        let model = ModelFile::load(&model_path)?;
+        Ok(taxonomy.with_model(model, &model_path.display().to_string()))
+    }
+
+    /// Where [`Taxonomy::load`] looks for the learned scorer of a taxonomy file.
+    pub fn model_path(taxonomy: &Path) -> std::path::PathBuf {
+        taxonomy.with_extension("model.json")
+    }
+
+    /// The same taxonomy with a learned scorer: keys the rules miss are tagged when the
+    /// model's score passes their threshold. `source` names the model in errors.
+    pub fn with_model(mut self, model: ModelFile, source: &str) -> Taxonomy {
+        self.model = Some((model, source.to_string()));
+        self
+    }
+
+    /// The same taxonomy with its rules only.
+    pub fn without_model(&self) -> Taxonomy {
+        Taxonomy {
+            model: None,
+            ..self.clone()
+        }
     }
 
     /// Parses taxonomy TOML; `path` names it in errors.
@@ -127,6 +156,7 @@ impl Taxonomy {
             path: path.to_string(),
             kinds,
             money: MoneyConfig::default(),
+            model: None,
         };
         taxonomy.validate()?;
         Ok(taxonomy)

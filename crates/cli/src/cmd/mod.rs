@@ -15,6 +15,7 @@ mod show;
 mod sources;
 mod stats;
 mod tag;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ pub enum Command {
     Export(export::Cmd),
     /// Extract and tag one page or text without touching the index.
     Tag(tag::Cmd),
+    /// Fit the learned scorer from labelled examples and write its model file.
+    Train(train::Cmd),
     /// Show the default configuration or the paths in use, or check a configuration.
     #[command(subcommand)]
     Config(config::Cmd),
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Funding(cmd) => funding::run(cmd, index),
         Command::Export(cmd) => export::run(cmd, index),
         Command::Tag(cmd) => tag::run(cmd, paths.config.as_deref()),
+        Command::Train(cmd) => train::run(cmd, &paths),
         Command::Config(cmd) => config::run(cmd, &paths),
         Command::Db(cmd) => db::run(cmd, &paths),
         Command::Follow(cmd) => follow::run(cmd, &paths),

@@ -35,6 +35,10 @@ pub struct Cmd {
     /// article (share boxes, related links, comments...) and why.
     #[arg(long)]
     explain_extraction: bool,
+    /// Show what decided each tag: the rule cue that matched, or the learned scorer's
+    /// score against its threshold and its heaviest features.
+    #[arg(long)]
+    explain: bool,
 }
 
 fn parse_published(value: &str) -> std::result::Result<DateTime<Utc>, String> {
@@ -83,6 +87,9 @@ struct Tagged<'a> {
     /// With `--explain-extraction`: each dropped block's `text` and `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped: Option<Vec<DroppedBlock>>,
+    /// The tags the learned scorer decided: `tag`, `score`, `threshold`, `features`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    learned: &'a [newsmon_extractor::ModelDecision],
 }
 
 #[derive(Serialize)]
@@ -140,7 +147,7 @@ pub fn run(cmd: Cmd, config_path: Option<&Path>) -> Result<ExitCode> {
                     print(&serde_json::to_string(&line)?)?;
                 }
                 TagFormat::Table => {
-                    let mut out = human(&article, &tagging);
+                    let mut out = human(&article, &tagging, cmd.explain);
                     if let Some(dropped) = &dropped {
                         out += &explain(dropped);
                     }
@@ -214,7 +221,31 @@ fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
         tags: &tagging.mentions,
         amounts: &tagging.amounts,
         dates: &tagging.dates,
+        learned: &tagging.learned,
         dropped: None,
+    }
+}
+
+/// What decided a tag: the rule cue that matched, or the learned scorer's score.
+fn why(mention: &Mention, tagging: &Tagging) -> String {
+    match tagging.learned.iter().find(|d| d.tag == mention.tag) {
+        Some(d) => {
+            let features: Vec<String> = d
+                .features
+                .iter()
+                .map(|(f, w)| format!("{f} {w:+.2}"))
+                .collect();
+            format!(
+                "model: score {:.3} >= threshold {:.3}; {}",
+                d.score,
+                d.threshold,
+                features.join(", ")
+            )
+        }
+        None => format!(
+            "rule: cue \"{}\" at bytes {}..{}",
+            mention.matched, mention.start, mention.end
+        ),
     }
 }
 
@@ -228,7 +259,7 @@ fn explain(dropped: &[DroppedBlock]) -> String {
     out
 }
 
-fn human(article: &Article, tagging: &Tagging) -> String {
+fn human(article: &Article, tagging: &Tagging, explain: bool) -> String {
     let mentions = &tagging.mentions;
     let field = |name: &str, value: Option<String>| {
         format!("{name:<10} {}\n", value.unwrap_or_else(|| "-".into()))
@@ -254,6 +285,9 @@ fn human(article: &Article, tagging: &Tagging) -> String {
                 "  {} (x{}): \"{}\"\n      {}\n",
                 m.tag, m.count, m.matched, m.evidence
             );
+            if explain {
+                out += &format!("      decided by {}\n", why(m, tagging));
+            }
             for a in &m.amounts {
                 out += &format!("      amount: {}\n", a.text);
             }

@@ -89,6 +89,14 @@ fn ratio(a: usize, b: usize) -> f64 {
 pub struct Report {
     pub articles: usize,
     pub by_kind: BTreeMap<String, Counts>,
+    /// Tags (all kinds) by the article's language.
+    pub by_lang: BTreeMap<String, Counts>,
+    /// All tags, micro-averaged.
+    pub micro: Counts,
+    /// Articles labelled with no tag (decoys and unrelated news), and those of them that
+    /// got a tag anyway.
+    pub decoys: usize,
+    pub decoys_tagged: Vec<String>,
     /// Expected amounts found with the right value and currency, over all amounts
     /// expected or found (a wrong extra amount costs like a missed one).
     pub amounts: Counts,
@@ -108,6 +116,41 @@ impl Report {
             self.dates.tp,
             self.dates.tp + self.dates.fp + self.dates.fn_,
         )
+    }
+
+    /// Micro, per-language and decoy lines (the corpus report).
+    pub fn print_languages(&self) -> String {
+        let line = |name: &str, c: &Counts| {
+            format!(
+                "{name:<11} {:>9.3}  {:>6.3}  {:>3} {:>3} {:>3}\n",
+                c.precision(),
+                c.recall(),
+                c.tp,
+                c.fp,
+                c.fn_
+            )
+        };
+        let mut out = String::from("language    precision  recall   tp  fp  fn\n");
+        for (lang, c) in &self.by_lang {
+            out += &line(lang, c);
+        }
+        out += &line("micro", &self.micro);
+        out += &format!(
+            "decoys      {} of {} tagged {:?}\n",
+            self.decoys_tagged.len(),
+            self.decoys,
+            self.decoys_tagged
+        );
+        out
+    }
+
+    /// Per-kind lines only (the corpus report: it labels no amounts or dates).
+    pub fn print_kinds(&self) -> String {
+        self.print()
+            .lines()
+            .filter(|l| !l.starts_with("amounts ") && !l.starts_with("dates "))
+            .map(|l| format!("{l}\n"))
+            .collect()
     }
 
     pub fn print(&self) -> String {
@@ -184,6 +227,23 @@ pub fn evaluate(tagger: &Tagger, articles: &[Labelled]) -> Report {
             .map(|d| Utc.from_utc_datetime(&d.and_hms_opt(12, 0, 0).unwrap()));
         let tagging = tagger.tag_with(&a.text, published);
         let found: Vec<&str> = tagging.mentions.iter().map(|m| m.tag.as_str()).collect();
+        if a.tags.is_empty() {
+            report.decoys += 1;
+            if !found.is_empty() {
+                report.decoys_tagged.push(format!("{} {found:?}", a.id));
+            }
+        }
+        let lang = report.by_lang.entry(a.lang.clone()).or_default();
+        let tp = found
+            .iter()
+            .filter(|t| a.tags.iter().any(|e| e == *t))
+            .count();
+        lang.tp += tp;
+        lang.fp += found.len() - tp;
+        lang.fn_ += a.tags.len() - tp;
+        report.micro.tp += tp;
+        report.micro.fp += found.len() - tp;
+        report.micro.fn_ += a.tags.len() - tp;
         let kinds: std::collections::BTreeSet<&str> =
             tagger.tags().filter_map(|t| t.split('/').next()).collect();
         for kind in kinds {

@@ -1,0 +1,341 @@
+//! Training the learned scorer ([`crate::ModelFile`]) from labelled texts: per key, a
+//! logistic regression over the text's features, fitted by deterministic stochastic
+//! gradient descent; each key's threshold is chosen from out-of-fold scores so that the
+//! tags the model adds to the rules' stay precise.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::fold::fold;
+use crate::lexicon::{Lexicon, LexiconConfig};
+use crate::model::{KeyWeights, ModelFile, for_each_feature, scale, sigmoid};
+use crate::sentence::paragraphs;
+use crate::{Error, Result, Taxonomy};
+
+/// One labelled text: a line of `EXAMPLES.jsonl` (`{"text": "...", "tags": ["kind/key"],
+/// "published": "2026-01-03"}`; `published` is optional).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct TrainingExample {
+    /// The text.
+    pub text: String,
+    /// Its tags, `kind/key`; none for a text about something else.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Its publication date (resolves "on Tuesday" for the rules' meetings).
+    #[serde(default, deserialize_with = "date_or_time")]
+    pub published: Option<DateTime<Utc>>,
+}
+
+fn date_or_time<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        return Ok(Some(date.and_time(chrono::NaiveTime::MIN).and_utc()));
+    }
+    DateTime::parse_from_rfc3339(&text)
+        .map(|d| Some(d.with_timezone(&Utc)))
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a date")))
+}
+
+/// What training found, per key, for people.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainingReport {
+    /// Per tag: examples with the tag, then out of fold, among the examples the rules did
+    /// not tag, the model's right and wrong additions at the chosen threshold.
+    pub keys: BTreeMap<String, (usize, usize, usize)>,
+}
+
+/// Fitting settings (the defaults are the shipped model's).
+const EPOCHS: usize = 30;
+const RATE: f32 = 0.2;
+const L2: f32 = 1e-4;
+const FOLDS: usize = 4;
+/// A feature must occur in this many examples to be learned.
+const MIN_EXAMPLES: usize = 2;
+/// How each key's threshold is chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainingOptions {
+    /// Out of fold, the tags the model adds to the rules' must be at least this precise.
+    pub target_precision: f64,
+    /// And the threshold at least this probability.
+    pub min_threshold: f32,
+}
+
+impl Default for TrainingOptions {
+    /// The shipped model's settings.
+    fn default() -> TrainingOptions {
+        TrainingOptions {
+            target_precision: 0.9,
+            min_threshold: 0.5,
+        }
+    }
+}
+/// At most this many features per key are kept (the heaviest).
+const MAX_FEATURES: usize = 3000;
+
+/// Trains a model for every key of `taxonomy` from `examples` with `lexicon`;
+/// `trained_on` is recorded in the file.
+pub fn train_model(
+    taxonomy: &Taxonomy,
+    lexicon: &LexiconConfig,
+    examples: &[TrainingExample],
+    trained_on: &str,
+    options: TrainingOptions,
+) -> Result<(ModelFile, TrainingReport)> {
+    let tags = taxonomy.tags();
+    for (i, example) in examples.iter().enumerate() {
+        if let Some(tag) = example.tags.iter().find(|t| !tags.contains(t)) {
+            return Err(Error::Config {
+                path: trained_on.to_string(),
+                message: format!("example {}: tag {tag} is not in the taxonomy", i + 1),
+            });
+        }
+    }
+    let compiled = Lexicon::new(lexicon).map_err(|message| Error::Config {
+        path: trained_on.to_string(),
+        message,
+    })?;
+    let rules = taxonomy.without_model().build()?;
+    let (docs, names) = featurize(&compiled, examples);
+    let mut model = ModelFile {
+        format: 1,
+        trained_on: trained_on.to_string(),
+        lexicon: lexicon.clone(),
+        keys: Vec::new(),
+    };
+    let mut report = TrainingReport::default();
+    let ruled: Vec<Vec<String>> = examples
+        .iter()
+        .map(|e| {
+            rules
+                .tag_with(&e.text, e.published)
+                .mentions
+                .into_iter()
+                .map(|m| m.tag)
+                .collect()
+        })
+        .collect();
+    for tag in &tags {
+        let labels: Vec<bool> = examples.iter().map(|e| e.tags.contains(tag)).collect();
+        let (bias, weights, out_of_fold) = folds(&docs, &labels, names.len());
+        let missed: Vec<(f32, bool)> = (0..docs.len())
+            .filter(|&i| !ruled[i].contains(tag))
+            .map(|i| (out_of_fold[i], labels[i]))
+            .collect();
+        let (threshold, right, wrong) = threshold(missed, options);
+        let positives = labels.iter().filter(|l| **l).count();
+        report.keys.insert(tag.clone(), (positives, right, wrong));
+        let mut kept: Vec<(usize, f32)> = weights
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| w.abs() >= 1e-3)
+            .collect();
+        kept.sort_by(|a, b| {
+            b.1.abs()
+                .partial_cmp(&a.1.abs())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        kept.truncate(MAX_FEATURES);
+        model.keys.push(KeyWeights {
+            tag: tag.clone(),
+            bias: round(bias),
+            threshold: round(threshold),
+            weights: kept
+                .into_iter()
+                .map(|(f, w)| (names[f].clone(), round(w)))
+                .collect(),
+        });
+    }
+    Ok((model, report))
+}
+
+/// Four decimals keep the file small and diffable.
+fn round(x: f32) -> f32 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Each example's distinct features (ids), and the feature names, keeping features seen
+/// in at least [`MIN_EXAMPLES`] examples.
+fn featurize(lexicon: &Lexicon, examples: &[TrainingExample]) -> (Vec<Doc>, Vec<String>) {
+    let mut buffer = String::new();
+    let mut scales = Vec::new();
+    let per_example: Vec<Vec<String>> = examples
+        .iter()
+        .map(|e| {
+            let mut names: Vec<String> = Vec::new();
+            let mut words = 0;
+            for range in paragraphs(&e.text).into_iter().flatten() {
+                let folded = fold(&e.text[range]);
+                for_each_feature(lexicon, &folded.text, &mut buffer, |n, _| {
+                    words += usize::from(n.starts_with("w:"));
+                    names.push(n.to_string())
+                });
+            }
+            scales.push(scale(words));
+            names.sort();
+            names.dedup();
+            names
+        })
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for names in &per_example {
+        for n in names {
+            *counts.entry(n).or_default() += 1;
+        }
+    }
+    let mut kept: Vec<&str> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= MIN_EXAMPLES)
+        .map(|(n, _)| n)
+        .collect();
+    kept.sort_unstable();
+    let ids: HashMap<&str, u32> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i as u32))
+        .collect();
+    let docs = per_example
+        .iter()
+        .zip(scales)
+        .map(|(names, scale)| Doc {
+            features: names
+                .iter()
+                .filter_map(|n| ids.get(n.as_str()).copied())
+                .collect(),
+            scale,
+        })
+        .collect();
+    (docs, kept.into_iter().map(str::to_string).collect())
+}
+
+/// An example's known features, and the value each takes (see [`scale`]).
+struct Doc {
+    features: Vec<u32>,
+    scale: f32,
+}
+
+impl Doc {
+    fn score(&self, bias: f32, weights: &[f32]) -> f32 {
+        bias + self.scale
+            * self
+                .features
+                .iter()
+                .map(|&f| weights[f as usize])
+                .sum::<f32>()
+    }
+}
+
+/// Logistic regression on binary features by SGD in a fixed pseudo-random order, the
+/// positive class weighted up to balance it.
+fn fit(docs: &[Doc], labels: &[bool], subset: &[usize], features: usize) -> (f32, Vec<f32>) {
+    let mut weights = vec![0.0f32; features];
+    let mut bias = 0.0f32;
+    let positives = subset.iter().filter(|&&i| labels[i]).count();
+    if positives == 0 {
+        return (-10.0, weights);
+    }
+    let negatives = subset.len() - positives;
+    let positive_weight = (negatives as f32 / positives as f32).clamp(1.0, 10.0);
+    let mut order = subset.to_vec();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for epoch in 0..EPOCHS {
+        // Fisher-Yates with a fixed linear congruential generator: reproducible.
+        for i in (1..order.len()).rev() {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            order.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        let rate = RATE / (1.0 + epoch as f32 * 0.2);
+        for &i in &order {
+            let doc = &docs[i];
+            let z = doc.score(bias, &weights);
+            let (target, weight) = if labels[i] {
+                (1.0, positive_weight)
+            } else {
+                (0.0, 1.0)
+            };
+            let gradient = (sigmoid(z) - target) * weight;
+            bias -= rate * gradient;
+            for &f in &doc.features {
+                let w = &mut weights[f as usize];
+                *w -= rate * (gradient * doc.scale + L2 * *w);
+            }
+        }
+    }
+    (bias, weights)
+}
+
+/// One model per fold, fitted without it: their average is the key's model (so that its
+/// scores on new text are like the folds' scores on their held-out examples, on which the
+/// threshold is chosen), and each example's out-of-fold score.
+fn folds(docs: &[Doc], labels: &[bool], features: usize) -> (f32, Vec<f32>, Vec<f32>) {
+    let mut scores = vec![0.0; docs.len()];
+    let mut mean_bias = 0.0;
+    let mut mean = vec![0.0f32; features];
+    for fold in 0..FOLDS {
+        let train: Vec<usize> = (0..docs.len()).filter(|i| i % FOLDS != fold).collect();
+        let (bias, weights) = fit(docs, labels, &train, features);
+        for i in (0..docs.len()).filter(|i| i % FOLDS == fold) {
+            scores[i] = sigmoid(docs[i].score(bias, &weights));
+        }
+        mean_bias += bias / FOLDS as f32;
+        for (m, w) in mean.iter_mut().zip(weights) {
+            *m += w / FOLDS as f32;
+        }
+    }
+    (mean_bias, mean, scores)
+}
+
+/// The lowest threshold at which the additions, best first, stay as precise as the
+/// options ask; with the right and wrong additions there. Above 1 (never) when none is.
+fn threshold(mut scored: Vec<(f32, bool)>, options: TrainingOptions) -> (f32, usize, usize) {
+    scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    let (mut right, mut wrong) = (0, 0);
+    let mut best = (1.01f32, 0, 0);
+    for (score, label) in scored {
+        if score < options.min_threshold {
+            break;
+        }
+        if label {
+            right += 1;
+        } else {
+            wrong += 1;
+        }
+        if right as f64 / (right + wrong) as f64 >= options.target_precision && label {
+            best = (score, right, wrong);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_keeps_additions_precise() {
+        let scored = vec![
+            (0.99, true),
+            (0.95, true),
+            (0.9, false),
+            (0.8, true),
+            (0.7, false),
+            (0.6, false),
+        ];
+        // 0.99, 0.95: 2/2; 0.9: 2/3; 0.8: 3/4 (< 0.9): the threshold stays at 0.95.
+        let options = TrainingOptions::default();
+        assert_eq!(threshold(scored, options), (0.95, 2, 0));
+        assert_eq!(threshold(vec![(0.9, false), (0.8, true)], options).0, 1.01);
+        assert_eq!(
+            threshold(vec![(0.4, true)], options).0,
+            1.01,
+            "never below the minimum"
+        );
+    }
+}
