@@ -209,8 +209,9 @@ type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<Span>;
 /// reader takes from the publication date `reference`: with a past-tense cue in the same
 /// sentence ("met", "hatte", "was") the most recent such date on or before it; with a
 /// future cue ("will", "soll", "будет") the next on or after it; with no cue the nearest
-/// one. A weekday alone is the next such day after `reference` unless the sentence is in
-/// the past tense; "this Tuesday" is the Tuesday of the current Monday-Sunday week, "next
+/// one. A weekday alone naming the weekday of `reference` is `reference` itself;
+/// otherwise it is the next such day after `reference` unless the sentence is in the
+/// past tense; "this Tuesday" is the Tuesday of the current Monday-Sunday week, "next
 /// Tuesday" the Tuesday of next week, "last Tuesday" the most recent one before.
 pub fn find_dates_in(
     text: &str,
@@ -887,6 +888,25 @@ mod tests {
         assert_eq!((s, e), (d(2026, 1, 12), d(2026, 1, 18)));
         assert_eq!(one("tomorrow", sat()).1, d(2026, 1, 4));
         assert!(find_dates("on Tuesday", None).is_empty());
+    }
+
+    #[test]
+    fn the_publication_weekday_is_the_publication_day() {
+        let tue = Some(d(2026, 1, 6));
+        assert_eq!(one("leaders met on Tuesday", tue).1, d(2026, 1, 6));
+        assert_eq!(one("the vote is on Tuesday", tue).1, d(2026, 1, 6));
+        assert_eq!(one("leaders met on Monday", tue).1, d(2026, 1, 5));
+        assert_eq!(one("the vote will be on Monday", tue).1, d(2026, 1, 12));
+        assert_eq!(one("last Tuesday", tue).1, d(2025, 12, 30));
+    }
+
+    #[test]
+    fn counted_durations_and_anniversaries_are_not_dates() {
+        let wed = Some(d(2026, 1, 7));
+        assert!(find_dates("a third meeting in two days", wed).is_empty());
+        assert!(find_dates("three meetings in three days", wed).is_empty());
+        assert!(find_dates("Twenty years ago this week", wed).is_empty());
+        assert_eq!(one("talks resume in two days", wed).1, d(2026, 1, 9));
     }
 
     #[test]

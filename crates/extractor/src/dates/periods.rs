@@ -629,6 +629,9 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         .as_str();
     let per = lookup(&UNITS_F, unit)?;
     let back = caps.name("ago").is_some() || caps.name("back").is_some();
+    if caps.name("fwd").is_some() && counted_before(ctx.f.get(..ctx.start).unwrap_or_default()) {
+        return None;
+    }
     let day = match (per, back) {
         (0, false) => reference.checked_add_months(Months::new(n))?,
         (0, true) => reference.checked_sub_months(Months::new(n))?,
@@ -638,9 +641,34 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     Some((day, day))
 }
 
+/// Whether `before` ends in a counted noun ("three meetings ", "a third meeting "): then
+/// a following "in two days" is how long they took, not a date two days on.
+fn counted_before(before: &str) -> bool {
+    let mut words = before.split_whitespace().rev();
+    let (Some(_noun), Some(count)) = (words.next(), words.next()) else {
+        return false;
+    };
+    const ORDINALS: &[&str] = &[
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    count.chars().all(|c| c.is_ascii_digit())
+        || ORDINALS.contains(&count)
+        || ["st", "nd", "rd", "th"].iter().any(|s| {
+            count
+                .strip_suffix(s)
+                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        })
+        || lookup(&COUNTS_F, count).is_some_and(|n| n > 1)
+}
+
 pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
     let w = caps.name("w")?.as_str();
+    // "Twenty years ago this week": an anniversary, the week is years back.
+    if ctx.f.get(..ctx.start).unwrap_or_default().ends_with("ago ") {
+        return None;
+    }
     let weekend = w.contains("weekend")
         || w.contains("week-end")
         || w.contains("wochenende")
@@ -754,6 +782,10 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
         previous(reference)?
     } else if is(&["this", "diesen", "ce", "ten", "te", "цеи", "этот", "эту"]) {
         in_week(this_week)?
+    } else if target == reference.weekday() {
+        // A bare weekday naming the publication day is that day, whatever the tense
+        // ("leaders met on Tuesday" in Tuesday's paper).
+        reference
     } else {
         match ctx.sentence_tense() {
             Some(Tense::Past) => previous(reference)?,
