@@ -227,7 +227,7 @@ pub fn find_dates_in(
     // last before a candidate's end is the only one that can overlap it (a BTreeMap
     // keeps this check logarithmic: a Vec scan made long inputs quadratic).
     let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(&[Regex], Resolver); 13] = [
+    let groups: [(&[Regex], Resolver); 14] = [
         (std::slice::from_ref(&*periods::WEEK_OF), periods::week_of),
         (std::slice::from_ref(&*periods::QUARTERS), periods::quarter),
         (&EXPLICIT, explicit),
@@ -251,6 +251,10 @@ pub fn find_dates_in(
         (
             std::slice::from_ref(&*periods::ORDINAL_DAY),
             periods::ordinal_day,
+        ),
+        (
+            std::slice::from_ref(&*periods::MONTHS_REL),
+            periods::month_rel,
         ),
         (std::slice::from_ref(&*periods::YEARS), periods::year),
     ];

@@ -483,9 +483,69 @@ pub(super) static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Nouns an ordinal counts that make "on the 3rd ..." no day of the month.
+const NOT_DAYS: &[&str] = &[
+    "floor",
+    "place",
+    "round",
+    "attempt",
+    "try",
+    "time",
+    "day",
+    "week",
+    "month",
+    "year",
+    "anniversary",
+    "century",
+    "quarter",
+    "grade",
+    "term",
+    "lap",
+    "hole",
+    "inning",
+    "row",
+    "line",
+    "page",
+    "level",
+    "storey",
+    "story",
+    "tier",
+    "stage",
+    "leg",
+    "game",
+    "match",
+];
+
+/// A month named by its distance from the publication month ("last month").
+pub(super) static MONTHS_REL: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\b(?P<w>last month|this month|next month|le mois dernier|le mois prochain|ce mois-ci|letzten monat|diesen monat|nachsten monat|w zeszłym miesiacu|w tym miesiacu|w przyszłym miesiacu|минулого місяця|цього місяця|наступного місяця|в прошлом месяце|в этом месяце|в следующем месяце)\b",
+    )
+});
+
+pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference?;
+    let w = caps.name("w")?.as_str();
+    let first = ymd(reference.year(), reference.month(), 1)?;
+    let month = if ["last", "dernier", "letzt", "zeszł", "минул", "прошл"]
+        .iter()
+        .any(|c| w.contains(c))
+    {
+        first.checked_sub_months(Months::new(1))?
+    } else if ["next", "prochain", "nachst", "przysz", "наступн", "следующ"]
+        .iter()
+        .any(|c| w.contains(c))
+    {
+        first.checked_add_months(Months::new(1))?
+    } else {
+        first
+    };
+    month_span(month.year(), month.month())
+}
+
 pub(super) static DAYS: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?P<d>the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера)\b",
+        r"\b(?P<d>the day after tomorrow|the day before yesterday|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера)\b",
     )
 });
 
@@ -501,7 +561,7 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 
 pub(super) static ORDINAL_DAY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?:the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
+        r"\b(?:(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the|next|last) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
     )
 });
 
@@ -719,7 +779,7 @@ pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         | "przedwczoraj"
         | "позавчора"
         | "позавчера" => -2,
-        "tomorrow" | "demain" | "morgen" | "jutro" | "завтра" => 1,
+        "tomorrow" | "tmrw" | "tmr" | "demain" | "morgen" | "jutro" | "завтра" => 1,
         "yesterday" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => -1,
         _ => 0,
     };
@@ -837,9 +897,29 @@ pub(super) fn ordinal_day(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         .as_str()
         .parse()
         .ok()?;
+    // "on the 3rd floor", "the 2nd round": an ordinal of something else.
+    if caps.name("d2").is_some() {
+        let next = ctx.f.get(ctx.end..).unwrap_or_default().trim_start();
+        let noun = next
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        if NOT_DAYS.contains(&noun) {
+            return None;
+        }
+    }
     // "back on the 16th": the month of the last date named before it, else this month's.
-    let (y, m) = match (caps.name("this"), ctx.previous) {
+    let (y, m) = match (caps.name("this").map(|m| m.as_str()), ctx.previous) {
         (None, Some(prev)) => (prev.year(), prev.month()),
+        (Some(w @ ("next" | "last")), _) => {
+            let first = ymd(reference.year(), reference.month(), 1)?;
+            let moved = if w == "next" {
+                first.checked_add_months(Months::new(1))?
+            } else {
+                first.checked_sub_months(Months::new(1))?
+            };
+            (moved.year(), moved.month())
+        }
         _ => (reference.year(), reference.month()),
     };
     let day = ymd(y, m, d)?;
