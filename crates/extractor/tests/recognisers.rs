@@ -16,7 +16,7 @@ const DEV_DATES_FLOOR: f64 = 1.0;
 /// The second, independently written dev set (`tests/recognisers/dev2/`), measured
 /// 2026-12-06 after tuning on it (see BENCHMARKS.md).
 const DEV2_MONEY_FLOOR: f64 = 0.969;
-const DEV2_DATES_FLOOR: f64 = 0.898;
+const DEV2_DATES_FLOOR: f64 = 0.92;
 /// The bar on the frozen test split.
 const TEST_MONEY_FLOOR: f64 = 0.95;
 const TEST_DATES_FLOOR: f64 = 0.90;

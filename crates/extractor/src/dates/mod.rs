@@ -404,6 +404,14 @@ impl<'a> Ctx<'a> {
     /// The tense of the clause around the match, from its closest cue word, before the
     /// match first.
     fn tense(&self) -> Option<Tense> {
+        // "since March", "seit Mai": the preposition itself looks back.
+        let before = self.f.get(..self.start).unwrap_or_default();
+        if ["since ", "seit ", "depuis "].iter().any(|p| {
+            before.ends_with(p)
+                && !before[..before.len() - p.len()].ends_with(char::is_alphanumeric)
+        }) {
+            return Some(Tense::Past);
+        }
         self.tense_within(&['.', '!', '?', ';', ','])
     }
 
@@ -902,6 +910,29 @@ mod tests {
         assert_eq!(one("leaders met on Monday", tue).1, d(2026, 1, 5));
         assert_eq!(one("the vote will be on Monday", tue).1, d(2026, 1, 12));
         assert_eq!(one("last Tuesday", tue).1, d(2025, 12, 30));
+    }
+
+    #[test]
+    fn relative_months_since_and_look_alikes() {
+        let p = d(2019, 11, 8);
+        assert_eq!(
+            spans("Shares have fallen 30% since March", p, "en"),
+            span("2019-03-01", "2019-03-31")
+        );
+        assert_eq!(
+            spans("started this job last month", p, "en"),
+            span("2019-10-01", "2019-10-31")
+        );
+        assert_eq!(
+            spans("Rent is due on the 5th of next month", p, "en"),
+            span("2019-12-05", "2019-12-05")
+        );
+        assert_eq!(
+            spans("lunch tmrw?", p, "en"),
+            span("2019-11-09", "2019-11-09")
+        );
+        assert!(spans("on the 3rd floor", p, "en").is_empty());
+        assert!(spans("they plan to march on the capital", p, "en").is_empty());
     }
 
     #[test]

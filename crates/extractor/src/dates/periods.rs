@@ -32,6 +32,8 @@ const PREPS: &[&str] = &[
     "depuis",
     "jusqu'en",
     "jusqu'à",
+    "à compter de",
+    "à partir de",
     "avant",
     "après",
     "dès",
@@ -258,7 +260,7 @@ const YEAR_WORDS: &[&str] = &[
 ];
 /// Words after a year that mark it as one ("2020 roku", "2021 року", "2017 года").
 const YEAR_AFTER: &[&str] = &[
-    "roku", "r.", "року", "р.", "года", "году", "г.", "рік", "год",
+    "roku", "rok", "r.", "року", "р.", "года", "году", "г.", "рік", "год",
 ];
 
 /// Small counts of days, weeks and months ("three days ago", "in zwei Wochen").
@@ -639,7 +641,24 @@ pub(super) fn month_alone(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     // "May" and "March" are also a verb and a noun: only "in May", "May 2026".
     let year = match year_of(caps, &["y", "y2"]) {
         Some(y) => y,
-        None => super::year_for(ctx, |y| month_span(y, m))?,
+        None => {
+            // "plan to march on the capital": "to" and a word a verb takes next.
+            let whole = caps.get(0)?.as_str();
+            let to = whole.starts_with("to ")
+                || ctx.f.get(..ctx.start).unwrap_or_default().ends_with(" to ");
+            let next = ctx.f.get(ctx.end..).unwrap_or_default().trim_start();
+            let next = next
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            let verb_next = [
+                "on", "into", "through", "across", "against", "past", "with", "be",
+            ];
+            if to && (m == 3 || m == 5) && verb_next.contains(&next) {
+                return None;
+            }
+            super::year_for(ctx, |y| month_span(y, m))?
+        }
     };
     month_span(year, m)
 }
@@ -755,6 +774,26 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         1
     } else {
         0
+    };
+    // "run into the following week" after "the 14th": the week after that date.
+    if w.contains("following") {
+        if let Some(previous) = ctx.previous {
+            return week_containing(previous, 1);
+        }
+    }
+    // A bare "the weekend" in the past tense, said on a weekday, is the one just gone.
+    let bare = matches!(
+        w,
+        "the weekend" | "am wochenende" | "w weekend" | "на вихідних" | "на выходных"
+    );
+    let offset = if bare
+        && offset == 0
+        && reference.weekday().num_days_from_monday() < 5
+        && ctx.sentence_tense() == Some(Tense::Past)
+    {
+        -1
+    } else {
+        offset
     };
     let (monday, sunday) = week_containing(reference, offset)?;
     if weekend {
