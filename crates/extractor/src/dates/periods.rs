@@ -776,10 +776,10 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         0
     };
     // "run into the following week" after "the 14th": the week after that date.
-    if w.contains("following") {
-        if let Some(previous) = ctx.previous {
-            return week_containing(previous, 1);
-        }
+    if w.contains("following")
+        && let Some(previous) = ctx.previous
+    {
+        return week_containing(previous, 1);
     }
     // A bare "the weekend" in the past tense, said on a weekday, is the one just gone.
     let bare = matches!(
