@@ -209,8 +209,9 @@ type Resolver = fn(&Captures<'_>, &Ctx<'_>) -> Option<Span>;
 /// reader takes from the publication date `reference`: with a past-tense cue in the same
 /// sentence ("met", "hatte", "was") the most recent such date on or before it; with a
 /// future cue ("will", "soll", "будет") the next on or after it; with no cue the nearest
-/// one. A weekday alone is the next such day after `reference` unless the sentence is in
-/// the past tense; "this Tuesday" is the Tuesday of the current Monday-Sunday week, "next
+/// one. A weekday alone naming the weekday of `reference` is `reference` itself;
+/// otherwise it is the next such day after `reference` unless the sentence is in the
+/// past tense; "this Tuesday" is the Tuesday of the current Monday-Sunday week, "next
 /// Tuesday" the Tuesday of next week, "last Tuesday" the most recent one before.
 pub fn find_dates_in(
     text: &str,
@@ -226,7 +227,7 @@ pub fn find_dates_in(
     // last before a candidate's end is the only one that can overlap it (a BTreeMap
     // keeps this check logarithmic: a Vec scan made long inputs quadratic).
     let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(&[Regex], Resolver); 13] = [
+    let groups: [(&[Regex], Resolver); 14] = [
         (std::slice::from_ref(&*periods::WEEK_OF), periods::week_of),
         (std::slice::from_ref(&*periods::QUARTERS), periods::quarter),
         (&EXPLICIT, explicit),
@@ -250,6 +251,10 @@ pub fn find_dates_in(
         (
             std::slice::from_ref(&*periods::ORDINAL_DAY),
             periods::ordinal_day,
+        ),
+        (
+            std::slice::from_ref(&*periods::MONTHS_REL),
+            periods::month_rel,
         ),
         (std::slice::from_ref(&*periods::YEARS), periods::year),
     ];
@@ -399,6 +404,14 @@ impl<'a> Ctx<'a> {
     /// The tense of the clause around the match, from its closest cue word, before the
     /// match first.
     fn tense(&self) -> Option<Tense> {
+        // "since March", "seit Mai": the preposition itself looks back.
+        let before = self.f.get(..self.start).unwrap_or_default();
+        if ["since ", "seit ", "depuis "].iter().any(|p| {
+            before.ends_with(p)
+                && !before[..before.len() - p.len()].ends_with(char::is_alphanumeric)
+        }) {
+            return Some(Tense::Past);
+        }
         self.tense_within(&['.', '!', '?', ';', ','])
     }
 
@@ -887,6 +900,48 @@ mod tests {
         assert_eq!((s, e), (d(2026, 1, 12), d(2026, 1, 18)));
         assert_eq!(one("tomorrow", sat()).1, d(2026, 1, 4));
         assert!(find_dates("on Tuesday", None).is_empty());
+    }
+
+    #[test]
+    fn the_publication_weekday_is_the_publication_day() {
+        let tue = Some(d(2026, 1, 6));
+        assert_eq!(one("leaders met on Tuesday", tue).1, d(2026, 1, 6));
+        assert_eq!(one("the vote is on Tuesday", tue).1, d(2026, 1, 6));
+        assert_eq!(one("leaders met on Monday", tue).1, d(2026, 1, 5));
+        assert_eq!(one("the vote will be on Monday", tue).1, d(2026, 1, 12));
+        assert_eq!(one("last Tuesday", tue).1, d(2025, 12, 30));
+    }
+
+    #[test]
+    fn relative_months_since_and_look_alikes() {
+        let p = d(2019, 11, 8);
+        assert_eq!(
+            spans("Shares have fallen 30% since March", p, "en"),
+            span("2019-03-01", "2019-03-31")
+        );
+        assert_eq!(
+            spans("started this job last month", p, "en"),
+            span("2019-10-01", "2019-10-31")
+        );
+        assert_eq!(
+            spans("Rent is due on the 5th of next month", p, "en"),
+            span("2019-12-05", "2019-12-05")
+        );
+        assert_eq!(
+            spans("lunch tmrw?", p, "en"),
+            span("2019-11-09", "2019-11-09")
+        );
+        assert!(spans("on the 3rd floor", p, "en").is_empty());
+        assert!(spans("they plan to march on the capital", p, "en").is_empty());
+    }
+
+    #[test]
+    fn counted_durations_and_anniversaries_are_not_dates() {
+        let wed = Some(d(2026, 1, 7));
+        assert!(find_dates("a third meeting in two days", wed).is_empty());
+        assert!(find_dates("three meetings in three days", wed).is_empty());
+        assert!(find_dates("Twenty years ago this week", wed).is_empty());
+        assert_eq!(one("talks resume in two days", wed).1, d(2026, 1, 9));
     }
 
     #[test]

@@ -32,6 +32,8 @@ const PREPS: &[&str] = &[
     "depuis",
     "jusqu'en",
     "jusqu'à",
+    "à compter de",
+    "à partir de",
     "avant",
     "après",
     "dès",
@@ -258,7 +260,7 @@ const YEAR_WORDS: &[&str] = &[
 ];
 /// Words after a year that mark it as one ("2020 roku", "2021 року", "2017 года").
 const YEAR_AFTER: &[&str] = &[
-    "roku", "r.", "року", "р.", "года", "году", "г.", "рік", "год",
+    "roku", "rok", "r.", "року", "р.", "года", "году", "г.", "рік", "год",
 ];
 
 /// Small counts of days, weeks and months ("three days ago", "in zwei Wochen").
@@ -483,9 +485,69 @@ pub(super) static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Nouns an ordinal counts that make "on the 3rd ..." no day of the month.
+const NOT_DAYS: &[&str] = &[
+    "floor",
+    "place",
+    "round",
+    "attempt",
+    "try",
+    "time",
+    "day",
+    "week",
+    "month",
+    "year",
+    "anniversary",
+    "century",
+    "quarter",
+    "grade",
+    "term",
+    "lap",
+    "hole",
+    "inning",
+    "row",
+    "line",
+    "page",
+    "level",
+    "storey",
+    "story",
+    "tier",
+    "stage",
+    "leg",
+    "game",
+    "match",
+];
+
+/// A month named by its distance from the publication month ("last month").
+pub(super) static MONTHS_REL: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\b(?P<w>last month|this month|next month|le mois dernier|le mois prochain|ce mois-ci|letzten monat|diesen monat|nachsten monat|w zeszłym miesiacu|w tym miesiacu|w przyszłym miesiacu|минулого місяця|цього місяця|наступного місяця|в прошлом месяце|в этом месяце|в следующем месяце)\b",
+    )
+});
+
+pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference?;
+    let w = caps.name("w")?.as_str();
+    let first = ymd(reference.year(), reference.month(), 1)?;
+    let month = if ["last", "dernier", "letzt", "zeszł", "минул", "прошл"]
+        .iter()
+        .any(|c| w.contains(c))
+    {
+        first.checked_sub_months(Months::new(1))?
+    } else if ["next", "prochain", "nachst", "przysz", "наступн", "следующ"]
+        .iter()
+        .any(|c| w.contains(c))
+    {
+        first.checked_add_months(Months::new(1))?
+    } else {
+        first
+    };
+    month_span(month.year(), month.month())
+}
+
 pub(super) static DAYS: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?P<d>the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера)\b",
+        r"\b(?P<d>the day after tomorrow|the day before yesterday|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера)\b",
     )
 });
 
@@ -501,7 +563,7 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 
 pub(super) static ORDINAL_DAY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?:the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
+        r"\b(?:(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the|next|last) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
     )
 });
 
@@ -579,7 +641,24 @@ pub(super) fn month_alone(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     // "May" and "March" are also a verb and a noun: only "in May", "May 2026".
     let year = match year_of(caps, &["y", "y2"]) {
         Some(y) => y,
-        None => super::year_for(ctx, |y| month_span(y, m))?,
+        None => {
+            // "plan to march on the capital": "to" and a word a verb takes next.
+            let whole = caps.get(0)?.as_str();
+            let to = whole.starts_with("to ")
+                || ctx.f.get(..ctx.start).unwrap_or_default().ends_with(" to ");
+            let next = ctx.f.get(ctx.end..).unwrap_or_default().trim_start();
+            let next = next
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            let verb_next = [
+                "on", "into", "through", "across", "against", "past", "with", "be",
+            ];
+            if to && (m == 3 || m == 5) && verb_next.contains(&next) {
+                return None;
+            }
+            super::year_for(ctx, |y| month_span(y, m))?
+        }
     };
     month_span(year, m)
 }
@@ -629,6 +708,9 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         .as_str();
     let per = lookup(&UNITS_F, unit)?;
     let back = caps.name("ago").is_some() || caps.name("back").is_some();
+    if caps.name("fwd").is_some() && counted_before(ctx.f.get(..ctx.start).unwrap_or_default()) {
+        return None;
+    }
     let day = match (per, back) {
         (0, false) => reference.checked_add_months(Months::new(n))?,
         (0, true) => reference.checked_sub_months(Months::new(n))?,
@@ -638,9 +720,34 @@ pub(super) fn span(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     Some((day, day))
 }
 
+/// Whether `before` ends in a counted noun ("three meetings ", "a third meeting "): then
+/// a following "in two days" is how long they took, not a date two days on.
+fn counted_before(before: &str) -> bool {
+    let mut words = before.split_whitespace().rev();
+    let (Some(_noun), Some(count)) = (words.next(), words.next()) else {
+        return false;
+    };
+    const ORDINALS: &[&str] = &[
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    count.chars().all(|c| c.is_ascii_digit())
+        || ORDINALS.contains(&count)
+        || ["st", "nd", "rd", "th"].iter().any(|s| {
+            count
+                .strip_suffix(s)
+                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        })
+        || lookup(&COUNTS_F, count).is_some_and(|n| n > 1)
+}
+
 pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
     let w = caps.name("w")?.as_str();
+    // "Twenty years ago this week": an anniversary, the week is years back.
+    if ctx.f.get(..ctx.start).unwrap_or_default().ends_with("ago ") {
+        return None;
+    }
     let weekend = w.contains("weekend")
         || w.contains("week-end")
         || w.contains("wochenende")
@@ -668,6 +775,26 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     } else {
         0
     };
+    // "run into the following week" after "the 14th": the week after that date.
+    if w.contains("following")
+        && let Some(previous) = ctx.previous
+    {
+        return week_containing(previous, 1);
+    }
+    // A bare "the weekend" in the past tense, said on a weekday, is the one just gone.
+    let bare = matches!(
+        w,
+        "the weekend" | "am wochenende" | "w weekend" | "на вихідних" | "на выходных"
+    );
+    let offset = if bare
+        && offset == 0
+        && reference.weekday().num_days_from_monday() < 5
+        && ctx.sentence_tense() == Some(Tense::Past)
+    {
+        -1
+    } else {
+        offset
+    };
     let (monday, sunday) = week_containing(reference, offset)?;
     if weekend {
         return Some((monday.checked_add_days(Days::new(5))?, sunday));
@@ -691,7 +818,7 @@ pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         | "przedwczoraj"
         | "позавчора"
         | "позавчера" => -2,
-        "tomorrow" | "demain" | "morgen" | "jutro" | "завтра" => 1,
+        "tomorrow" | "tmrw" | "tmr" | "demain" | "morgen" | "jutro" | "завтра" => 1,
         "yesterday" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => -1,
         _ => 0,
     };
@@ -754,6 +881,10 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
         previous(reference)?
     } else if is(&["this", "diesen", "ce", "ten", "te", "цеи", "этот", "эту"]) {
         in_week(this_week)?
+    } else if target == reference.weekday() {
+        // A bare weekday naming the publication day is that day, whatever the tense
+        // ("leaders met on Tuesday" in Tuesday's paper).
+        reference
     } else {
         match ctx.sentence_tense() {
             Some(Tense::Past) => previous(reference)?,
@@ -805,9 +936,29 @@ pub(super) fn ordinal_day(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         .as_str()
         .parse()
         .ok()?;
+    // "on the 3rd floor", "the 2nd round": an ordinal of something else.
+    if caps.name("d2").is_some() {
+        let next = ctx.f.get(ctx.end..).unwrap_or_default().trim_start();
+        let noun = next
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        if NOT_DAYS.contains(&noun) {
+            return None;
+        }
+    }
     // "back on the 16th": the month of the last date named before it, else this month's.
-    let (y, m) = match (caps.name("this"), ctx.previous) {
+    let (y, m) = match (caps.name("this").map(|m| m.as_str()), ctx.previous) {
         (None, Some(prev)) => (prev.year(), prev.month()),
+        (Some(w @ ("next" | "last")), _) => {
+            let first = ymd(reference.year(), reference.month(), 1)?;
+            let moved = if w == "next" {
+                first.checked_add_months(Months::new(1))?
+            } else {
+                first.checked_sub_months(Months::new(1))?
+            };
+            (moved.year(), moved.month())
+        }
         _ => (reference.year(), reference.month()),
     };
     let day = ymd(y, m, d)?;

@@ -79,6 +79,7 @@ pub(super) const SUFFIXES: &[(&str, &str, f64)] = &[
     ("rubles", "RUB", 1.0),
     ("ruble", "RUB", 1.0),
     ("rupees", "INR", 1.0),
+    ("rand", "ZAR", 1.0),
     // French
     ("dollars américains", "USD", 1.0),
     ("dollars canadiens", "CAD", 1.0),
@@ -86,6 +87,8 @@ pub(super) const SUFFIXES: &[(&str, &str, f64)] = &[
     ("livres sterling", "GBP", 1.0),
     ("livres", "GBP", 1.0),
     ("centimes", "EUR", 0.01),
+    // Slang: "25 balles" is 25 euros.
+    ("balles", "EUR", 1.0),
     ("M€", "EUR", 1e6),
     ("Md€", "EUR", 1e9),
     ("Mds€", "EUR", 1e9),
@@ -535,6 +538,24 @@ pub(super) const UPPER: &[&str] = &[
     "менее",
     "меньше",
     "не больше",
+    // A negated "exceed" is a ceiling (contracts, tenders, statutes).
+    "not exceed",
+    "not to exceed",
+    "does not exceed",
+    "ne peut excéder",
+    "ne peut pas excéder",
+    "n'excède pas",
+    "ne dépasse pas",
+    "ne peut dépasser",
+    "ne peut pas dépasser",
+    "übersteigt nicht",
+    "nicht übersteigen",
+    "nie przekracza",
+    "nie może przekroczyć",
+    "не перевищує",
+    "не може перевищувати",
+    "не превышает",
+    "не может превышать",
 ];
 
 /// Words before an amount that make it a lower bound ("more than $4bn", "ponad 1,1 mld zł").
@@ -567,6 +588,23 @@ pub(super) const LOWER: &[&str] = &[
     "более",
     "больше",
     "не менее",
+    // "Exceed" and its kin without a negation: a floor ("could top $2 billion").
+    "exceed",
+    "exceeds",
+    "top",
+    "surpass",
+    "dépasser",
+    "dépasse",
+    "dépassera",
+    "excéder",
+    "übersteigt",
+    "übersteigen",
+    "przekracza",
+    "przekroczy",
+    "перевищить",
+    "перевищує",
+    "превысит",
+    "превышает",
 ];
 
 /// Words before an amount that make it approximate ("about $4.2 billion", "rund 2,1 Mrd").
@@ -653,6 +691,9 @@ pub(super) const CHANGE_STEMS: &[&str] = &[
     "rose",
     "rise",
     "rises",
+    "wzrośn",
+    "зрост",
+    "вырастет",
 ];
 
 /// Units of a price per unit ("$70-a-share", "€2 per litre", "2 800 zł miesięcznie").
