@@ -376,14 +376,13 @@ impl Outbox {
 
     /// When the next live row is due, in Unix milliseconds.
     fn next_try(&self) -> Result<Option<i64>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT min(next_try) FROM outbox WHERE dead = 0",
                 [],
                 |row| row.get(0),
             )
-            .context("cannot read the webhook outbox")?)
+            .context("cannot read the webhook outbox")
     }
 
     fn post_due(&self) -> Result<()> {

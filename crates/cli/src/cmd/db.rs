@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::Format;
 use crate::config::{self, Loaded};
-use crate::paths::Paths;
 use crate::output::{print, print_json};
+use crate::paths::Paths;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {

@@ -13,8 +13,8 @@ use anyhow::{Context, Result, bail};
 use newsmon_index::Index;
 
 use crate::config;
-use crate::paths::Paths;
 use crate::output::print;
+use crate::paths::Paths;
 use crate::pipeline::TANTIVY_DIR;
 
 #[derive(Debug, clap::Args)]
