@@ -51,7 +51,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     if !cmd.once {
         let stop = Arc::clone(&stop);
-        let signal = runtime.block_on(async { watch_signals() })?;
+        let signal = runtime.block_on(async { super::run::shutdown_signal() })?;
         runtime.spawn(async move {
             let name = signal.await;
             tracing::info!(signal = name, "stopping after this batch");
@@ -92,30 +92,5 @@ fn sleep_unless(stop: &AtomicBool, total: Duration) {
     let until = Instant::now() + total;
     while !stop.load(Ordering::SeqCst) && Instant::now() < until {
         std::thread::sleep(step);
-    }
-}
-
-/// Resolves on the first SIGINT or SIGTERM (registered now, so none is missed).
-fn watch_signals() -> Result<impl std::future::Future<Output = &'static str> + Send> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
-        Ok(async move {
-            tokio::select! {
-                _ = terminate.recv() => "SIGTERM",
-                _ = interrupt.recv() => "SIGINT",
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-            "Ctrl-C"
-        })
     }
 }

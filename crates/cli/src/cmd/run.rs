@@ -80,8 +80,9 @@ pub fn run(_cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Resolves on the first SIGINT or SIGTERM.
-fn shutdown_signal() -> Result<impl std::future::Future<Output = &'static str>> {
+/// Resolves on the first SIGINT or SIGTERM (registered now, so none is missed); shared by
+/// `run` and `follow`.
+pub(super) fn shutdown_signal() -> Result<impl std::future::Future<Output = &'static str> + Send> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
