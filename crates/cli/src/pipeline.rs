@@ -1038,6 +1038,32 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Lets the polls in flight finish within `grace`, handing each result to `done`; what is
+/// left then is abandoned (and fetched again next time, since nothing of it was
+/// acknowledged). Shared by the scheduler's shutdown over SQLite and over PostgreSQL.
+pub async fn drain_within<T: 'static>(
+    in_flight: &mut tokio::task::JoinSet<T>,
+    grace: std::time::Duration,
+    mut done: impl FnMut(T),
+) {
+    let deadline = tokio::time::sleep(grace);
+    tokio::pin!(deadline);
+    while !in_flight.is_empty() {
+        tokio::select! {
+            Some(finished) = in_flight.join_next() => {
+                if let Ok(result) = finished {
+                    done(result);
+                }
+            }
+            _ = &mut deadline => {
+                tracing::warn!(abandoned = in_flight.len(), "grace period over; abandoning fetches");
+                in_flight.abort_all();
+                while in_flight.join_next().await.is_some() {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

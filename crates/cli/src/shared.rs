@@ -165,22 +165,7 @@ pub async fn lease_loop(
     if let Some(signal) = signal {
         tracing::info!(signal, in_flight = in_flight.len(), "shutting down");
     }
-    let deadline = tokio::time::sleep(grace);
-    tokio::pin!(deadline);
-    while !in_flight.is_empty() {
-        tokio::select! {
-            Some(finished) = in_flight.join_next() => {
-                if let Ok(report) = finished {
-                    totals.add(&report);
-                }
-            }
-            _ = &mut deadline => {
-                tracing::warn!(abandoned = in_flight.len(), "grace period over; abandoning fetches");
-                in_flight.abort_all();
-                while in_flight.join_next().await.is_some() {}
-            }
-        }
-    }
+    crate::pipeline::drain_within(&mut in_flight, grace, |report| totals.add(&report)).await;
     pipeline.commit().await?;
     // Polls abandoned above were not recorded: their sources are free for others now.
     blocking(&store, |store| store.release_leases()).await?;

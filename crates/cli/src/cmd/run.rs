@@ -190,25 +190,11 @@ async fn scheduler(
         }
     };
     tracing::info!(signal, in_flight = in_flight.len(), "shutting down");
-    // Work in flight gets the grace period; what is left then is abandoned (and fetched again
-    // next time, since nothing of it was acknowledged).
-    let deadline = tokio::time::sleep(grace);
-    tokio::pin!(deadline);
-    while !in_flight.is_empty() {
-        tokio::select! {
-            Some(done) = in_flight.join_next() => {
-                if let Ok((_, report)) = done {
-                    log_report(&report);
-                    totals.add(&report);
-                }
-            }
-            _ = &mut deadline => {
-                tracing::warn!(abandoned = in_flight.len(), "grace period over; abandoning fetches");
-                in_flight.abort_all();
-                while in_flight.join_next().await.is_some() {}
-            }
-        }
-    }
+    crate::pipeline::drain_within(&mut in_flight, grace, |(_, report)| {
+        log_report(&report);
+        totals.add(&report);
+    })
+    .await;
     pipeline.commit().await?;
     tracing::info!(
         sources_polled = totals.sources_polled,
