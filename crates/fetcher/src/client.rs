@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::Utc;
 use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
@@ -15,6 +16,7 @@ use url::Url;
 use crate::config::HttpConfig;
 use crate::error::{Error, Result, flatten};
 use crate::feed::{Feed, parse_feed_with_charset};
+use crate::freshness::{self, Lifetime};
 use crate::guard::{self, GuardedResolver, Refused};
 use crate::politeness::Politeness;
 use crate::retry::{self, RetryPolicy};
@@ -94,7 +96,10 @@ pub struct Validators {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedPoll {
     /// The server answered 304: nothing changed since the validators were stored.
-    NotModified,
+    NotModified {
+        /// How long the server says the feed stays fresh (a 304 carries it too).
+        lifetime: Option<Lifetime>,
+    },
     /// The feed was downloaded and parsed.
     Fetched {
         /// The parsed feed.
@@ -103,6 +108,28 @@ pub enum FeedPoll {
         validators: Validators,
         /// The HTTP status (2xx).
         status: u16,
+        /// How long the server says the feed stays fresh.
+        lifetime: Option<Lifetime>,
+    },
+}
+
+/// The result of a conditional GET of a page (a sitemap, a listing page).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PagePoll {
+    /// The server answered 304: nothing changed since the validators were stored. Nothing
+    /// was downloaded, and there is nothing to parse.
+    NotModified {
+        /// How long the server says the page stays fresh.
+        lifetime: Option<Lifetime>,
+    },
+    /// The page was downloaded.
+    Fetched {
+        /// The page.
+        page: Page,
+        /// The validators to store for the next poll.
+        validators: Validators,
+        /// How long the server says the page stays fresh.
+        lifetime: Option<Lifetime>,
     },
 }
 
@@ -222,15 +249,16 @@ impl Fetcher {
     /// redirects; the `charset` of the `Content-Type` header decides the encoding of an XML
     /// feed, over its XML declaration (RFC 7303 §3.2), unless it claims UTF-8 for bytes that are
     /// not.
+    ///
+    /// Either way the poll carries the response's freshness lifetime (`Cache-Control: max-age`,
+    /// `Expires`), for the scheduler.
     pub async fn poll_feed(&self, url: &Url, validators: &Validators) -> Result<FeedPoll> {
         let response = self.get(url, ACCEPT_FEED, Some(validators)).await?;
+        let lifetime = freshness::lifetime(&response.headers, Utc::now());
         if response.status == 304 {
-            return Ok(FeedPoll::NotModified);
+            return Ok(FeedPoll::NotModified { lifetime });
         }
-        let validators = Validators {
-            etag: header_string(&response.headers, header::ETAG),
-            last_modified: header_string(&response.headers, header::LAST_MODIFIED),
-        };
+        let validators = response_validators(&response.headers);
         let content_type = header_string(&response.headers, header::CONTENT_TYPE);
         let (body, final_url) = (response.body, response.url);
         let charset = content_type.clone();
@@ -254,6 +282,28 @@ impl Fetcher {
             feed,
             validators,
             status: response.status,
+            lifetime,
+        })
+    }
+
+    /// Downloads a page with a conditional GET built from `validators`, as
+    /// [`Fetcher::poll_feed`] does for feeds: a 304 gives [`PagePoll::NotModified`] without a
+    /// body. Fails as [`Fetcher::fetch_page`] does.
+    pub async fn poll_page(&self, url: &Url, validators: &Validators) -> Result<PagePoll> {
+        let response = self.get(url, ACCEPT_PAGE, Some(validators)).await?;
+        let lifetime = freshness::lifetime(&response.headers, Utc::now());
+        if response.status == 304 {
+            return Ok(PagePoll::NotModified { lifetime });
+        }
+        Ok(PagePoll::Fetched {
+            validators: response_validators(&response.headers),
+            page: Page {
+                content_type: header_string(&response.headers, header::CONTENT_TYPE),
+                url: response.url,
+                status: response.status,
+                body: response.body,
+            },
+            lifetime,
         })
     }
 
@@ -553,6 +603,13 @@ fn find_source<'e, T: std::error::Error + 'static>(
         next = e.source();
     }
     None
+}
+
+fn response_validators(headers: &HeaderMap) -> Validators {
+    Validators {
+        etag: header_string(headers, header::ETAG),
+        last_modified: header_string(headers, header::LAST_MODIFIED),
+    }
 }
 
 fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

@@ -25,6 +25,9 @@ pub struct Feed {
     pub title: Option<String>,
     /// The items, in document order.
     pub items: Vec<FeedItem>,
+    /// RSS 2.0 `<ttl>`: minutes the feed may be cached before it is fetched again. (The
+    /// Syndication module's `sy:updatePeriod` is not read: feed-rs does not expose it.)
+    pub ttl_mins: Option<u32>,
 }
 
 /// One item (RSS `<item>`, Atom `<entry>`, JSON Feed item) of a feed.
@@ -83,6 +86,7 @@ pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
         None => Ok(Feed {
             title: None,
             items: Vec::new(),
+            ttl_mins: None,
         }),
     }
 }
@@ -320,6 +324,7 @@ fn convert(feed: model::Feed, feed_url: &Url) -> Feed {
             .into_iter()
             .map(|entry| convert_entry(entry, feed_url, rss))
             .collect(),
+        ttl_mins: feed.ttl,
     }
 }
 

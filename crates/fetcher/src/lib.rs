@@ -4,8 +4,10 @@
 //!   total timeouts, a redirect limit, gzip/brotli/deflate, a body-size cap enforced while
 //!   streaming, retries with backoff (5xx, 429 and `Retry-After`, network errors), robots.txt
 //!   (RFC 9309), per-host and global concurrency limits and a per-host delay, a private-network
-//!   guard on resolved addresses and redirects, and conditional GET for feeds
-//!   ([`Fetcher::poll_feed`] with [`Validators`], decoded by the HTTP charset).
+//!   guard on resolved addresses and redirects, and conditional GET for feeds, sitemaps and
+//!   listing pages ([`Fetcher::poll_feed`] and [`Fetcher::poll_page`] with [`Validators`]; a
+//!   feed is decoded by the HTTP charset). Polls carry the response's freshness [`Lifetime`]
+//!   (`Cache-Control: max-age`, `Expires`), failures a `Retry-After`, for the scheduler.
 //! - [`parse_feed`] turns RSS 0.9x/1.0/2.0, Atom and JSON Feed documents into [`FeedItem`]s with
 //!   stable ids, absolute canonical links and plain-text titles and summaries.
 //! - Sources without a feed: [`discover_feeds`] reads a site's `<link rel="alternate">` feeds,
@@ -39,11 +41,12 @@
 #![deny(missing_docs)]
 
 pub use canonical::canonicalize;
-pub use client::{FeedPoll, Fetcher, Page, Validators};
+pub use client::{FeedPoll, Fetcher, Page, PagePoll, Validators};
 pub use config::HttpConfig;
 pub use discover::{DocumentKind, discover_feeds, sniff};
 pub use error::{Error, Result};
 pub use feed::{Feed, FeedItem, parse_feed};
+pub use freshness::{Lifetime, LifetimeSource};
 pub use listing::{ListingSelector, parse_listing, same_site};
 pub use sitemap::{NewsEntry, Sitemap, SitemapRef, SitemapUrl, parse_sitemap, recent_entries};
 pub use state::{
@@ -58,6 +61,7 @@ mod dates;
 mod discover;
 mod error;
 mod feed;
+mod freshness;
 mod guard;
 mod listing;
 mod politeness;

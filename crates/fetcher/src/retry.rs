@@ -76,14 +76,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<u64> {
 
 fn retry_after_at(headers: &HeaderMap, now: DateTime<Utc>) -> Option<u64> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(secs);
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More digits than a u64 holds is "a very long time", not "no answer": the scheduler's
+        // ceiling cuts it down.
+        return Some(value.parse::<u64>().unwrap_or(u64::MAX));
     }
     // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is an RFC 2822 date; RFC 9110 §5.6.7 also
     // names the obsolete RFC 850 and asctime forms, which servers have stopped sending.
-    let at = DateTime::parse_from_rfc2822(value)
-        .ok()?
-        .with_timezone(&Utc);
+    let at = crate::freshness::http_date(value)?;
     let secs = (at - now).num_seconds();
     Some(u64::try_from(secs).unwrap_or(0))
 }
@@ -188,6 +188,10 @@ mod tests {
             ("Wed, 07 Jan 2026 09:00:00 GMT", Some(0)),
             ("soon", None),
             ("-5", None),
+            ("+5", None),
+            ("1.5", None),
+            ("", None),
+            ("99999999999999999999999", Some(u64::MAX)),
         ];
         for (value, want) in cases {
             let mut headers = HeaderMap::new();

@@ -22,7 +22,8 @@ pub trait StateStore {
     ///
     /// Success and "not modified" reset `consecutive_failures` and clear `last_error`. A failure
     /// increments `consecutive_failures` and keeps the previous validators and item count, so the
-    /// next poll is still conditional.
+    /// next poll is still conditional. The feed TTL and a listing's selector are replaced by a
+    /// success and kept by "not modified" and failures; `next_due` and `due_reason` are replaced by every poll.
     fn record_poll(&mut self, poll: &SourcePoll) -> Result<()>;
 
     /// Every known source, ordered by name.
@@ -75,6 +76,15 @@ pub struct SourceState {
     pub last_error: Option<String>,
     /// When the scheduler means to poll it next.
     pub next_due: Option<DateTime<Utc>>,
+    /// Why `next_due` is then (`interval`, `ttl 60m`, `retry-after 120s`, …), as the scheduler
+    /// put it.
+    pub due_reason: Option<String>,
+    /// The feed's `<ttl>` at the last download, in minutes: a 304 does not repeat it, and it
+    /// still holds.
+    pub ttl_mins: Option<u32>,
+    /// For a listing page: the CSS selector its last download was parsed with. The stored
+    /// validators are sent only with the same selector: a 304 must not hide a changed one.
+    pub selector: Option<String>,
     /// The kind of source (`feed`, `site`, `sitemap`, `listing`) configured or detected at the
     /// last successful poll.
     pub kind: Option<String>,
@@ -96,6 +106,8 @@ pub struct SourcePoll {
     pub outcome: PollOutcome,
     /// When to poll it next (after a failure, later: backoff).
     pub next_due: Option<DateTime<Utc>>,
+    /// Why then, for `newsmon sources`.
+    pub due_reason: Option<String>,
     /// The kind of source used (configured or detected); `None` keeps the stored one.
     pub kind: Option<String>,
     /// For a site, the discovered feed that was polled; `None` keeps the stored one on a
@@ -116,6 +128,10 @@ pub enum PollOutcome {
         items_in_feed: u64,
         /// How many of them were new.
         new_articles: u64,
+        /// The feed's `<ttl>`, in minutes (`None`: none, or not a feed).
+        ttl_mins: Option<u32>,
+        /// For a listing page, the selector it was parsed with.
+        selector: Option<String>,
     },
     /// The server answered 304.
     NotModified,
@@ -290,6 +306,11 @@ const MIGRATIONS: &[&str] = &[
         body         BLOB NOT NULL,
         stored_at    TEXT NOT NULL
     ) STRICT;",
+    // v3: what the server asked for (feed TTL), why the next poll is when it is, and the
+    // selector a listing page was parsed with.
+    "ALTER TABLE sources ADD COLUMN ttl_mins INTEGER;
+    ALTER TABLE sources ADD COLUMN due_reason TEXT;
+    ALTER TABLE sources ADD COLUMN selector TEXT;",
 ];
 
 /// How raw pages are compressed in the `pages` table (the `compression` column names it, so
@@ -362,7 +383,7 @@ fn state_error(path: &Path, err: &rusqlite::Error) -> Error {
 
 const SOURCE_COLUMNS: &str = "name, url, etag, last_modified, last_poll, last_status, \
                               items_in_feed, new_articles, consecutive_failures, last_error, \
-                              next_due, kind, feed_url";
+                              next_due, kind, feed_url, due_reason, ttl_mins, selector";
 
 impl StateStore for SqliteState {
     fn source(&self, name: &str) -> Result<Option<SourceState>> {
@@ -385,18 +406,22 @@ impl StateStore for SqliteState {
                 validators,
                 items_in_feed,
                 new_articles,
+                ttl_mins,
+                selector,
             } => self.conn.execute(
                 "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
                                       items_in_feed, new_articles, consecutive_failures, last_error,
-                                      next_due, kind, feed_url)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9, ?10, ?11)
+                                      next_due, kind, feed_url, due_reason, ttl_mins, selector)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, etag = excluded.etag,
                     last_modified = excluded.last_modified, last_poll = excluded.last_poll,
                     last_status = excluded.last_status, items_in_feed = excluded.items_in_feed,
                     new_articles = excluded.new_articles, consecutive_failures = 0,
                     last_error = NULL, next_due = excluded.next_due,
-                    kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url",
+                    kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url,
+                    due_reason = excluded.due_reason, ttl_mins = excluded.ttl_mins,
+                    selector = excluded.selector",
                 params![
                     poll.name,
                     poll.url,
@@ -409,29 +434,43 @@ impl StateStore for SqliteState {
                     next_due,
                     poll.kind,
                     poll.feed_url,
+                    poll.due_reason,
+                    ttl_mins,
+                    selector,
                 ],
             ),
             PollOutcome::NotModified => self.conn.execute(
-                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url)
-                 VALUES (?1, ?2, ?3, 304, ?4, ?5, ?6)
+                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url,
+                                      due_reason)
+                 VALUES (?1, ?2, ?3, 304, ?4, ?5, ?6, ?7)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
                     new_articles = 0, consecutive_failures = 0, last_error = NULL,
                     next_due = excluded.next_due, kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url)",
-                params![poll.name, poll.url, at, next_due, poll.kind, poll.feed_url],
+                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
+                    due_reason = excluded.due_reason",
+                params![
+                    poll.name,
+                    poll.url,
+                    at,
+                    next_due,
+                    poll.kind,
+                    poll.feed_url,
+                    poll.due_reason
+                ],
             ),
             PollOutcome::Failed { status, error } => self.conn.execute(
                 "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
-                                      last_error, next_due, kind, feed_url)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8)
+                                      last_error, next_due, kind, feed_url, due_reason)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll,
                     last_status = excluded.last_status, new_articles = 0,
                     consecutive_failures = sources.consecutive_failures + 1,
                     last_error = excluded.last_error, next_due = excluded.next_due,
                     kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url)",
+                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
+                    due_reason = excluded.due_reason",
                 params![
                     poll.name,
                     poll.url,
@@ -440,7 +479,8 @@ impl StateStore for SqliteState {
                     error,
                     next_due,
                     poll.kind,
-                    poll.feed_url
+                    poll.feed_url,
+                    poll.due_reason
                 ],
             ),
         };
@@ -632,6 +672,12 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
             .transpose()?,
         kind: row.get(11)?,
         feed_url: row.get(12)?,
+        due_reason: row.get(13)?,
+        // Stored from a u32; anything else (an edited database) reads as "none".
+        ttl_mins: row
+            .get::<_, Option<i64>>(14)?
+            .and_then(|mins| u32::try_from(mins).ok()),
+        selector: row.get(15)?,
     })
 }
 

@@ -771,7 +771,7 @@ async fn a_re_poll_gets_304_and_costs_no_parse() {
         };
         assert_eq!(
             fetcher.poll_feed(&url, &validators).await.unwrap(),
-            FeedPoll::NotModified
+            FeedPoll::NotModified { lifetime: None }
         );
     })
     .await;

@@ -15,7 +15,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use newsmon_fetcher::{Error, FeedPoll, Fetcher, HttpConfig, Validators};
+use newsmon_fetcher::{
+    Error, FeedPoll, Fetcher, HttpConfig, Lifetime, LifetimeSource, PagePoll, Validators,
+};
 use url::Url;
 
 use common::{bounded, fetcher, serve};
@@ -297,13 +299,19 @@ async fn poll_feed_uses_the_etag_and_gets_304_on_the_second_poll() {
                         .get(header::IF_NONE_MATCH)
                         .is_some_and(|v| v == "\"v1\"")
                     {
-                        return StatusCode::NOT_MODIFIED.into_response();
+                        // A 304 repeats the freshness of the 200 (RFC 9111 §4.3.4).
+                        return (
+                            StatusCode::NOT_MODIFIED,
+                            [(header::CACHE_CONTROL, "max-age=120")],
+                        )
+                            .into_response();
                     }
                     (
                         [
                             (header::ETAG, "\"v1\""),
                             (header::LAST_MODIFIED, "Tue, 15 Nov 2022 20:15:04 GMT"),
                             (header::CONTENT_TYPE, "application/rss+xml"),
+                            (header::CACHE_CONTROL, "public, max-age=600"),
                         ],
                         RSS,
                     )
@@ -318,6 +326,7 @@ async fn poll_feed_uses_the_etag_and_gets_304_on_the_second_poll() {
             feed,
             validators,
             status,
+            lifetime,
         } = fetcher
             .poll_feed(&url, &Validators::default())
             .await
@@ -339,9 +348,91 @@ async fn poll_feed_uses_the_etag_and_gets_304_on_the_second_poll() {
                 last_modified: Some("Tue, 15 Nov 2022 20:15:04 GMT".into()),
             }
         );
+        let max_age = |secs| {
+            Some(Lifetime {
+                secs,
+                source: LifetimeSource::MaxAge,
+            })
+        };
+        assert_eq!(lifetime, max_age(600));
+        assert_eq!(feed.ttl_mins, None);
         let second = fetcher.poll_feed(&url, &validators).await.unwrap();
-        assert_eq!(second, FeedPoll::NotModified);
+        assert_eq!(
+            second,
+            FeedPoll::NotModified {
+                lifetime: max_age(120)
+            }
+        );
         assert_eq!(hits.load(Ordering::SeqCst), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn poll_page_is_conditional_and_a_304_has_no_body() {
+    bounded(async {
+        let seen: Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>)>>> = Arc::default();
+        let log = seen.clone();
+        let base = serve(Router::new().route(
+            "/sitemap.xml",
+            get(move |headers: HeaderMap| {
+                let log = log.clone();
+                async move {
+                    let get = |name| {
+                        headers
+                            .get(name)
+                            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+                            .map(str::to_string)
+                    };
+                    let conditional = (get(header::IF_NONE_MATCH), get(header::IF_MODIFIED_SINCE));
+                    log.lock().unwrap().push(conditional.clone());
+                    if conditional.1.as_deref() == Some("Tue, 15 Nov 2022 20:15:04 GMT") {
+                        return StatusCode::NOT_MODIFIED.into_response();
+                    }
+                    (
+                        [
+                            (header::LAST_MODIFIED, "Tue, 15 Nov 2022 20:15:04 GMT"),
+                            (header::DATE, "Tue, 15 Nov 2022 20:15:04 GMT"),
+                            (header::EXPIRES, "Tue, 15 Nov 2022 21:15:04 GMT"),
+                        ],
+                        "<urlset/>",
+                    )
+                        .into_response()
+                }
+            }),
+        ))
+        .await;
+        let fetcher = fetcher(local());
+        let url = base.join("sitemap.xml").unwrap();
+        let PagePoll::Fetched {
+            page,
+            validators,
+            lifetime,
+        } = fetcher
+            .poll_page(&url, &Validators::default())
+            .await
+            .unwrap()
+        else {
+            panic!("first poll must fetch");
+        };
+        assert_eq!(page.body, b"<urlset/>");
+        assert_eq!(validators.etag, None);
+        assert_eq!(
+            lifetime,
+            Some(Lifetime {
+                secs: 3600,
+                source: LifetimeSource::Expires
+            })
+        );
+        let second = fetcher.poll_page(&url, &validators).await.unwrap();
+        assert_eq!(second, PagePoll::NotModified { lifetime: None });
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                (None, None),
+                (None, Some("Tue, 15 Nov 2022 20:15:04 GMT".to_string()))
+            ]
+        );
     })
     .await;
 }
@@ -369,7 +460,7 @@ async fn poll_feed_sends_if_modified_since() {
             .poll_feed(&base.join("feed.xml").unwrap(), &validators)
             .await
             .unwrap();
-        assert_eq!(poll, FeedPoll::NotModified);
+        assert_eq!(poll, FeedPoll::NotModified { lifetime: None });
     })
     .await;
 }

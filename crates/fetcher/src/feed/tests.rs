@@ -340,3 +340,25 @@ fn unknown_text_type_does_not_discard_the_feed() {
     assert_eq!(feed.items.len(), 1);
     assert_eq!(feed.items[0].title.as_deref(), Some("A & B"));
 }
+
+#[test]
+fn rss_ttl_is_read_in_minutes_and_bad_values_are_dropped() {
+    let with_ttl = |ttl: &str| {
+        parse(&format!(
+            "<rss version=\"2.0\"><channel><title>T</title><ttl>{ttl}</ttl>\
+             <item><title>a</title><link>https://example.com/a</link></item></channel></rss>"
+        ))
+        .ttl_mins
+    };
+    assert_eq!(with_ttl("60"), Some(60));
+    assert_eq!(with_ttl("0"), Some(0));
+    // feed-rs parses the text as a u32 as it stands (untrimmed); what it rejects is no TTL.
+    for bad in ["-5", "soon", "1.5", "99999999999", "", " 15 "] {
+        assert_eq!(with_ttl(bad), None, "{bad:?}");
+    }
+    let atom = parse(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title>\
+         <entry><title>a</title><link href=\"https://example.com/a\"/></entry></feed>",
+    );
+    assert_eq!(atom.ttl_mins, None);
+}

@@ -11,6 +11,7 @@ fn poll(secs: i64, outcome: PollOutcome) -> SourcePoll {
         at: at(secs),
         outcome,
         next_due: Some(at(secs + 900)),
+        due_reason: Some("interval".into()),
         kind: None,
         feed_url: None,
     }
@@ -25,6 +26,8 @@ fn ok(etag: &str, items: u64, new: u64) -> PollOutcome {
         },
         items_in_feed: items,
         new_articles: new,
+        ttl_mins: None,
+        selector: None,
     }
 }
 
@@ -364,4 +367,67 @@ fn a_v1_database_is_migrated_in_place() {
         "h"
     );
     assert_eq!(state.page("https://example.com/a").unwrap(), None);
+}
+
+#[test]
+fn the_feed_ttl_survives_304s_and_failures_and_the_due_reason_follows_each_poll() {
+    let mut state = SqliteState::open_in_memory().unwrap();
+    let with_ttl = PollOutcome::Ok {
+        status: 200,
+        validators: Validators::default(),
+        items_in_feed: 3,
+        new_articles: 3,
+        ttl_mins: Some(60),
+        selector: Some("article h2 a".into()),
+    };
+    let mut first = poll(0, with_ttl);
+    first.next_due = Some(at(3600));
+    first.due_reason = Some("ttl 60m".into());
+    state.record_poll(&first).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.ttl_mins, Some(60));
+    assert_eq!(source.due_reason.as_deref(), Some("ttl 60m"));
+    assert_eq!(source.next_due, Some(at(3600)));
+
+    let mut not_modified = poll(3600, PollOutcome::NotModified);
+    not_modified.due_reason = Some("max-age 7200s".into());
+    state.record_poll(&not_modified).unwrap();
+    let mut failure = poll(7200, failed("HTTP 503"));
+    failure.due_reason = Some("retry-after 120s".into());
+    state.record_poll(&failure).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!(source.ttl_mins, Some(60), "kept by a 304 and a failure");
+    assert_eq!(source.selector.as_deref(), Some("article h2 a"));
+    assert_eq!(source.due_reason.as_deref(), Some("retry-after 120s"));
+
+    // A download without <ttl> clears it.
+    state.record_poll(&poll(9000, ok("\"v2\"", 3, 0))).unwrap();
+    let source = state.source("example").unwrap().unwrap();
+    assert_eq!((source.ttl_mins, source.selector), (None, None));
+    assert_eq!(source.due_reason.as_deref(), Some("interval"));
+}
+
+#[test]
+fn a_v2_database_keeps_its_sources_through_v3() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute(
+            "INSERT INTO sources (name, url, etag, next_due) VALUES ('s', 'https://s.example/', '\"e\"', ?1)",
+            [timestamp(&at(900))],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+    }
+    let state = SqliteState::open(&path).unwrap();
+    let source = state.source("s").unwrap().unwrap();
+    assert_eq!(source.validators.etag.as_deref(), Some("\"e\""));
+    assert_eq!(source.next_due, Some(at(900)));
+    assert_eq!(
+        (source.ttl_mins, source.due_reason, source.selector),
+        (None, None, None)
+    );
 }
