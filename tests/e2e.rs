@@ -7,6 +7,8 @@
 //! - `failures`: unreachable, malformed and partial feeds, missing pages, bad configs,
 //!   bad taxonomies, bad queries, a locked index: one clear line, the right exit status.
 //! - `tag`: `newsmon tag` on files, standard input and URLs.
+//! - `due`: a feed's `<ttl>`, `Cache-Control: max-age` and `Retry-After` move a source's next
+//!   poll within the ceiling, and `sources` says why; sitemaps and listing pages answer 304.
 //! - `run`: the scheduler: commits while running, holds the writer lock against `ingest` and
 //!   `run`, stops on SIGTERM/SIGINT within the grace period; backoff; `newsmon sources`.
 //! - `sources`: site feed discovery, news sitemaps, listing pages; one article through several
@@ -29,6 +31,7 @@
 
 mod config;
 mod crash;
+mod due;
 mod failures;
 mod ingest;
 mod operate;

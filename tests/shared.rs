@@ -224,7 +224,7 @@ fn three_ingesters_and_two_search_nodes_share_one_database() {
     let (node_a, node_b) = (node(&site, FEEDS, &db, 10), node(&site, FEEDS, &db, 10));
     let migrated = node_a.newsmon(&["db", "migrate"]);
     assert_eq!(migrated.code, 0, "{migrated:?}");
-    assert!(migrated.stdout.contains("from v0 to v1"), "{migrated:?}");
+    assert!(migrated.stdout.contains("from v0 to v2"), "{migrated:?}");
 
     let follower = node_a.spawn(&["follow", "--poll-ms", "200"]);
     let ingesters: Vec<Background> = ingest_dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
@@ -417,7 +417,7 @@ fn db_commands_and_errors() {
     assert!(
         status
             .stdout
-            .contains("schema: v0 (this newsmon migrates to v1"),
+            .contains("schema: v0 (this newsmon migrates to v2"),
         "{status:?}"
     );
     // Every command that uses the database migrates it first.
@@ -428,7 +428,7 @@ fn db_commands_and_errors() {
     let json = status.json();
     assert_eq!(
         (json["schema_version"].as_i64(), json["articles"].as_i64()),
-        (Some(1), Some(1))
+        (Some(2), Some(1))
     );
     assert!(
         !dir.path("index").join("crawl.sqlite").exists(),
@@ -495,7 +495,7 @@ fn db_commands_and_errors() {
     assert!(
         newer
             .stderr
-            .contains("schema v1000 was written by a newer newsmon; this one knows up to v1"),
+            .contains("schema v1000 was written by a newer newsmon; this one knows up to v2"),
         "{newer:?}"
     );
     // `follow` and `db` need the shared database.

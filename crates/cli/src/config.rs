@@ -131,6 +131,20 @@ pub struct ScheduleConfig {
     ///
     /// Default: `360` (6 hours).
     pub max_backoff_mins: u64,
+    /// The shortest wait between two polls of a source, in seconds, whatever its interval.
+    /// A server never shortens the wait (it can only ask for a longer one), so this is a guard
+    /// over short per-source intervals. Must be at least 1 and at most `max_interval_mins`.
+    ///
+    /// Default: `60`.
+    pub min_interval_secs: u64,
+    /// The longest wait between two polls of a source, in minutes. A server may ask for a
+    /// longer wait than the interval (RSS `<ttl>`, `Cache-Control: max-age`, `Expires`, or
+    /// `Retry-After` on a 429 or 503 answer), and gets it up to this; the failure backoff stops
+    /// here too. Must be at least `interval_mins` and every source's `interval_mins`, and at
+    /// most 525600 (a year).
+    ///
+    /// Default: `1440` (a day).
+    pub max_interval_mins: u64,
     /// The longest a new article waits before it is committed and searchable, in seconds (also
     /// during `ingest`). Must be at least 1.
     ///
@@ -149,6 +163,8 @@ impl Default for ScheduleConfig {
             interval_mins: 15,
             jitter_secs: 60,
             max_backoff_mins: 360,
+            min_interval_secs: 60,
+            max_interval_mins: 1440,
             commit_every_secs: 30,
             shutdown_grace_secs: 10,
         }
@@ -247,16 +263,7 @@ fn validate(config: &Config, name: &str) -> Result<Vec<Url>> {
     if config.index.writer_memory_mb < 15 {
         bail!("{name}: [index] writer_memory_mb must be at least 15");
     }
-    let schedule = &config.schedule;
-    for (key, value) in [
-        ("interval_mins", schedule.interval_mins),
-        ("max_backoff_mins", schedule.max_backoff_mins),
-        ("commit_every_secs", schedule.commit_every_secs),
-    ] {
-        if value == 0 {
-            bail!("{name}: [schedule] {key} must be at least 1");
-        }
-    }
+    validate_schedule(&config.schedule, name)?;
     let mut seen = std::collections::HashSet::new();
     config
         .sources
@@ -275,8 +282,13 @@ fn validate(config: &Config, name: &str) -> Result<Vec<Url>> {
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("{place}: url `{}` is not http or https", source.url);
             }
-            if source.interval_mins == Some(0) {
-                bail!("{place}: interval_mins must be at least 1");
+            match source.interval_mins {
+                Some(0) => bail!("{place}: interval_mins must be at least 1"),
+                Some(mins) if mins > config.schedule.max_interval_mins => bail!(
+                    "{place}: interval_mins = {mins} is above [schedule] max_interval_mins = {}",
+                    config.schedule.max_interval_mins
+                ),
+                _ => {}
             }
             match (source.kind, &source.selector) {
                 (Some(SourceKind::Listing), None) => {
@@ -293,6 +305,42 @@ fn validate(config: &Config, name: &str) -> Result<Vec<Url>> {
             Ok(url)
         })
         .collect()
+}
+
+/// The most `max_interval_mins` may be: a year. Longer is no schedule at all, and the date
+/// arithmetic stays far from overflowing.
+const MAX_INTERVAL_MINS: u64 = 365 * 24 * 60;
+
+fn validate_schedule(schedule: &ScheduleConfig, name: &str) -> Result<()> {
+    for (key, value) in [
+        ("interval_mins", schedule.interval_mins),
+        ("max_backoff_mins", schedule.max_backoff_mins),
+        ("commit_every_secs", schedule.commit_every_secs),
+        ("min_interval_secs", schedule.min_interval_secs),
+        ("max_interval_mins", schedule.max_interval_mins),
+    ] {
+        if value == 0 {
+            bail!("{name}: [schedule] {key} must be at least 1");
+        }
+    }
+    let max = schedule.max_interval_mins;
+    if max > MAX_INTERVAL_MINS {
+        bail!("{name}: [schedule] max_interval_mins must be at most {MAX_INTERVAL_MINS} (a year)");
+    }
+    if schedule.interval_mins > max {
+        bail!(
+            "{name}: [schedule] interval_mins = {} is above max_interval_mins = {max}",
+            schedule.interval_mins
+        );
+    }
+    if schedule.min_interval_secs > max.saturating_mul(60) {
+        bail!(
+            "{name}: [schedule] min_interval_secs = {} is above max_interval_mins = {max} ({} s)",
+            schedule.min_interval_secs,
+            max * 60
+        );
+    }
+    Ok(())
 }
 
 fn selectors(config: &Config, name: &str) -> Result<Vec<Option<ListingSelector>>> {
@@ -470,5 +518,59 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(message.contains("unknown variant `blog`"), "{message}");
+    }
+
+    #[test]
+    fn the_floor_and_ceiling_of_the_schedule_are_checked_by_key() {
+        let config = parse(
+            "[schedule]\nmin_interval_secs = 30\nmax_interval_mins = 600\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                config.schedule.min_interval_secs,
+                config.schedule.max_interval_mins
+            ),
+            (30, 600)
+        );
+        validate(&config, "c.toml").unwrap();
+        for (text, expected) in [
+            (
+                "[schedule]\nmin_interval_secs = 0\n",
+                "c.toml: [schedule] min_interval_secs must be at least 1",
+            ),
+            (
+                "[schedule]\nmax_interval_mins = 0\n",
+                "c.toml: [schedule] max_interval_mins must be at least 1",
+            ),
+            (
+                "[schedule]\nmax_interval_mins = 600000\n",
+                "c.toml: [schedule] max_interval_mins must be at most 525600 (a year)",
+            ),
+            (
+                "[schedule]\ninterval_mins = 120\nmax_interval_mins = 60\n",
+                "c.toml: [schedule] interval_mins = 120 is above max_interval_mins = 60",
+            ),
+            (
+                "[schedule]\nmin_interval_secs = 7200\nmax_interval_mins = 60\n",
+                "c.toml: [schedule] min_interval_secs = 7200 is above max_interval_mins = 60 (3600 s)",
+            ),
+            (
+                "[schedule]\nmax_interval_mins = 60\n[[source]]\nname = \"l\"\nurl = \"https://a.example/\"\ninterval_mins = 90\n",
+                "c.toml: source #1 `l`: interval_mins = 90 is above [schedule] max_interval_mins = 60",
+            ),
+        ] {
+            let config = parse(text, "c.toml").unwrap();
+            let message = validate(&config, "c.toml").unwrap_err().to_string();
+            assert_eq!(message, expected);
+        }
+        let message = parse("[schedule]\nmin_interval_secs = -5\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("c.toml:2:21: invalid value"),
+            "{message}"
+        );
     }
 }

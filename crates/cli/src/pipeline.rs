@@ -24,16 +24,16 @@ use indicatif::ProgressBar;
 use newsmon_extractor::{Extractor, Tagger};
 use newsmon_fetcher::{
     ArticleState, CompressedPage, DocumentKind, FeedItem, FeedPoll, Fetcher, IndexedArticle,
-    ListingSelector, Page, PollOutcome, RawPage, Sitemap, SourcePoll, SourceState, SqliteState,
-    StateStore, Validators, canonicalize, discover_feeds, parse_listing, parse_sitemap,
-    recent_entries, same_site, sniff,
+    Lifetime, ListingSelector, Page, PagePoll, PollOutcome, RawPage, Sitemap, SourcePoll,
+    SourceState, SqliteState, StateStore, Validators, canonicalize, discover_feeds, parse_listing,
+    parse_sitemap, recent_entries, same_site, sniff,
 };
 use newsmon_index::{Document, Index, Sink};
 use serde::Serialize;
 use url::Url;
 
 use crate::config::{Loaded, SourceKind};
-use crate::schedule::Schedule;
+use crate::schedule::{Asked, Schedule};
 
 /// The crawl state's file in the index directory.
 pub const STATE_FILE: &str = "crawl.sqlite";
@@ -180,6 +180,8 @@ pub struct SourceReport {
     pub failures: Vec<String>,
     /// When the source should be polled next.
     pub next_due: DateTime<Utc>,
+    /// Why then (`interval`, `ttl 60m`, `retry-after 120s`, …).
+    pub due_reason: String,
 }
 
 /// Work indexed but not yet committed, acknowledged by the next [`Pipeline::commit`].
@@ -237,6 +239,10 @@ struct Listing {
     kind: SourceKind,
     /// For a site: the discovered feed that was polled.
     feed_url: Option<Url>,
+    /// The feed's `<ttl>` (after a 304, the one stored at the last download).
+    ttl_mins: Option<u32>,
+    /// How long the response said it stays fresh.
+    lifetime: Option<Lifetime>,
 }
 
 struct Failure {
@@ -244,6 +250,19 @@ struct Failure {
     error: String,
     /// The kind of failure, for the `sources_failing` metric.
     class: &'static str,
+    /// `Retry-After` of a 429 or 503 answer, in seconds.
+    retry_after: Option<u64>,
+}
+
+impl Failure {
+    fn new(class: &'static str, status: Option<u16>, error: String) -> Failure {
+        Failure {
+            class,
+            status,
+            error,
+            retry_after: None,
+        }
+    }
 }
 
 impl From<newsmon_fetcher::Error> for Failure {
@@ -251,6 +270,7 @@ impl From<newsmon_fetcher::Error> for Failure {
         Failure {
             class: error_class(&err),
             status: http_status(&err),
+            retry_after: retry_after(&err),
             error: err.to_string(),
         }
     }
@@ -506,6 +526,7 @@ impl Pipeline {
             articles_failed: 0,
             failures: Vec::new(),
             next_due: at,
+            due_reason: String::new(),
         };
         for outcome in &outcomes {
             match outcome {
@@ -521,8 +542,11 @@ impl Pipeline {
             }
         }
         let mut error_class = None;
+        let mut asked = Asked::default();
         let (outcome, kind, feed_url, failures) = match listing {
             Ok(listing) => {
+                asked.ttl_mins = listing.ttl_mins;
+                asked.lifetime = listing.lifetime;
                 let outcome = match listing.items {
                     None => {
                         report.not_modified = true;
@@ -539,6 +563,12 @@ impl Pipeline {
                         },
                         items_in_feed: items.len() as u64,
                         new_articles: report.articles_new as u64,
+                        ttl_mins: listing.ttl_mins,
+                        selector: source
+                            .selector
+                            .as_ref()
+                            .filter(|_| listing.kind == SourceKind::Listing)
+                            .map(|s| s.as_str().to_string()),
                     },
                 };
                 (
@@ -551,6 +581,7 @@ impl Pipeline {
             Err(failure) => {
                 tracing::warn!(source = %source.name, error = %failure.error, "source failed");
                 error_class = Some(failure.class);
+                asked.retry_after_secs = failure.retry_after;
                 report.failed = true;
                 report
                     .failures
@@ -566,15 +597,22 @@ impl Pipeline {
                 )
             }
         };
-        report.next_due =
-            self.schedule
-                .next_due(&source.name, source.interval_mins, failures, Utc::now());
+        let due = self.schedule.next_due(
+            &source.name,
+            source.interval_mins,
+            failures,
+            &asked,
+            Utc::now(),
+        );
+        report.next_due = due.at;
+        report.due_reason = due.reason.to_string();
         lock(&self.pending).polls.push(SourcePoll {
             name: source.name.clone(),
             url: source.url.to_string(),
             at,
             outcome,
             next_due: Some(report.next_due),
+            due_reason: Some(report.due_reason.clone()),
             kind,
             feed_url,
         });
@@ -601,6 +639,7 @@ impl Pipeline {
         previous: Option<&SourceState>,
     ) -> Result<Listing, Failure> {
         let validators = previous.map(|p| p.validators.clone()).unwrap_or_default();
+        let stored_ttl = previous.and_then(|p| p.ttl_mins);
         let known_kind = source.kind.or_else(|| {
             previous
                 .and_then(|p| p.kind.as_deref())
@@ -608,7 +647,7 @@ impl Pipeline {
         });
         match known_kind {
             Some(SourceKind::Feed) => {
-                self.list_feed(&source.url, &validators, SourceKind::Feed)
+                self.list_feed(&source.url, &validators, SourceKind::Feed, stored_ttl)
                     .await
             }
             Some(SourceKind::Site) => {
@@ -618,7 +657,7 @@ impl Pipeline {
                 if let Some(feed_url) = discovered {
                     // Poll the feed found last time; look again only if it stopped working.
                     match self
-                        .list_feed(&feed_url, &validators, SourceKind::Site)
+                        .list_feed(&feed_url, &validators, SourceKind::Site, stored_ttl)
                         .await
                     {
                         Ok(mut listing) => {
@@ -633,22 +672,30 @@ impl Pipeline {
                 let page = self.fetcher.fetch_page(&source.url).await?;
                 self.list_site(&page).await
             }
-            Some(SourceKind::Sitemap) => {
-                let page = self.fetcher.fetch_page(&source.url).await?;
-                self.list_sitemap(&page).await
-            }
-            Some(SourceKind::Listing) => {
-                let page = self.fetcher.fetch_page(&source.url).await?;
-                list_page(&page, source.selector.as_ref())
+            Some(kind @ (SourceKind::Sitemap | SourceKind::Listing)) => {
+                let validators = if validators_apply(previous, kind, source) {
+                    validators
+                } else {
+                    Validators::default()
+                };
+                self.list_page_source(source, kind, validators).await
             }
             None => match self.fetcher.poll_feed(&source.url, &validators).await {
-                Ok(poll) => Ok(feed_listing(poll, &validators, SourceKind::Feed)),
+                Ok(poll) => Ok(feed_listing(
+                    poll,
+                    &validators,
+                    SourceKind::Feed,
+                    stored_ttl,
+                )),
                 // Not a feed: see what it is. Only a body that parsed as nothing gets here, so
                 // a network failure is not tried twice.
                 Err(not_feed @ newsmon_fetcher::Error::NotFeed { .. }) => {
                     let page = self.fetcher.fetch_page(&source.url).await?;
                     match sniff(&page.body) {
-                        DocumentKind::Sitemap => self.list_sitemap(&page).await,
+                        // Its validators come with the next poll, as a sitemap.
+                        DocumentKind::Sitemap => {
+                            self.list_sitemap(&page, Validators::default()).await
+                        }
                         DocumentKind::Html => self.list_site(&page).await,
                         DocumentKind::Other => Err(not_feed.into()),
                     }
@@ -658,41 +705,73 @@ impl Pipeline {
         }
     }
 
+    /// A sitemap or listing page, fetched with a conditional GET from `validators`.
+    async fn list_page_source(
+        &self,
+        source: &SourceSpec,
+        kind: SourceKind,
+        validators: Validators,
+    ) -> Result<Listing, Failure> {
+        let (page, fresh, lifetime) = match self.fetcher.poll_page(&source.url, &validators).await?
+        {
+            // Unchanged: nothing was downloaded, and nothing is parsed.
+            PagePoll::NotModified { lifetime } => {
+                return Ok(not_modified(validators, kind, lifetime));
+            }
+            PagePoll::Fetched {
+                page,
+                validators,
+                lifetime,
+            } => (page, validators, lifetime),
+        };
+        let mut listing = if kind == SourceKind::Sitemap {
+            self.list_sitemap(&page, fresh).await?
+        } else {
+            list_page(&page, source.selector.as_ref(), fresh)?
+        };
+        listing.lifetime = lifetime;
+        Ok(listing)
+    }
+
+    /// `stored_ttl`: the feed's `<ttl>` at its last download, which still holds after a 304.
     async fn list_feed(
         &self,
         url: &Url,
         validators: &Validators,
         kind: SourceKind,
+        stored_ttl: Option<u32>,
     ) -> Result<Listing, Failure> {
         let poll = self.fetcher.poll_feed(url, validators).await?;
-        Ok(feed_listing(poll, validators, kind))
+        Ok(feed_listing(poll, validators, kind, stored_ttl))
     }
 
     /// A site's page: poll the first feed it announces.
     async fn list_site(&self, page: &Page) -> Result<Listing, Failure> {
         let Some(feed_url) = discover_feeds(&page.body, &page.url).into_iter().next() else {
-            return Err(Failure {
-                class: "no_feed",
-                status: Some(page.status),
-                error: format!(
+            return Err(Failure::new(
+                "no_feed",
+                Some(page.status),
+                format!(
                     "{}: no feed, sitemap or <link rel=\"alternate\"> feed here; for a section \
                      page, set kind = \"listing\" and a selector",
                     page.url
                 ),
-            });
+            ));
         };
         tracing::info!(site = %page.url, feed = %feed_url, "discovered feed");
         let mut listing = self
-            .list_feed(&feed_url, &Validators::default(), SourceKind::Site)
+            .list_feed(&feed_url, &Validators::default(), SourceKind::Site, None)
             .await?;
         listing.feed_url = Some(feed_url);
         Ok(listing)
     }
 
-    /// A sitemap, or the newest few sitemaps of a sitemap index.
-    async fn list_sitemap(&self, page: &Page) -> Result<Listing, Failure> {
-        let urls = match parse_sitemap(&page.body, &page.url)? {
-            Sitemap::Urls(urls) => urls,
+    /// A sitemap, or the newest few sitemaps of a sitemap index. `validators` are the page's,
+    /// kept for a sitemap of URLs only: a 304 for an index would skip its children, which
+    /// change without the index changing.
+    async fn list_sitemap(&self, page: &Page, validators: Validators) -> Result<Listing, Failure> {
+        let (urls, validators) = match parse_sitemap(&page.body, &page.url)? {
+            Sitemap::Urls(urls) => (urls, validators),
             Sitemap::Index(mut children) => {
                 children.sort_by_key(|child| std::cmp::Reverse(child.lastmod));
                 let mut urls = Vec::new();
@@ -711,13 +790,9 @@ impl Pipeline {
                 }
                 // One broken child sitemap must not hide the others; all broken is a failure.
                 if urls.is_empty() && !errors.is_empty() {
-                    return Err(Failure {
-                        class: "sitemap",
-                        status: None,
-                        error: errors.join("; "),
-                    });
+                    return Err(Failure::new("sitemap", None, errors.join("; ")));
                 }
-                urls
+                (urls, Validators::default())
             }
         };
         let items = recent_entries(
@@ -732,9 +807,11 @@ impl Pipeline {
         Ok(Listing {
             items: Some(items),
             status: page.status,
-            validators: Validators::default(),
+            validators,
             kind: SourceKind::Sitemap,
             feed_url: None,
+            ttl_mins: None,
+            lifetime: None,
         })
     }
 
@@ -911,58 +988,94 @@ impl Pipeline {
     }
 }
 
-fn feed_listing(poll: FeedPoll, sent: &Validators, kind: SourceKind) -> Listing {
+fn feed_listing(
+    poll: FeedPoll,
+    sent: &Validators,
+    kind: SourceKind,
+    stored_ttl: Option<u32>,
+) -> Listing {
     match poll {
-        FeedPoll::NotModified => Listing {
-            items: None,
-            status: 304,
-            validators: sent.clone(),
-            kind,
-            feed_url: None,
+        FeedPoll::NotModified { lifetime } => Listing {
+            ttl_mins: stored_ttl,
+            ..not_modified(sent.clone(), kind, lifetime)
         },
         FeedPoll::Fetched {
             feed,
             validators,
             status,
+            lifetime,
         } => Listing {
             items: Some(feed.items),
             status,
             validators,
             kind,
             feed_url: None,
+            ttl_mins: feed.ttl_mins,
+            lifetime,
         },
     }
 }
 
-/// The items of a listing page.
-fn list_page(page: &Page, selector: Option<&ListingSelector>) -> Result<Listing, Failure> {
+/// Whether the validators stored for a source are this page's, as `kind` parses it: polled as
+/// the same kind (a site's are its discovered feed's), and for a listing with the same selector
+/// (a 304 would hide a changed one).
+fn validators_apply(previous: Option<&SourceState>, kind: SourceKind, source: &SourceSpec) -> bool {
+    let Some(previous) = previous else {
+        return false;
+    };
+    previous.kind.as_deref() == Some(kind.as_str())
+        && (kind != SourceKind::Listing
+            || previous.selector.as_deref() == source.selector.as_ref().map(|s| s.as_str()))
+}
+
+/// A 304: nothing to list, and the validators sent stay valid.
+fn not_modified(sent: Validators, kind: SourceKind, lifetime: Option<Lifetime>) -> Listing {
+    Listing {
+        items: None,
+        status: 304,
+        validators: sent,
+        kind,
+        feed_url: None,
+        ttl_mins: None,
+        lifetime,
+    }
+}
+
+/// The items of a listing page, downloaded with `validators`.
+fn list_page(
+    page: &Page,
+    selector: Option<&ListingSelector>,
+    validators: Validators,
+) -> Result<Listing, Failure> {
     let Some(selector) = selector else {
-        return Err(Failure {
-            class: "selector",
-            status: None,
-            error: format!("{}: a listing source needs a `selector`", page.url),
-        });
+        return Err(Failure::new(
+            "selector",
+            None,
+            format!("{}: a listing source needs a `selector`", page.url),
+        ));
     };
     let items = parse_listing(&page.body, &page.url, selector);
     if items.is_empty() {
         // A redesign that breaks the selector must show up as a failing source, not as a
         // quiet one.
-        return Err(Failure {
-            class: "selector",
-            status: Some(page.status),
-            error: format!(
+        return Err(Failure::new(
+            "selector",
+            Some(page.status),
+            format!(
                 "{}: selector `{}` matches no article link",
                 page.url,
                 selector.as_str()
             ),
-        });
+        ));
     }
     Ok(Listing {
         items: Some(items),
         status: page.status,
-        validators: Validators::default(),
+        validators,
         kind: SourceKind::Listing,
         feed_url: None,
+        ttl_mins: None,
+        lifetime: None,
     })
 }
 
@@ -1011,6 +1124,19 @@ fn error_class(err: &newsmon_fetcher::Error) -> &'static str {
         E::NotFeed { .. } => "parse",
         E::State { .. } => "state",
         _ => "other",
+    }
+}
+
+/// The `Retry-After` a 429 ("too many requests") or 503 ("unavailable") answer carried: the two
+/// answers where it says when the server wants to be asked again (RFC 9110 §10.2.3).
+fn retry_after(err: &newsmon_fetcher::Error) -> Option<u64> {
+    match err {
+        newsmon_fetcher::Error::Status {
+            status: 429 | 503,
+            retry_after,
+            ..
+        } => *retry_after,
+        _ => None,
     }
 }
 

@@ -66,6 +66,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         body         BYTEA NOT NULL,
         stored_at    TIMESTAMPTZ NOT NULL
     );",
+    // v2: what the server asked for (feed TTL), why the next poll is when it is, and the
+    // selector a listing page was parsed with.
+    "ALTER TABLE sources ADD COLUMN ttl_mins INTEGER;
+    ALTER TABLE sources ADD COLUMN due_reason TEXT;
+    ALTER TABLE sources ADD COLUMN selector TEXT;",
 ];
 
 /// The number of migrations this newsmon knows.

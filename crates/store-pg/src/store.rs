@@ -248,7 +248,8 @@ impl PgStore {
             "INSERT INTO sources (name, url) SELECT * FROM unnest($1::TEXT[], $2::TEXT[])
              ON CONFLICT (name) DO UPDATE SET
                 url = excluded.url, etag = NULL, last_modified = NULL, next_due = NULL,
-                kind = NULL, feed_url = NULL
+                kind = NULL, feed_url = NULL, ttl_mins = NULL, due_reason = NULL,
+                selector = NULL
              WHERE sources.url <> excluded.url",
             vec![Box::new(names), Box::new(urls)],
         )
@@ -400,7 +401,7 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 const SOURCE_COLUMNS: &str = "name, url, etag, last_modified, last_poll, last_status, \
                               items_in_feed, new_articles, consecutive_failures, last_error, \
-                              next_due, kind, feed_url";
+                              next_due, kind, feed_url, due_reason, ttl_mins, selector";
 
 /// On recording a poll, the lease is given back if this process holds it (not if it lapsed
 /// and another took the source meanwhile). `$owner` is the last parameter.
@@ -430,6 +431,12 @@ fn source_from_row(row: &Row) -> SourceState {
         next_due: row.get(10),
         kind: row.get(11),
         feed_url: row.get(12),
+        due_reason: row.get(13),
+        // Stored from a u32; anything else (an edited database) reads as "none".
+        ttl_mins: row
+            .get::<_, Option<i32>>(14)
+            .and_then(|mins| u32::try_from(mins).ok()),
+        selector: row.get(15),
     }
 }
 
@@ -619,12 +626,14 @@ async fn record_poll(
             validators,
             items_in_feed,
             new_articles,
+            ttl_mins,
+            selector,
         } => {
             let sql = format!(
                 "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
                                       items_in_feed, new_articles, consecutive_failures, last_error,
-                                      next_due, kind, feed_url)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9, $10, $11)
+                                      next_due, kind, feed_url, due_reason, ttl_mins, selector)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9, $10, $11, $12, $13, $14)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, etag = excluded.etag,
                     last_modified = excluded.last_modified, last_poll = excluded.last_poll,
@@ -632,9 +641,13 @@ async fn record_poll(
                     new_articles = excluded.new_articles, consecutive_failures = 0,
                     last_error = NULL, next_due = excluded.next_due,
                     kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url,
+                    due_reason = excluded.due_reason, ttl_mins = excluded.ttl_mins,
+                    selector = excluded.selector,
                     {}",
-                release_clause(12)
+                release_clause(15)
             );
+            // INTEGER is an i32; a larger TTL (over 4,000 years) is stored as the largest.
+            let ttl_mins = ttl_mins.map(|mins| i32::try_from(mins).unwrap_or(i32::MAX));
             client
                 .execute(
                     &sql,
@@ -650,6 +663,9 @@ async fn record_poll(
                         &poll.next_due,
                         &poll.kind,
                         &poll.feed_url,
+                        &poll.due_reason,
+                        &ttl_mins,
+                        &selector,
                         &owner,
                     ],
                 )
@@ -657,15 +673,17 @@ async fn record_poll(
         }
         PollOutcome::NotModified => {
             let sql = format!(
-                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url)
-                 VALUES ($1, $2, $3, 304, $4, $5, $6)
+                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url,
+                                      due_reason)
+                 VALUES ($1, $2, $3, 304, $4, $5, $6, $7)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
                     new_articles = 0, consecutive_failures = 0, last_error = NULL,
                     next_due = excluded.next_due, kind = COALESCE(excluded.kind, sources.kind),
                     feed_url = COALESCE(excluded.feed_url, sources.feed_url),
+                    due_reason = excluded.due_reason,
                     {}",
-                release_clause(7)
+                release_clause(8)
             );
             client
                 .execute(
@@ -677,6 +695,7 @@ async fn record_poll(
                         &poll.next_due,
                         &poll.kind,
                         &poll.feed_url,
+                        &poll.due_reason,
                         &owner,
                     ],
                 )
@@ -685,8 +704,8 @@ async fn record_poll(
         PollOutcome::Failed { status, error } => {
             let sql = format!(
                 "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
-                                      last_error, next_due, kind, feed_url)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8)
+                                      last_error, next_due, kind, feed_url, due_reason)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)
                  ON CONFLICT (name) DO UPDATE SET
                     url = excluded.url, last_poll = excluded.last_poll,
                     last_status = excluded.last_status, new_articles = 0,
@@ -694,8 +713,9 @@ async fn record_poll(
                     last_error = excluded.last_error, next_due = excluded.next_due,
                     kind = COALESCE(excluded.kind, sources.kind),
                     feed_url = COALESCE(excluded.feed_url, sources.feed_url),
+                    due_reason = excluded.due_reason,
                     {}",
-                release_clause(9)
+                release_clause(10)
             );
             client
                 .execute(
@@ -709,6 +729,7 @@ async fn record_poll(
                         &poll.next_due,
                         &poll.kind,
                         &poll.feed_url,
+                        &poll.due_reason,
                         &owner,
                     ],
                 )

@@ -92,6 +92,7 @@ fn poll(name: &str, outcome: PollOutcome) -> SourcePoll {
         at: Utc::now(),
         outcome,
         next_due: Some(Utc::now() + Span::minutes(15)),
+        due_reason: Some("interval".into()),
         kind: Some("feed".into()),
         feed_url: None,
     }
@@ -156,18 +157,18 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     let store = PgStore::connect(&db.config("a")).unwrap();
     assert_eq!(store.status().unwrap().schema_version, 0);
     let first = store.migrate().unwrap();
-    assert_eq!((first.before, first.after), (0, 1));
+    assert_eq!((first.before, first.after), (0, 2));
     let again = store.migrate().unwrap();
-    assert_eq!((again.before, again.after), (1, 1));
+    assert_eq!((again.before, again.after), (2, 2));
     let status = store.status().unwrap();
     assert_eq!(
         (status.schema_version, status.articles, status.last_seq),
-        (1, 0, 0)
+        (2, 0, 0)
     );
     admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
     let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
     assert!(
-        err.contains("schema v99 was written by a newer newsmon; this one knows up to v1"),
+        err.contains("schema v99 was written by a newer newsmon; this one knows up to v2"),
         "{err}"
     );
     assert!(!err.contains('\n'));
@@ -203,6 +204,27 @@ fn an_unreachable_server_is_one_line_naming_it() {
 }
 
 #[test]
+fn a_v1_database_keeps_its_sources_through_v2() {
+    let Some(db) = test_db() else { return };
+    admin_sql(
+        &db.url,
+        &format!(
+            "CREATE TABLE newsmon_schema (version BIGINT PRIMARY KEY,
+                                          applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+             {}
+             INSERT INTO newsmon_schema (version) VALUES (1);
+             INSERT INTO sources (name, url, etag) VALUES ('s', 'https://s.example/', '\"e\"');",
+            crate::schema::MIGRATIONS[0]
+        ),
+    );
+    let store = db.open("a");
+    assert_eq!(store.status().unwrap().schema_version, 2);
+    let source = store.source("s").unwrap().unwrap();
+    assert_eq!(source.validators.etag.as_deref(), Some("\"e\""));
+    assert_eq!((source.ttl_mins, source.due_reason), (None, None));
+}
+
+#[test]
 fn polls_are_recorded_like_sqlite_does() {
     let Some(db) = test_db() else { return };
     let mut store = db.open("a");
@@ -219,18 +241,20 @@ fn polls_are_recorded_like_sqlite_does() {
                 validators: validators.clone(),
                 items_in_feed: 12,
                 new_articles: 3,
+                ttl_mins: Some(60),
+                selector: Some("main a".into()),
             },
         ))
         .unwrap();
-    store
-        .record_poll(&poll(
-            "one",
-            PollOutcome::Failed {
-                status: Some(503),
-                error: "unavailable".into(),
-            },
-        ))
-        .unwrap();
+    let mut failure = poll(
+        "one",
+        PollOutcome::Failed {
+            status: Some(503),
+            error: "unavailable".into(),
+        },
+    );
+    failure.due_reason = Some("retry-after 120s".into());
+    store.record_poll(&failure).unwrap();
     let state = store.source("one").unwrap().unwrap();
     assert_eq!(
         state.validators, validators,
@@ -239,6 +263,8 @@ fn polls_are_recorded_like_sqlite_does() {
     assert_eq!((state.consecutive_failures, state.items_in_feed), (1, 12));
     assert_eq!(state.last_status, Some(503));
     assert_eq!(state.last_error.as_deref(), Some("unavailable"));
+    assert_eq!(state.ttl_mins, Some(60), "a failure keeps the feed TTL");
+    assert_eq!(state.due_reason.as_deref(), Some("retry-after 120s"));
     store
         .record_poll(&poll("one", PollOutcome::NotModified))
         .unwrap();
@@ -248,7 +274,25 @@ fn polls_are_recorded_like_sqlite_does() {
         (0, Some(304))
     );
     assert_eq!(state.kind.as_deref(), Some("feed"));
+    assert_eq!(state.ttl_mins, Some(60), "a 304 keeps the feed TTL");
+    assert_eq!(state.selector.as_deref(), Some("main a"));
+    assert_eq!(state.due_reason.as_deref(), Some("interval"));
     assert_eq!(store.sources().unwrap().len(), 1);
+    // A new URL starts afresh: no validators, no TTL, due now.
+    store
+        .register_sources(&[("one".into(), "https://one.example/other".into())])
+        .unwrap();
+    let state = store.source("one").unwrap().unwrap();
+    assert_eq!(
+        (
+            state.ttl_mins,
+            state.due_reason,
+            state.next_due,
+            state.selector
+        ),
+        (None, None, None, None)
+    );
+    assert_eq!(state.validators, Validators::default());
 }
 
 #[test]

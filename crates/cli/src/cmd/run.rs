@@ -1,7 +1,8 @@
 //! `newsmon run`: the long-running scheduler.
 //!
-//! Each source is polled when it is due (its interval plus jitter, or a backoff after failures,
-//! kept in crawl state so that a restart keeps the rhythm). What is indexed is committed every
+//! Each source is polled when it is due (its interval plus jitter, a backoff after failures, or
+//! the longer wait its server asked for, within `[schedule]`'s floor and ceiling; kept in crawl
+//! state so that a restart keeps the rhythm). What is indexed is committed every
 //! `commit_every_secs`. SIGINT or SIGTERM stops new work, gives fetches in flight
 //! `shutdown_grace_secs` to finish, commits and exits 0.
 
@@ -49,10 +50,12 @@ pub fn run(_cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     let metrics = &loaded.config.metrics;
     let listen = metrics.address(&paths.config_name())?;
     // Every poll is committed, so in health commits are never further apart than the longest
-    // wait between polls (plus a commit interval).
+    // wait between polls (plus a commit interval). The wait a server may ask for, up to
+    // `max_interval_mins`, is left out: a day by default, it would leave a stuck scheduler
+    // unnoticed for two; set `stale_after_secs` when every source asks for long waits.
     let stale_after = metrics.stale_after_secs.map_or_else(
         || {
-            (max_wait * 2)
+            (configured_wait(&schedule, &sources) * 2)
                 .to_std()
                 .unwrap_or(Duration::MAX)
                 .saturating_add(Duration::from_secs(schedule.commit_every_secs))
@@ -205,9 +208,17 @@ async fn scheduler(
     Ok(())
 }
 
-/// The longest any source may wait: its interval or the backoff cap, whichever is longer, plus
-/// the jitter.
+/// The longest any source may wait: the ceiling, `max_interval_mins`, which also bounds what a
+/// server may ask for (a feed TTL, `Retry-After`).
 fn longest_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Duration {
+    crate::schedule::Schedule::new(schedule)
+        .ceiling()
+        .max(configured_wait(schedule, sources))
+}
+
+/// The longest wait the configuration itself sets: a source's interval or the backoff cap,
+/// whichever is longer, plus the jitter.
+fn configured_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Duration {
     let interval = sources
         .iter()
         .filter_map(|s| s.interval_mins)
@@ -220,7 +231,7 @@ fn longest_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Du
 
 /// When each source is due: as crawl state says for a source polled before at the same URL
 /// (so that a restart keeps each source's rhythm and backoff), else now. A date further than
-/// `max_wait` away, left by a longer interval in an earlier config, is brought forward.
+/// `max_wait` (the ceiling) away, left by an earlier config, is brought forward.
 fn initial_due(
     pipeline: &Pipeline,
     sources: &[SourceSpec],
@@ -257,6 +268,7 @@ fn log_report(report: &crate::pipeline::SourceReport) {
         failed = report.articles_failed,
         not_modified = report.not_modified,
         next_due = %report.next_due.to_rfc3339(),
+        due_because = %report.due_reason,
         "source polled"
     );
 }

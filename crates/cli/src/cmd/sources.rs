@@ -40,6 +40,10 @@ struct Row {
     last_error: Option<String>,
     /// `null`: due now (never polled, or polled at another URL).
     next_due: Option<DateTime<Utc>>,
+    /// What decided `next_due`: `interval`, `backoff after N failures`, `ttl 60m`,
+    /// `max-age 300s`, `expires 300s`, `retry-after 120s`, with ` (floor …)` or
+    /// ` (ceiling …)` when a bound moved it.
+    due_reason: Option<String>,
     /// Over PostgreSQL (issue 11): the ingester polling it now, and until when its lease
     /// holds (absent in the embedded mode, and when nobody holds it).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +95,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
                 consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
                 last_error: state.and_then(|s| s.last_error.clone()),
                 next_due: state.and_then(|s| s.next_due),
+                due_reason: state.and_then(|s| s.due_reason.clone()),
                 lease_owner: lease(&source.name).map(|l| l.owner.clone()),
                 lease_until: lease(&source.name).map(|l| l.until),
             }
@@ -114,6 +119,7 @@ fn print_table(rows: &[Row], shared: bool) -> Result<()> {
         "new",
         "failures",
         "next due",
+        "why",
         "last error",
     ];
     if shared {
@@ -137,6 +143,7 @@ fn print_table(rows: &[Row], shared: bool) -> Result<()> {
             row.consecutive_failures.to_string(),
             row.next_due
                 .map_or_else(|| "now".to_string(), |at| time(Some(at))),
+            row.due_reason.clone().unwrap_or_else(|| "-".into()),
             row.last_error.clone().unwrap_or_default(),
         ];
         if shared {
