@@ -119,9 +119,12 @@ mod tests {
 
     use LifetimeSource::{Expires, MaxAge};
 
+    /// Header lines of a case.
+    type Headers = &'static [(&'static str, &'static str)];
+
     #[test]
     fn max_age_is_read_from_any_cache_control_field() {
-        let cases: &[(&[(&str, &str)], Option<(u64, LifetimeSource)>)] = &[
+        let cases: &[(Headers, Option<(u64, LifetimeSource)>)] = &[
             (&[("cache-control", "max-age=300")], Some((300, MaxAge))),
             (
                 &[("cache-control", "public, MAX-AGE = 60 ")],

@@ -368,10 +368,13 @@ async fn poll_feed_uses_the_etag_and_gets_304_on_the_second_poll() {
     .await;
 }
 
+/// `If-None-Match` and `If-Modified-Since` of one request.
+type Conditional = (Option<String>, Option<String>);
+
 #[tokio::test]
 async fn poll_page_is_conditional_and_a_304_has_no_body() {
     bounded(async {
-        let seen: Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>)>>> = Arc::default();
+        let seen: Arc<std::sync::Mutex<Vec<Conditional>>> = Arc::default();
         let log = seen.clone();
         let base = serve(Router::new().route(
             "/sitemap.xml",
