@@ -46,6 +46,8 @@ enum Tense {
 /// first, decides.
 const PAST: &[&str] = &[
     "was",
+    "said",
+    "told",
     "yesterday",
     "hier",
     "gestern",
@@ -269,7 +271,7 @@ fn scan_dates(
     // last before a candidate's end is the only one that can overlap it (a BTreeMap
     // keeps this check logarithmic: a Vec scan made long inputs quadratic).
     let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(&[Regex], Resolver, Trigger); 14] = [
+    let groups: [(&[Regex], Resolver, Trigger); 15] = [
         (one(&periods::WEEK_OF), periods::week_of, Trigger::Week),
         (
             one(&periods::QUARTERS),
@@ -292,6 +294,11 @@ fn scan_dates(
         (one(&periods::SPANS), periods::span, Trigger::Unit),
         (one(&periods::WEEKS), periods::weeks, Trigger::Week),
         (one(&periods::DAYS), periods::days, Trigger::Day),
+        (
+            one(&periods::WEEKDAY_ORDINAL),
+            periods::weekday_ordinal,
+            Trigger::Weekday,
+        ),
         (
             one(&periods::WEEKDAYS),
             periods::weekday_named,
@@ -628,6 +635,9 @@ static NUMERIC: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // le 12/03: yearless, only after a word that introduces a date
         r"\b(?:le|on|am|du|au|by|until|od|do|до|з|с) (?P<span>(?P<a>\d{1,2})/(?P<b>\d{1,2}))\b"
             .to_string(),
+        // vom 22.12. bis 2.1.: day and month with dots, no year, after a preposition
+        r"\b(?:vom|bis|zum|am|ab|seit|le|du|au|od|do|от|до|з|с|по) (?:zum )?(?P<span>(?P<dd>\d{1,2})\.(?P<mm>\d{1,2})\.)"
+            .to_string(),
     ])
 });
 
@@ -635,9 +645,13 @@ fn numeric(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     if caps.name("m").is_some() {
         return explicit(caps, ctx);
     }
-    let a: u32 = caps.name("a")?.as_str().parse().ok()?;
-    let b: u32 = caps.name("b")?.as_str().parse().ok()?;
-    let (month, day) = if ctx.language == "en" { (a, b) } else { (b, a) };
+    let (month, day) = if let (Some(m), Some(d)) = (num(caps, "mm"), num(caps, "dd")) {
+        (m, d)
+    } else {
+        let a: u32 = caps.name("a")?.as_str().parse().ok()?;
+        let b: u32 = caps.name("b")?.as_str().parse().ok()?;
+        if ctx.language == "en" { (a, b) } else { (b, a) }
+    };
     let after = ctx.f.get(ctx.end..).unwrap_or_default();
     if after.starts_with('-') || after.starts_with('/') {
         return None;

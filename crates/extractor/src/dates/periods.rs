@@ -598,6 +598,35 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// A weekday with an ordinal day ("on Saturday the 14th"): that day of whichever month
+/// near publication falls on that weekday.
+pub(super) static WEEKDAY_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"\b(?P<wd>{}),? the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b",
+        super::WEEKDAYS
+    ))
+});
+
+pub(super) fn weekday_ordinal(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference?;
+    let target = weekday(caps.name("wd")?.as_str())?;
+    let d: u32 = caps.name("d")?.as_str().parse().ok()?;
+    let first = ymd(reference.year(), reference.month(), 1)?;
+    let day = [-1i32, 0, 1, 2]
+        .iter()
+        .filter_map(|k| {
+            let month = if *k < 0 {
+                first.checked_sub_months(Months::new(k.unsigned_abs()))?
+            } else {
+                first.checked_add_months(Months::new(k.unsigned_abs()))?
+            };
+            ymd(month.year(), month.month(), d)
+        })
+        .filter(|x| x.weekday() == target)
+        .min_by_key(|x| (*x - reference).num_days().abs())?;
+    Some((day, day))
+}
+
 pub(super) static ORDINAL_DAY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
         r"\b(?:(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the|next|last) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
@@ -987,7 +1016,7 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
     let target = weekday(wd).or_else(|| weekday_other(wd))?;
     let after = ctx.f.get(ctx.end..).unwrap_or_default();
     // "Monday.com", "Mardi Gras", "Crusoe's Friday": names, not days.
-    if after.starts_with(".com") || after.starts_with(" gras") || after.starts_with("'s ") {
+    if after.starts_with(".com") || after.starts_with(" gras") {
         return None;
     }
     if ctx.f.get(..ctx.start).unwrap_or_default().ends_with("'s ") {

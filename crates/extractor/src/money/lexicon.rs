@@ -1012,3 +1012,26 @@ pub(super) const FRACTIONS: &[(&str, f64)] = &[
     ("полтора", 1.5),
     ("пів", 0.5),
 ];
+
+/// Nouns naming an amount between a bound's cue and the number ("not exceed the sum of",
+/// "nie przekracza kwoty", "не перевищує суми").
+pub(super) const AMOUNT_NOUNS: &[&str] = &[
+    "the sum of",
+    "the amount of",
+    "a sum of",
+    "an amount of",
+    "a total of",
+    "la somme de",
+    "le montant de",
+    "un montant de",
+    "den Betrag von",
+    "einen Betrag von",
+    "kwoty",
+    "kwotę",
+    "sumy",
+    "sumę",
+    "суму",
+    "суми",
+    "сумму",
+    "суммы",
+];

@@ -180,7 +180,11 @@ fn wordy(word: &str) -> bool {
     word.chars().last().is_some_and(char::is_alphanumeric)
 }
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| amount_regex(true));
+/// One amount without a second side: what a rejected range's first side is alone.
+static SINGLE: LazyLock<Regex> = LazyLock::new(|| amount_regex(false));
+
+fn amount_regex(ranges: bool) -> Regex {
     let symbols = alternation(lexicon::PREFIXES.iter().map(|(w, _)| *w));
     let codes = alternation(lexicon::CODES.iter().copied());
     let pre = format!(r"(?:{symbols}|\b(?:{codes})\b) ?");
@@ -204,13 +208,18 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?(?:{words})(?:(?:-| |-and-|und)?(?:{words}))*\b)"
     );
     let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+    let second = if ranges {
+        format!(r"(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?")
+    } else {
+        String::new()
+    };
     let pattern = format!(
-        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number})(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
+        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
     );
     // The pattern is built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
     Regex::new(&pattern).expect("the money regex compiles")
-});
+}
 
 /// The folded lexicon tables, for lookups by the matched words.
 struct Tables {
@@ -226,6 +235,7 @@ struct Tables {
     units: Vec<(String, &'static str)>,
     unit_adverbs: Vec<(String, &'static str)>,
     upper_after: Vec<String>,
+    fillers: Vec<String>,
     lower_after: Vec<String>,
     /// Longest first, so "a quarter of a" is tried before "a quarter-".
     fractions: Vec<(String, f64)>,
@@ -261,6 +271,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         units: pairs(lexicon::UNITS),
         unit_adverbs: pairs(lexicon::UNIT_ADVERBS),
         upper_after: list(lexicon::UPPER_AFTER),
+        fillers: list(lexicon::AMOUNT_NOUNS),
         lower_after: list(lexicon::LOWER_AFTER),
         fractions: {
             let mut f: Vec<(String, f64)> = lexicon::FRACTIONS
@@ -343,6 +354,16 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
             }
         } else if let Some(amount) = parse(&caps, f, text, &folded, None) {
             push(&mut out, amount, config);
+        } else if let Some(sep) = caps.name("sep") {
+            // Not a range ("notes due 2031 and €500m", "CHF 1'234.5 Mio. und eine
+            // Dividende"): the first side alone, then the second read afresh.
+            if let Some(single) = SINGLE.captures_at(f, whole.start())
+                && single.get(0).is_some_and(|m| m.start() == whole.start())
+                && let Some(amount) = parse(&single, f, text, &folded, None)
+            {
+                push(&mut out, amount, config);
+            }
+            next = sep.end().max(at + 1);
         }
         while !f.is_char_boundary(next) {
             next += 1;
@@ -702,6 +723,18 @@ fn ends_with_word(before: &str, cue: &str) -> bool {
 /// "more than"), and "до"/"do" after a verb of change is "to", not "up to".
 fn bound_before(before: &str) -> Option<Bound> {
     let t = &*TABLES;
+    // "does not exceed the amount of 130 000 zł", "nie przekracza kwoty": the cue is
+    // before the noun naming the amount.
+    let before = t
+        .fillers
+        .iter()
+        .find_map(|w| {
+            before
+                .strip_suffix(' ')
+                .and_then(|b| b.strip_suffix(w.as_str()))
+                .filter(|_| ends_with_word(before, w))
+        })
+        .unwrap_or(before);
     let upper = t
         .upper
         .iter()
