@@ -278,7 +278,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
                 .iter()
                 .map(|(w, v)| (fold_str(w), *v))
                 .collect();
-            f.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            f.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
             f
         },
     }
