@@ -9,14 +9,20 @@ mod harness;
 
 use std::path::Path;
 
-/// Dev accuracy measured 2026-12-06 (see BENCHMARKS.md, "Money and date recognisers");
+/// Dev accuracy measured 2026-12-06 (held on 2026-12-07) (see BENCHMARKS.md, "Money and date recognisers");
 /// raise them when the recognisers improve, never lower them to let a change through.
 const DEV_MONEY_FLOOR: f64 = 1.0;
 const DEV_DATES_FLOOR: f64 = 1.0;
 /// The second, independently written dev set (`tests/recognisers/dev2/`), measured
-/// 2026-12-06 after tuning on it (see BENCHMARKS.md).
-const DEV2_MONEY_FLOOR: f64 = 0.969;
-const DEV2_DATES_FLOOR: f64 = 0.92;
+/// 2026-12-06 after tuning on it and 2026-12-07 after the classes of issue 9's third
+/// batch (see BENCHMARKS.md).
+const DEV2_MONEY_FLOOR: f64 = 0.992;
+const DEV2_DATES_FLOOR: f64 = 0.96;
+/// The third dev set (`tests/recognisers/dev3/`), written by a writer who never saw the
+/// rules; scored untuned first (money 0.844, dates 0.873, 2026-12-07), then tuned on
+/// (see BENCHMARKS.md, issue 9).
+const DEV3_MONEY_FLOOR: f64 = 1.0;
+const DEV3_DATES_FLOOR: f64 = 1.0;
 /// The frozen test split, scored once per batch of changes (BENCHMARKS.md keeps every
 /// score): held at the last measured accuracy (2026-12-06, batch 2: money 103/113, dates
 /// 141/160) so that nothing slips back. The issue's bar is money 0.95 and dates 0.90;
@@ -57,6 +63,11 @@ fn the_dev_split_holds_its_measured_accuracy() {
 #[test]
 fn the_second_dev_set_holds_its_measured_accuracy() {
     check("dev2", DEV2_MONEY_FLOOR, DEV2_DATES_FLOOR);
+}
+
+#[test]
+fn the_third_dev_set_holds_its_measured_accuracy() {
+    check("dev3", DEV3_MONEY_FLOOR, DEV3_DATES_FLOOR);
 }
 
 #[test]

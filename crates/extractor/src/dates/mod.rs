@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 use crate::fold::fold;
 
 mod periods;
+mod triggers;
+
+use triggers::{Trigger, Windows};
 
 /// The first and last day of a period, inclusive.
 type Span = (NaiveDate, NaiveDate);
@@ -43,6 +46,14 @@ enum Tense {
 /// first, decides.
 const PAST: &[&str] = &[
     "was",
+    "said",
+    "told",
+    "yesterday",
+    "hier",
+    "gestern",
+    "wczoraj",
+    "вчора",
+    "вчера",
     "were",
     "had",
     "did",
@@ -94,6 +105,14 @@ const PAST: &[&str] = &[
 ];
 const FUTURE: &[&str] = &[
     "will",
+    "could",
+    "would",
+    "might",
+    "tomorrow",
+    "tmrw",
+    "demain",
+    "jutro",
+    "завтра",
     "'ll",
     "shall",
     "going",
@@ -154,13 +173,18 @@ const MONTHS_EN: &str = "january|february|march|april|may|june|july|august|septe
 // FR, DE, PL (genitive), UK and RU (genitive), folded (no diacritics, "й" as "и").
 const MONTHS_OTHER: &str = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|janner|februar|marz|juni|juli|oktober|dezember|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrzesnia|pazdziernika|listopada|grudnia|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря";
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|poniedziałek|wtorek|srode|czwartek|piatek|sobote|niedziele|понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю|понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье";
+/// Months named relative to publication after a part ("the end of next month"), the
+/// relative alternatives of [`PARTS`].
+const PART_REL_WORDS: &str = "next month|this month|last month|the month|du mois prochain|du mois|nachsten monats|des monats|dieses monats|przyszłego miesiaca|miesiaca|tego miesiaca|наступного місяця|місяця|цього місяця|месяца|этого месяца";
+/// Locative month forms (PL) after a part ("pod koniec marca", "w połowie marcu").
+const PART_MONTHS: &str = "styczniu|lutym|marcu|kwietniu|maju|czerwcu|lipcu|sierpniu|wrzesniu|pazdzierniku|listopadzie|grudniu";
 const RANGE_SEP: &str =
     r" ?- ?| to | and | through | et | au | und | bis | i | и | і | та | do | po | по | до ";
 const ORD: &str = r"(?:st|nd|rd|th|er)?";
 
 static EXPLICIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let months = format!("{MONTHS_EN}|{MONTHS_OTHER}");
-    let lead = format!(r"(?:\b(?:{WEEKDAYS}),? )?");
+    let lead = format!(r"(?:\b(?:{WEEKDAYS}),? (?:den |dem |le |the )?)?");
     compile_all(&[
         // 2026-01-06
         r"\b(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d1>\d{2})\b".to_string(),
@@ -168,22 +192,20 @@ static EXPLICIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\b(?P<d1>\d{1,2})\. ?(?P<mn>\d{1,2})\. ?(?P<y>\d{4})\b".to_string(),
         // January 6, Jan. 6, 2026, Jan 6–7, January 6 to 7
         format!(
-            r"{lead}\b(?P<m>{MONTHS_EN})\.? (?P<d1>\d{{1,2}}){ORD}(?:(?:{RANGE_SEP})(?P<d2>\d{{1,2}}){ORD})?\b(?:,? (?P<y>\d{{4}})\b)?"
+            r"{lead}\b(?P<m>{MONTHS_EN})\.? (?P<d1>\d{{1,2}}){ORD}(?:(?:{RANGE_SEP})(?:the |le |zum |dem )?(?P<d2>\d{{1,2}}){ORD})?\b(?:,? (?P<y>\d{{4}})\b)?"
         ),
         // 6 January 2026, 6-7 January, 6. Januar, mardi 6 janvier, 6 stycznia, 6 січня
         format!(
-            r"{lead}\b(?P<d1>\d{{1,2}}){ORD}\.?(?:(?:{RANGE_SEP})(?P<d2>\d{{1,2}}){ORD}\.?)? (?:of )?(?P<m>{months})\b\.?(?:,? (?P<y>\d{{4}})\b)?"
+            r"{lead}\b(?P<d1>\d{{1,2}}){ORD}\.?(?:(?:{RANGE_SEP})(?:the |le |zum |dem )?(?P<d2>\d{{1,2}}){ORD}\.?)? (?:of )?(?P<m>{months})\b\.?(?:,? (?P<y>\d{{4}})\b)?"
         ),
     ])
 });
 
 static PARTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    let months = format!(
-        "{MONTHS_EN}|{MONTHS_OTHER}|styczniu|lutym|marcu|kwietniu|maju|czerwcu|lipcu|sierpniu|wrzesniu|pazdzierniku|listopadzie|grudniu"
-    );
-    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|do konca|koniec|konca|на початку|з початку|в середині|у середині|наприкінці|в кінці|у кінці|на кінець|до кінця|кінець|в начале|с начала|в середине|в конце|до конца|конец|конца";
+    let months = format!("{MONTHS_EN}|{MONTHS_OTHER}|{PART_MONTHS}");
+    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|do konca|koniec|konca|на початку|з початку|в середині|у середині|наприкінці|в кінці|у кінці|на кінець|до кінця|кінець|з середини|до середини|в начале|с начала|в середине|с середины|до середины|в конце|до конца|конец|конца|the middle of|middle of|od połowy|do połowy";
     compile_all(&[format!(
-        r"\b(?P<part>{parts})[ -](?:(?P<m>{months})\b(?: (?P<y>\d{{4}})\b)?|(?P<rel>next month|this month|last month|du mois prochain|nachsten monats|przyszłego miesiaca|наступного місяця))"
+        r"\b(?P<part>{parts})[ -](?:(?P<m>{months})\b(?: (?P<y>\d{{4}})\b)?|(?P<rel>{PART_REL_WORDS}))"
     )])
 });
 
@@ -218,6 +240,28 @@ pub fn find_dates_in(
     reference: Option<NaiveDate>,
     language: Option<&str>,
 ) -> Vec<DateMention> {
+    scan_dates(text, reference, language, Scan::Windows)
+}
+
+/// How the passes read the text: only around their triggers, or all of it (the reference
+/// the windows are tested against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    Windows,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Whole,
+}
+
+fn one(regex: &Regex) -> &[Regex] {
+    std::slice::from_ref(regex)
+}
+
+fn scan_dates(
+    text: &str,
+    reference: Option<NaiveDate>,
+    language: Option<&str>,
+    scan: Scan,
+) -> Vec<DateMention> {
     let folded = fold(text);
     let f = folded.text.as_str();
     let language = language.unwrap_or("");
@@ -227,65 +271,92 @@ pub fn find_dates_in(
     // last before a candidate's end is the only one that can overlap it (a BTreeMap
     // keeps this check logarithmic: a Vec scan made long inputs quadratic).
     let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(&[Regex], Resolver); 14] = [
-        (std::slice::from_ref(&*periods::WEEK_OF), periods::week_of),
-        (std::slice::from_ref(&*periods::QUARTERS), periods::quarter),
-        (&EXPLICIT, explicit),
-        (&NUMERIC, numeric),
-        (&PARTS, month_part),
+    let groups: [(&[Regex], Resolver, Trigger); 15] = [
+        (one(&periods::WEEK_OF), periods::week_of, Trigger::Week),
         (
-            std::slice::from_ref(&*periods::YEAR_PARTS),
+            one(&periods::QUARTERS),
+            periods::quarter,
+            Trigger::QuarterOrDigit,
+        ),
+        (&EXPLICIT, explicit, Trigger::Digit),
+        (&NUMERIC, numeric, Trigger::Digit),
+        (&PARTS, month_part, Trigger::Month),
+        (
+            one(&periods::YEAR_PARTS),
             periods::year_part,
+            Trigger::YearOrDigit,
         ),
         (
-            std::slice::from_ref(&*periods::MONTHS_ALONE),
+            one(&periods::MONTHS_ALONE),
             periods::month_alone,
+            Trigger::Month,
         ),
-        (std::slice::from_ref(&*periods::SPANS), periods::span),
-        (std::slice::from_ref(&*periods::WEEKS), periods::weeks),
-        (std::slice::from_ref(&*periods::DAYS), periods::days),
+        (one(&periods::SPANS), periods::span, Trigger::Unit),
+        (one(&periods::WEEKS), periods::weeks, Trigger::Week),
+        (one(&periods::DAYS), periods::days, Trigger::Day),
         (
-            std::slice::from_ref(&*periods::WEEKDAYS),
+            one(&periods::WEEKDAY_ORDINAL),
+            periods::weekday_ordinal,
+            Trigger::Weekday,
+        ),
+        (
+            one(&periods::WEEKDAYS),
             periods::weekday_named,
+            Trigger::Weekday,
         ),
         (
-            std::slice::from_ref(&*periods::ORDINAL_DAY),
+            one(&periods::ORDINAL_DAY),
             periods::ordinal_day,
+            Trigger::Digit,
         ),
         (
-            std::slice::from_ref(&*periods::MONTHS_REL),
+            one(&periods::MONTHS_REL),
             periods::month_rel,
+            Trigger::MonthRel,
         ),
-        (std::slice::from_ref(&*periods::YEARS), periods::year),
+        (one(&periods::YEARS), periods::year, Trigger::YearOrDigit),
     ];
-    for (regexes, resolve) in groups {
+    let mut windows = Windows::new(f);
+    let whole_text = [(0, f.len())];
+    for (regexes, resolve, trigger) in groups {
+        // Each pass reads only the windows around its triggers (see `triggers`).
+        let ranges: &[(usize, usize)] = if scan == Scan::Windows {
+            windows.of(trigger)
+        } else {
+            &whole_text
+        };
         for regex in regexes.iter() {
-            for caps in regex.captures_iter(f) {
-                let Some(whole) = caps.name("span").or_else(|| caps.get(0)) else {
+            for &(from, to) in ranges {
+                let Some(window) = f.get(from..to) else {
                     continue;
                 };
-                let (s, e) = (whole.start(), whole.end());
-                let overlaps = taken
-                    .range(..e)
-                    .next_back()
-                    .is_some_and(|(_, (te, ..))| s < *te);
-                if overlaps {
-                    continue;
-                }
-                let previous = taken
-                    .range(..s)
-                    .next_back()
-                    .map(|(_, (_, start, _))| *start);
-                let ctx = Ctx {
-                    f,
-                    start: s,
-                    end: e,
-                    reference,
-                    language,
-                    previous,
-                };
-                if let Some((start, end)) = resolve(&caps, &ctx) {
-                    taken.insert(s, (e, start, end));
+                for caps in regex.captures_iter(window) {
+                    let Some(whole) = caps.name("span").or_else(|| caps.get(0)) else {
+                        continue;
+                    };
+                    let (s, e) = (from + whole.start(), from + whole.end());
+                    let overlaps = taken
+                        .range(..e)
+                        .next_back()
+                        .is_some_and(|(_, (te, ..))| s < *te);
+                    if overlaps {
+                        continue;
+                    }
+                    let previous = taken
+                        .range(..s)
+                        .next_back()
+                        .map(|(_, (_, start, _))| *start);
+                    let ctx = Ctx {
+                        f,
+                        start: s,
+                        end: e,
+                        reference,
+                        language,
+                        previous,
+                    };
+                    if let Some((start, end)) = resolve(&caps, &ctx) {
+                        taken.insert(s, (e, start, end));
+                    }
                 }
             }
         }
@@ -366,25 +437,40 @@ fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
                     .strip_suffix(o)
                     .is_some_and(|h| !h.chars().last().is_some_and(char::is_alphanumeric))
             });
-            let joined = matches!(gap.trim(), "-" | "to" | "through" | "until" | "till")
-                || (opened
-                    && matches!(
-                        gap.trim(),
-                        "and"
-                            | "au"
-                            | "a"
-                            | "bis"
-                            | "do"
-                            | "по"
-                            | "до"
-                            | "et"
-                            | "und"
-                            | "i"
-                            | "и"
-                            | "і"
-                    ));
+            let joined = matches!(
+                gap.trim(),
+                "-" | "to" | "through" | "until" | "till" | "thru" | "to the" | "through the"
+            ) || (opened
+                && matches!(
+                    gap.trim(),
+                    "and"
+                        | "au"
+                        | "jusqu'au"
+                        | "bis zum"
+                        | "bis zur"
+                        | "a"
+                        | "bis"
+                        | "do"
+                        | "по"
+                        | "до"
+                        | "et"
+                        | "und"
+                        | "i"
+                        | "и"
+                        | "і"
+                ));
             if joined && (gap.trim() != "-" || opened || gap.len() <= 3) {
                 let mut end = span.1.2;
+                // "January 30 to February 2, 2026", "Q1 through Q2 2021": a year written
+                // only at the end is the whole range's; the start takes the latest year
+                // that keeps it before the end.
+                let lstart = if written_year(f.get(span.0..span.1.0).unwrap_or(""))
+                    && !written_year(f.get(ls..le).unwrap_or(""))
+                {
+                    start_in_year_of(lstart, end).unwrap_or(lstart)
+                } else {
+                    lstart
+                };
                 while end < lstart {
                     let Some(next) = end.checked_add_months(Months::new(12)) else {
                         break;
@@ -398,6 +484,24 @@ fn merge_ranges(f: &str, spans: Vec<Taken>) -> Vec<Taken> {
         out.push(span);
     }
     out
+}
+
+/// Does the text hold a year in digits ("2026")?
+fn written_year(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit) && matches!(w[0], b'1' | b'2'))
+}
+
+/// `start` moved to the year of `end`, or the year before when it would fall after `end`
+/// ("December 28 to January 3, 2027" starts in 2026).
+fn start_in_year_of(start: NaiveDate, end: NaiveDate) -> Option<NaiveDate> {
+    let same = start.with_year(end.year())?;
+    if same <= end {
+        Some(same)
+    } else {
+        start.with_year(end.year() - 1)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -426,25 +530,42 @@ impl<'a> Ctx<'a> {
         let to = self.f[self.end..]
             .find(stops)
             .map_or(self.f.len(), |i| self.end + i);
-        let cue = |w: &str| {
-            if CUES.0.contains(w) {
-                Some(Tense::Past)
-            } else if CUES.1.contains(w) || w.ends_with("'ll") {
-                Some(Tense::Future)
-            } else {
-                None
-            }
-        };
-        let words = |s: &'a str| {
+        let words = |s: &'a str| -> Vec<&'a str> {
             s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
                 .filter(|w| !w.is_empty())
+                .collect()
         };
-        let before = self.f.get(from..self.start).unwrap_or("");
-        let after = self.f.get(self.end..to).unwrap_or("");
-        words(before)
-            .rev()
-            .find_map(cue)
-            .or_else(|| words(after).find_map(cue))
+        let before = words(self.f.get(from..self.start).unwrap_or(""));
+        let after = words(self.f.get(self.end..to).unwrap_or(""));
+        let all: Vec<&str> = before.iter().chain(&after).copied().collect();
+        // Closest first: the words before the match from the nearest back, then after it.
+        let order = (0..before.len()).rev().chain(before.len()..all.len());
+        order
+            .filter_map(|i| cue(all[i], i.checked_sub(1).map(|p| all[p])))
+            .next()
+    }
+}
+
+/// The tense a word marks, given the word before it. A participle after a copula is an
+/// adjective ("will be closed", "will remain closed"): no cue, the copula's own tense
+/// ("was closed") or an auxiliary before it decides.
+fn cue(word: &str, previous: Option<&str>) -> Option<Tense> {
+    const COPULAS: &[&str] = &[
+        "be", "remain", "remains", "stay", "stays", "is", "are", "get",
+    ];
+    if CUES.0.contains(word) {
+        if previous.is_some_and(|p| COPULAS.contains(&p)) {
+            return None;
+        }
+        Some(Tense::Past)
+    } else if CUES.1.contains(word)
+        || word.ends_with("'ll")
+        // French futures ("se poursuivront", "reprendront").
+        || (word.len() > 5 && word.ends_with("ront"))
+    {
+        Some(Tense::Future)
+    } else {
+        None
     }
 }
 
@@ -494,7 +615,11 @@ fn part_kind(part: &str) -> Part {
         | "з початку"
         | "с начала" => Part::Early,
         _ if part.contains("beginning") || part.contains("start") => Part::Early,
-        "mid" | "mi" | "mitte" | "w połowie" | "в середині" | "у середині" | "в середине" => {
+        "mid" | "mi" | "mitte" => Part::Mid,
+        _ if ["middle", "połow", "середин"]
+            .iter()
+            .any(|w| part.contains(w)) =>
+        {
             Part::Mid
         }
         _ => Part::Late,
@@ -510,6 +635,9 @@ static NUMERIC: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // le 12/03: yearless, only after a word that introduces a date
         r"\b(?:le|on|am|du|au|by|until|od|do|до|з|с) (?P<span>(?P<a>\d{1,2})/(?P<b>\d{1,2}))\b"
             .to_string(),
+        // vom 22.12. bis 2.1.: day and month with dots, no year, after a preposition
+        r"\b(?:vom|bis|zum|am|ab|seit|le|du|au|od|do|от|до|з|с|по) (?:zum )?(?P<span>(?P<dd>\d{1,2})\.(?P<mm>\d{1,2})\.)"
+            .to_string(),
     ])
 });
 
@@ -517,9 +645,13 @@ fn numeric(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     if caps.name("m").is_some() {
         return explicit(caps, ctx);
     }
-    let a: u32 = caps.name("a")?.as_str().parse().ok()?;
-    let b: u32 = caps.name("b")?.as_str().parse().ok()?;
-    let (month, day) = if ctx.language == "en" { (a, b) } else { (b, a) };
+    let (month, day) = if let (Some(m), Some(d)) = (num(caps, "mm"), num(caps, "dd")) {
+        (m, d)
+    } else {
+        let a: u32 = caps.name("a")?.as_str().parse().ok()?;
+        let b: u32 = caps.name("b")?.as_str().parse().ok()?;
+        if ctx.language == "en" { (a, b) } else { (b, a) }
+    };
     let after = ctx.f.get(ctx.end..).unwrap_or_default();
     if after.starts_with('-') || after.starts_with('/') {
         return None;
@@ -580,10 +712,14 @@ fn month_part(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         let first = reference.with_day(1)?;
         let month = if rel.starts_with("last") {
             first.checked_sub_months(Months::new(1))?
-        } else if rel.starts_with("this") {
-            first
-        } else {
+        } else if ["next", "prochain", "nachst", "przysz", "наступн"]
+            .iter()
+            .any(|w| rel.contains(w))
+        {
             first.checked_add_months(Months::new(1))?
+        } else {
+            // "this month", "the end of the month", "fin du mois", "Ende des Monats".
+            first
         };
         (month.year(), month.month())
     };
@@ -1064,6 +1200,152 @@ mod tests {
         ] {
             assert!(spans(text, p, "en").is_empty(), "{text}");
         }
+    }
+
+    /// Day ranges written with ordinals, and the year written only at the end of a range.
+    #[test]
+    fn ordinal_ranges_and_a_year_at_the_end() {
+        let p = d(2026, 2, 10);
+        assert_eq!(
+            spans("The fair runs March 3rd to 5th.", p, "en"),
+            span("2026-03-03", "2026-03-05")
+        );
+        assert_eq!(
+            spans(
+                "The fair will run from the 16th to the 20th of October",
+                p,
+                "en"
+            ),
+            span("2026-10-16", "2026-10-20")
+        );
+        assert_eq!(
+            spans("January 30 to February 2, 2027", p, "en"),
+            span("2027-01-30", "2027-02-02")
+        );
+        assert_eq!(
+            spans("from December 28 to January 3, 2027", p, "en"),
+            span("2026-12-28", "2027-01-03")
+        );
+        assert_eq!(
+            spans("Q1 through Q2 2021", p, "en"),
+            span("2021-01-01", "2021-06-30")
+        );
+        assert_eq!(
+            spans("January to June 2027", p, "en"),
+            span("2027-01-01", "2027-06-30")
+        );
+        assert_eq!(
+            spans("vom 1. Januar 2021 bis zum 31. Dezember 2023", p, "de"),
+            span("2021-01-01", "2023-12-31")
+        );
+    }
+
+    /// Ranges across a year end take the next year for their end.
+    #[test]
+    fn ranges_across_a_year_end() {
+        let p = d(2025, 12, 10);
+        assert_eq!(
+            spans("The office closes Dec 24 - Jan 2.", p, "en"),
+            span("2025-12-24", "2026-01-02")
+        );
+        assert_eq!(
+            spans("from November to February", p, "en"),
+            span("2025-11-01", "2026-02-28")
+        );
+        assert_eq!(
+            spans("December to March", p, "en"),
+            span("2025-12-01", "2026-03-31")
+        );
+    }
+
+    /// Weeks and parts counted from the publication date.
+    #[test]
+    fn relative_weeks_parts_and_quarters() {
+        let p = d(2026, 3, 12); // a Thursday
+        assert_eq!(
+            spans("the week after next", p, "en"),
+            span("2026-03-23", "2026-03-29")
+        );
+        assert_eq!(
+            spans("by the end of the month", p, "en"),
+            span("2026-03-21", "2026-03-31")
+        );
+        assert_eq!(
+            spans("at the start of next month", p, "en"),
+            span("2026-04-01", "2026-04-10")
+        );
+        assert_eq!(
+            spans("by the end of the year", p, "en"),
+            span("2026-09-01", "2026-12-31")
+        );
+        assert_eq!(spans("fin mars", p, "fr"), span("2026-03-21", "2026-03-31"));
+        assert_eq!(
+            spans("profit fell last quarter", p, "en"),
+            span("2025-10-01", "2025-12-31")
+        );
+        assert_eq!(
+            spans("guidance for next quarter", p, "en"),
+            span("2026-04-01", "2026-06-30")
+        );
+        assert_eq!(
+            spans("in the last quarter of 2025", p, "en"),
+            span("2025-10-01", "2025-12-31")
+        );
+        assert!(spans("over the past quarter century", p, "en").is_empty());
+        assert_eq!(
+            spans("I saw her this morning", p, "en"),
+            span("2026-03-12", "2026-03-12")
+        );
+        assert_eq!(
+            spans("it rained last night", p, "en"),
+            span("2026-03-11", "2026-03-11")
+        );
+    }
+
+    /// "Over the weekend" with a regular past verb, said on a weekday, is the one gone.
+    #[test]
+    fn a_past_weekend_by_its_verb() {
+        let mon = d(2026, 3, 9);
+        assert_eq!(
+            spans("Prices dropped over the weekend.", mon, "en"),
+            span("2026-03-07", "2026-03-08")
+        );
+        assert_eq!(
+            spans("Roads will close over the weekend.", mon, "en"),
+            span("2026-03-14", "2026-03-15")
+        );
+    }
+
+    /// The windows around triggers find exactly what a scan of the whole text finds.
+    #[test]
+    fn windows_find_what_a_full_scan_finds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recognisers");
+        let mut texts = Vec::new();
+        for split in ["dev", "dev2", "dev3"] {
+            for file in ["dates.jsonl", "money.jsonl"] {
+                let Ok(raw) = std::fs::read_to_string(dir.join(split).join(file)) else {
+                    continue;
+                };
+                for line in raw.lines() {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
+                        && let Some(t) = v.get("text").and_then(|t| t.as_str())
+                    {
+                        texts.push(t.to_string());
+                    }
+                }
+            }
+        }
+        assert!(texts.len() > 500, "{}", texts.len());
+        // Padding of text without triggers between sentences makes many windows.
+        let filler = " Lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor incididunt ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat duis aute irure dolor in reprehenderit. ";
+        for joined in [texts.join(" "), texts.join(filler)] {
+            for lang in ["en", "de"] {
+                let a = scan_dates(&joined, sat(), Some(lang), Scan::Windows);
+                let b = scan_dates(&joined, sat(), Some(lang), Scan::Whole);
+                assert_eq!(a, b);
+            }
+        }
+        assert!(find_dates(&filler.repeat(100), sat()).is_empty());
     }
 
     /// Linear time, counted in work rather than clock: the number of dates found (each a

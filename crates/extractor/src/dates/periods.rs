@@ -251,6 +251,18 @@ const HALF_WORDS: &[&str] = &[
 ];
 /// Words after a yearless quarter or half that name the year of publication.
 const YEAR_WORDS: &[&str] = &[
+    "of next year",
+    "of last year",
+    "of this year",
+    "de l'année prochaine",
+    "de l'année dernière",
+    "des nächsten jahres",
+    "przyszłego roku",
+    "zeszłego roku",
+    "наступного року",
+    "минулого року",
+    "следующего года",
+    "прошлого года",
     "of the year",
     "roku",
     "року",
@@ -322,6 +334,8 @@ const UNITS: &[(&str, u32)] = &[
     ("days", 1),
     ("week", 7),
     ("weeks", 7),
+    ("fortnight", 14),
+    ("fortnights", 14),
     ("month", 0),
     ("months", 0),
     ("jour", 1),
@@ -363,6 +377,19 @@ const UNITS: &[(&str, u32)] = &[
     ("месяцев", 0),
 ];
 
+/// Weekday forms beyond those of explicit dates (genitives, nominatives, locatives).
+pub(super) const WEEKDAY_FORMS: &str = "понеділка|вівторка|середи|четверга|п'ятниці|суботи|неділі|понедельника|вторника|пятницы|субботы|воскресенья|poniedzialek|sobota|niedziela|sroda|piatku|sobotę";
+/// Relative days, the alternatives of [`DAYS`] (also the triggers of its pass).
+pub(super) const DAY_WORDS: &str = "the day after tomorrow|the day before yesterday|this morning|this afternoon|this evening|last night|ce matin|ce soir|cet apres-midi|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера";
+/// Weeks and weekends, the alternatives of [`WEEKS`].
+pub(super) const WEEK_WORDS: &str = "(?:the )?week after next|(?:the )?weekend after next|ubernachste woche|ubernachsten woche|(?:the )?following week|this week|next week|last week|this weekend|next weekend|last weekend|the weekend|cette semaine|la semaine prochaine|la semaine derniere|ce week-end|ce weekend|le week-end prochain|le week-end dernier|diese woche|nachste woche|nachsten woche|kommende woche|kommenden woche|letzte woche|letzten woche|am wochenende|dieses wochenende|nachstes wochenende|w tym tygodniu|w przyszłym tygodniu|w zeszłym tygodniu|w ubiegłym tygodniu|w ten weekend|w weekend|w przyszły weekend|w zeszły weekend|przyszły weekend|zeszły weekend|przyszły tydzień|zeszły tydzień|ten tydzień|цього тижня|на цьому тижні|наступного тижня|на наступному тижні|минулого тижня|на вихідних|цих вихідних|цими вихідними|минулими вихідними|наступними вихідними|минулих вихідних|наступних вихідних|наступний тиждень|минулий тиждень|цей тиждень|на этой неделе|на следующей неделе|на прошлой неделе|в эти выходные|на этих выходных|в прошлые выходные|в следующие выходные|следующую неделю|прошлую неделю|эту неделю|на выходных";
+/// Months named by their distance, the alternatives of [`MONTHS_REL`].
+pub(super) const MONTH_REL_WORDS: &str = "last month|this month|next month|le mois dernier|le mois prochain|ce mois-ci|letzten monat|diesen monat|nachsten monat|w zeszłym miesiacu|w tym miesiacu|w przyszłym miesiacu|минулого місяця|цього місяця|наступного місяця|в прошлом месяце|в этом месяце|в следующем месяце";
+/// Years named by their distance, the relative alternatives of [`YEARS`].
+pub(super) const YEAR_REL_WORDS: &str = "last year|this year|next year|l'an dernier|l'annee derniere|l'an prochain|l'annee prochaine|cette annee|letztes jahr|letzten jahres|dieses jahr|nachstes jahr|w zeszłym roku|w tym roku|w przyszłym roku|торік|минулого року|цього року|наступного року|в прошлом году|в этом году|в следующем году";
+/// Years after a part ("the end of the year"), the relative alternatives of [`YEAR_PARTS`].
+pub(super) const YEAR_PART_REL: &str = "this year|next year|last year|the year|l'annee|l'annee prochaine|cette annee|des jahres|dieses jahres|nachsten jahres|roku|tego roku|przyszłego roku|року|цього року|наступного року|года|этого года|следующего года";
+
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut folded: Vec<String> = words.map(fold_str).collect();
     folded.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -395,10 +422,9 @@ pub(super) fn any_month(word: &str) -> Option<u32> {
     month_number(word).or_else(|| lookup(&MONTH_FORMS_F, word.trim_end_matches('.')))
 }
 
-fn compile(pattern: &str) -> Regex {
-    // Literal words are written as spelt; the text they meet is folded ("й" to "и", "ą" to
-    // "a"), and none of these letters is regex syntax, so folding them here is safe.
-    let folded: String = pattern
+/// A literal written as spelt, folded as the text is ("й" to "и", "ą" to "a").
+pub(super) fn fold_literal(literal: &str) -> String {
+    literal
         .chars()
         .map(|c| match c {
             'й' => 'и',
@@ -413,7 +439,30 @@ fn compile(pattern: &str) -> Regex {
             'ć' => 'c',
             c => c,
         })
-        .collect();
+        .collect()
+}
+
+/// The words of a table, folded, as one "|"-joined list (the triggers of a pass).
+fn joined<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    words.map(fold_str).collect::<Vec<_>>().join("|")
+}
+
+pub(super) fn month_forms() -> String {
+    joined(MONTH_FORMS.iter().map(|(w, _)| *w))
+}
+
+pub(super) fn quarter_and_half_words() -> String {
+    joined(QUARTER_WORDS.iter().chain(HALF_WORDS).copied())
+}
+
+pub(super) fn unit_words() -> String {
+    joined(UNITS.iter().map(|(w, _)| *w))
+}
+
+fn compile(pattern: &str) -> Regex {
+    // Literal words are written as spelt; the text they meet is folded, and none of the
+    // folded letters is regex syntax, so folding the whole pattern is safe.
+    let folded = fold_literal(pattern);
     // The patterns are built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
     Regex::new(&folded).expect("the date regexes compile")
@@ -432,14 +481,14 @@ pub(super) static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
     let h = alternation(HALF_WORDS.iter().copied());
     let yw = alternation(YEAR_WORDS.iter().copied());
     compile(&format!(
-        r"\b(?:(?:the )?(?P<ord>{ord})[ -](?:(?P<q>{q})|(?P<h>{h}))|q(?P<qn>[1-4])|h(?P<hn>[12]))\b(?:(?: of| de| du| des)? (?P<y>(?:19|20)\d{{2}})\b| (?P<yw>{yw}))?"
+        r"\b(?:(?:the )?(?P<ord>{ord})[ -](?:(?P<q>{q})|(?P<h>{h}))|(?P<rq>this|next|last|current|previous|past|coming) quarter|q(?P<qn>[1-4])|h(?P<hn>[12]))\b(?:(?: of| de| du| des)? (?P<y>(?:19|20)\d{{2}})\b| (?P<yw>{yw}))?"
     ))
 });
 
 pub(super) static YEAR_PARTS: LazyLock<Regex> = LazyLock::new(|| {
-    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|pod koniec|koniec|на початку|в середині|у середині|наприкінці|в кінці|у кінці|в начале|в середине|в конце|до кінця|до конца|do końca";
+    let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|the middle of|middle of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|od połowy|do połowy|pod koniec|koniec|на початку|в середині|у середині|з середини|до середини|наприкінці|в кінці|у кінці|в начале|в середине|с середины|до середины|в конце|до кінця|до конца|do końca";
     compile(&format!(
-        r"\b(?P<part>{parts})[ -](?P<y>(?:19|20)\d{{2}})\b"
+        r"\b(?P<part>{parts})[ -](?:(?P<y>(?:19|20)\d{{2}})|(?:the )?(?P<ry>{YEAR_PART_REL}))\b"
     ))
 });
 
@@ -452,7 +501,7 @@ pub(super) static MONTHS_ALONE: LazyLock<Regex> = LazyLock::new(|| {
         alternation(MONTH_FORMS.iter().map(|(w, _)| *w))
     );
     compile(&format!(
-        r"(?:\b(?:{preps}) (?P<span>(?P<m>{months})\b\.?(?:,? (?P<y>(?:19|20)\d{{2}})\b)?)|\b(?P<m2>{months})\.? (?P<y2>(?:19|20)\d{{2}})\b)"
+        r"(?:\b(?:{preps}) (?P<span>(?P<m>{months})\b\.?(?:,? (?P<y>(?:19|20)\d{{2}})\b)?)|\b(?P<m2>{months})\.? (?P<y2>(?:19|20)\d{{2}})\b|\b(?P<m3>{months})\.?(?: to | through | until | till | ?- ?| bis | au | do | до | по )(?P<m4>{months})\b\.?(?:,? (?P<y3>(?:19|20)\d{{2}})\b)?)"
     ))
 });
 
@@ -465,7 +514,7 @@ pub(super) static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     );
     let after = alternation(YEAR_AFTER.iter().copied());
     compile(&format!(
-        r"(?:\b(?:{preps}) (?P<span>(?P<y>(?:19|20)\d{{2}}))\b|\b(?P<y2>(?:19|20)\d{{2}}) (?:{after}))|\b(?P<rel>last year|this year|next year|l'an dernier|l'annee derniere|l'an prochain|l'annee prochaine|cette annee|letztes jahr|letzten jahres|dieses jahr|nachstes jahr|w zeszłym roku|w tym roku|w przyszłym roku|торік|минулого року|цього року|наступного року|в прошлом году|в этом году|в следующем году)\b"
+        r"(?:\b(?:{preps}) (?P<span>(?P<y>(?:19|20)\d{{2}}))\b|\b(?P<y2>(?:19|20)\d{{2}}) (?:{after}))|\b(?P<rel>{YEAR_REL_WORDS})\b"
     ))
 });
 
@@ -479,11 +528,8 @@ pub(super) static SPANS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"\b(?P<w>(?:the )?following week|this week|next week|last week|this weekend|next weekend|last weekend|the weekend|cette semaine|la semaine prochaine|la semaine derniere|ce week-end|ce weekend|le week-end prochain|le week-end dernier|diese woche|nachste woche|nachsten woche|kommende woche|kommenden woche|letzte woche|letzten woche|am wochenende|dieses wochenende|nachstes wochenende|w tym tygodniu|w przyszłym tygodniu|w zeszłym tygodniu|w ubiegłym tygodniu|w ten weekend|w weekend|w przyszły weekend|цього тижня|на цьому тижні|наступного тижня|на наступному тижні|минулого тижня|на вихідних|цих вихідних|на этой неделе|на следующей неделе|на прошлой неделе|в эти выходные|на выходных)\b",
-    )
-});
+pub(super) static WEEKS: LazyLock<Regex> =
+    LazyLock::new(|| compile(&format!(r"\b(?P<w>{WEEK_WORDS})\b")));
 
 /// Nouns an ordinal counts that make "on the 3rd ..." no day of the month.
 const NOT_DAYS: &[&str] = &[
@@ -519,11 +565,8 @@ const NOT_DAYS: &[&str] = &[
 ];
 
 /// A month named by its distance from the publication month ("last month").
-pub(super) static MONTHS_REL: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"\b(?P<w>last month|this month|next month|le mois dernier|le mois prochain|ce mois-ci|letzten monat|diesen monat|nachsten monat|w zeszłym miesiacu|w tym miesiacu|w przyszłym miesiacu|минулого місяця|цього місяця|наступного місяця|в прошлом месяце|в этом месяце|в следующем месяце)\b",
-    )
-});
+pub(super) static MONTHS_REL: LazyLock<Regex> =
+    LazyLock::new(|| compile(&format!(r"\b(?P<w>{MONTH_REL_WORDS})\b")));
 
 pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
@@ -545,21 +588,44 @@ pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     month_span(month.year(), month.month())
 }
 
-pub(super) static DAYS: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"\b(?P<d>the day after tomorrow|the day before yesterday|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера)\b",
-    )
-});
+pub(super) static DAYS: LazyLock<Regex> =
+    LazyLock::new(|| compile(&format!(r"\b(?P<d>{DAY_WORDS})\b")));
 
 pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
-    let days = format!(
-        "{}|понеділка|вівторка|середи|четверга|п'ятниці|суботи|неділі|понедельника|вторника|пятницы|субботы|воскресенья|poniedzialek|sobota|niedziela|sroda|piatku|sobotę",
-        super::WEEKDAYS
-    );
+    let days = format!("{}|{WEEKDAY_FORMS}", super::WEEKDAYS);
     compile(&format!(
         r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})\b(?: (?P<post>dernier|prochain))?"
     ))
 });
+
+/// A weekday with an ordinal day ("on Saturday the 14th"): that day of whichever month
+/// near publication falls on that weekday.
+pub(super) static WEEKDAY_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"\b(?P<wd>{}),? the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b",
+        super::WEEKDAYS
+    ))
+});
+
+pub(super) fn weekday_ordinal(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference?;
+    let target = weekday(caps.name("wd")?.as_str())?;
+    let d: u32 = caps.name("d")?.as_str().parse().ok()?;
+    let first = ymd(reference.year(), reference.month(), 1)?;
+    let day = [-1i32, 0, 1, 2]
+        .iter()
+        .filter_map(|k| {
+            let month = if *k < 0 {
+                first.checked_sub_months(Months::new(k.unsigned_abs()))?
+            } else {
+                first.checked_add_months(Months::new(k.unsigned_abs()))?
+            };
+            ymd(month.year(), month.month(), d)
+        })
+        .filter(|x| x.weekday() == target)
+        .min_by_key(|x| (*x - reference).num_days().abs())?;
+    Some((day, day))
+}
 
 pub(super) static ORDINAL_DAY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
@@ -602,8 +668,35 @@ fn week_containing(day: NaiveDate, weeks: i64) -> Option<Span> {
 pub(super) fn quarter(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let year = match year_of(caps, &["y"]) {
         Some(y) => y,
-        None => ctx.reference?.year(),
+        None => {
+            // "the second half of next year", "I kwartał przyszłego roku".
+            let yw = caps.name("yw").map_or("", |m| m.as_str());
+            let shift = if [
+                "next",
+                "prochaine",
+                "nachsten",
+                "przysz",
+                "наступн",
+                "следующ",
+            ]
+            .iter()
+            .any(|w| yw.contains(w))
+            {
+                1
+            } else if ["last", "derniere", "zeszł", "минул", "прошл"]
+                .iter()
+                .any(|w| yw.contains(w))
+            {
+                -1
+            } else {
+                0
+            };
+            ctx.reference?.year() + shift
+        }
     };
+    if let Some(rq) = caps.name("rq") {
+        return relative_quarter(rq.as_str(), caps, ctx);
+    }
     let (n, months) = if let Some(q) = caps.name("qn") {
         (q.as_str().parse::<u32>().ok()?, 3)
     } else if let Some(h) = caps.name("hn") {
@@ -625,8 +718,55 @@ pub(super) fn quarter(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     Some((start, end))
 }
 
-pub(super) fn year_part(caps: &Captures<'_>, _ctx: &Ctx<'_>) -> Option<Span> {
-    let y: i32 = caps.name("y")?.as_str().parse().ok()?;
+/// "this quarter", "next quarter", "last quarter" from the publication date; "the last
+/// quarter of 2025" (a year after it) is that year's fourth.
+fn relative_quarter(rq: &str, caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let reference = ctx.reference?;
+    // "the past quarter century", "next quarter-final": not a quarter of a year.
+    let after = ctx.f.get(ctx.end..).unwrap_or_default();
+    if after.starts_with(" century") || after.starts_with('-') {
+        return None;
+    }
+    if rq == "last" && (caps.name("y").is_some() || caps.name("yw").is_some()) {
+        let year = year_of(caps, &["y"]).unwrap_or(reference.year());
+        return Some((ymd(year, 10, 1)?, ymd(year, 12, 31)?));
+    }
+    let first = ymd(reference.year(), (reference.month0() / 3) * 3 + 1, 1)?;
+    let start = match rq {
+        "next" | "coming" => first.checked_add_months(Months::new(3))?,
+        "last" | "previous" | "past" => first.checked_sub_months(Months::new(3))?,
+        _ => first,
+    };
+    Some((start, start.checked_add_months(Months::new(3))?.pred_opt()?))
+}
+
+pub(super) fn year_part(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let y: i32 = match caps.name("y") {
+        Some(y) => y.as_str().parse().ok()?,
+        // "the end of the year", "later this year", "Ende des Jahres": the publication
+        // year, or the one after or before it.
+        None => {
+            let r = ctx.reference?.year();
+            let rel = caps.name("ry")?.as_str();
+            if [
+                "next",
+                "prochaine",
+                "nachsten",
+                "przysz",
+                "наступн",
+                "следующ",
+            ]
+            .iter()
+            .any(|w| rel.contains(w))
+            {
+                r + 1
+            } else if rel.contains("last") {
+                r - 1
+            } else {
+                r
+            }
+        }
+    };
     let part = caps.name("part")?.as_str();
     let (a, b) = match super::part_kind(part) {
         super::Part::Early => (1, 4),
@@ -637,6 +777,9 @@ pub(super) fn year_part(caps: &Captures<'_>, _ctx: &Ctx<'_>) -> Option<Span> {
 }
 
 pub(super) fn month_alone(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    if let (Some(a), Some(b)) = (caps.name("m3"), caps.name("m4")) {
+        return month_range(any_month(a.as_str())?, any_month(b.as_str())?, caps, ctx);
+    }
     let m = any_month(caps.name("m").or_else(|| caps.name("m2"))?.as_str())?;
     // "May" and "March" are also a verb and a noun: only "in May", "May 2026".
     let year = match year_of(caps, &["y", "y2"]) {
@@ -661,6 +804,22 @@ pub(super) fn month_alone(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         }
     };
     month_span(year, m)
+}
+
+/// "January to June 2027", "March-May": from the first day of one month to the last of
+/// the other, across a year end when the second comes first in the calendar; a year
+/// written at the end is the second month's.
+fn month_range(a: u32, b: u32, caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
+    let span_in = |y: i32| {
+        let end_year = if a <= b { y } else { y + 1 };
+        Some((month_span(y, a)?.0, month_span(end_year, b)?.1))
+    };
+    let start_year = match year_of(caps, &["y3"]) {
+        Some(y) if a <= b => y,
+        Some(y) => y - 1,
+        None => super::year_for(ctx, span_in)?,
+    };
+    span_in(start_year)
 }
 
 pub(super) fn year(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
@@ -753,7 +912,9 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         || w.contains("wochenende")
         || w.contains("вихідн")
         || w.contains("выходн");
-    let offset = if w.contains("last")
+    let offset = if w.contains("after next") || w.contains("ubernachst") {
+        2
+    } else if w.contains("last")
         || w.contains("derni")
         || w.contains("letzt")
         || w.contains("zeszł")
@@ -789,7 +950,7 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let offset = if bare
         && offset == 0
         && reference.weekday().num_days_from_monday() < 5
-        && ctx.sentence_tense() == Some(Tense::Past)
+        && past_for_weekend(ctx)
     {
         -1
     } else {
@@ -800,6 +961,27 @@ pub(super) fn weeks(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         return Some((monday.checked_add_days(Days::new(5))?, sunday));
     }
     Some((monday, sunday))
+}
+
+/// The tense of a bare "the weekend": a cue word, else (with no cue) a regular English
+/// past ("prices dropped over the weekend") in the words before it. Only here: read
+/// everywhere, "-ed" words (adjectives, participles) mislead more than they help.
+fn past_for_weekend(ctx: &Ctx<'_>) -> bool {
+    let before = ctx.f.get(..ctx.start).unwrap_or_default();
+    let clause = before
+        .rsplit(['.', '!', '?', ';', ','])
+        .next()
+        .unwrap_or_default();
+    // The closest verb before it decides: a cue word, or a regular English past.
+    for w in clause.rsplit(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        if let Some(t) = super::cue(w, None) {
+            return t == Tense::Past;
+        }
+        if w.len() > 4 && w.ends_with("ed") && w.is_ascii() {
+            return true;
+        }
+    }
+    ctx.sentence_tense() == Some(Tense::Past)
 }
 
 pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
@@ -819,7 +1001,9 @@ pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         | "позавчора"
         | "позавчера" => -2,
         "tomorrow" | "tmrw" | "tmr" | "demain" | "morgen" | "jutro" | "завтра" => 1,
-        "yesterday" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => -1,
+        "yesterday" | "last night" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => {
+            -1
+        }
         _ => 0,
     };
     let day = reference.checked_add_signed(chrono::Duration::days(offset))?;
@@ -832,7 +1016,7 @@ pub(super) fn weekday_named(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> 
     let target = weekday(wd).or_else(|| weekday_other(wd))?;
     let after = ctx.f.get(ctx.end..).unwrap_or_default();
     // "Monday.com", "Mardi Gras", "Crusoe's Friday": names, not days.
-    if after.starts_with(".com") || after.starts_with(" gras") || after.starts_with("'s ") {
+    if after.starts_with(".com") || after.starts_with(" gras") {
         return None;
     }
     if ctx.f.get(..ctx.start).unwrap_or_default().ends_with("'s ") {

@@ -158,7 +158,9 @@ pub(crate) const SMALL: u64 = 1_000_000;
 const LOOK_BEHIND: usize = 48;
 
 // Digits as outlets group them: "1,234,567.89", "1.234.567,89", "1 234 567,89", "2.5", "94000".
-const NUM: &str = r"\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?: \d{3})+)(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
+// Swiss and Liechtenstein style groups with an apostrophe: "1'234.50" (folding makes "’" "'").
+const NUM: &str =
+    r"\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?: \d{3})+|(?:'\d{3})+)(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
 
 /// The lexicon's words, folded, longest first (the regex takes the first alternative that
 /// matches, so "dollars" must come before "dollar"), escaped, as one alternation.
@@ -178,12 +180,17 @@ fn wordy(word: &str) -> bool {
     word.chars().last().is_some_and(char::is_alphanumeric)
 }
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| amount_regex(true));
+/// One amount without a second side: what a rejected range's first side is alone.
+static SINGLE: LazyLock<Regex> = LazyLock::new(|| amount_regex(false));
+
+fn amount_regex(ranges: bool) -> Regex {
     let symbols = alternation(lexicon::PREFIXES.iter().map(|(w, _)| *w));
     let codes = alternation(lexicon::CODES.iter().copied());
     let pre = format!(r"(?:{symbols}|\b(?:{codes})\b) ?");
     let scale = alternation(lexicon::SCALES.iter().map(|(w, _)| w.trim_end_matches('.')));
     let words = alternation(lexicon::NUMBER_WORDS.iter().map(|(w, _)| *w));
+    let fractions = alternation(lexicon::FRACTIONS.iter().map(|(w, _)| *w));
     let wordy_post = alternation(
         lexicon::SUFFIXES
             .iter()
@@ -198,16 +205,21 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
             .filter(|w| !wordy(w)),
     );
     let number = format!(
-        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:half an? |an? )?(?:{words})(?:(?:-| |-and-)(?:{words}))*\b)"
+        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?(?:{words})(?:(?:-| |-and-|und)?(?:{words}))*\b)"
     );
-    let sep = r" ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+    let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+    let second = if ranges {
+        format!(r"(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?")
+    } else {
+        String::new()
+    };
     let pattern = format!(
-        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number})(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
+        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
     );
     // The pattern is built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
     Regex::new(&pattern).expect("the money regex compiles")
-});
+}
 
 /// The folded lexicon tables, for lookups by the matched words.
 struct Tables {
@@ -222,6 +234,11 @@ struct Tables {
     change: Vec<String>,
     units: Vec<(String, &'static str)>,
     unit_adverbs: Vec<(String, &'static str)>,
+    upper_after: Vec<String>,
+    fillers: Vec<String>,
+    lower_after: Vec<String>,
+    /// Longest first, so "a quarter of a" is tried before "a quarter-".
+    fractions: Vec<(String, f64)>,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
@@ -253,6 +270,17 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         change: list(lexicon::CHANGE_STEMS),
         units: pairs(lexicon::UNITS),
         unit_adverbs: pairs(lexicon::UNIT_ADVERBS),
+        upper_after: list(lexicon::UPPER_AFTER),
+        fillers: list(lexicon::AMOUNT_NOUNS),
+        lower_after: list(lexicon::LOWER_AFTER),
+        fractions: {
+            let mut f: Vec<(String, f64)> = lexicon::FRACTIONS
+                .iter()
+                .map(|(w, v)| (fold_str(w), *v))
+                .collect();
+            f.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
+            f
+        },
     }
 });
 
@@ -326,6 +354,16 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
             }
         } else if let Some(amount) = parse(&caps, f, text, &folded, None) {
             push(&mut out, amount, config);
+        } else if let Some(sep) = caps.name("sep") {
+            // Not a range ("notes due 2031 and €500m", "CHF 1'234.5 Mio. und eine
+            // Dividende"): the first side alone, then the second read afresh.
+            if let Some(single) = SINGLE.captures_at(f, whole.start())
+                && single.get(0).is_some_and(|m| m.start() == whole.start())
+                && let Some(amount) = parse(&single, f, text, &folded, None)
+            {
+                push(&mut out, amount, config);
+            }
+            next = sep.end().max(at + 1);
         }
         while !f.is_char_boundary(next) {
             next += 1;
@@ -370,7 +408,9 @@ fn parse(
     let code_ok = |m: regex::Match<'_>| {
         // A three-letter code counts only in capitals ("USD 5", not "try 5").
         let raw = m.as_str().trim();
-        if raw.len() == 3 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
+        // A currency name of three letters ("yen") is a word, not a code.
+        let name = t.suffixes.iter().any(|(w, ..)| w == raw);
+        if !name && raw.len() == 3 && raw.chars().all(|c| c.is_ascii_alphabetic()) {
             let (s, e) = folded.original_range(text, m.start(), m.start() + 3);
             return text
                 .get(s..e)
@@ -380,7 +420,7 @@ fn parse(
     };
     let pre = caps.name("pre").filter(|m| code_ok(*m));
     let pre2 = caps.name("pre2").filter(|m| code_ok(*m));
-    let post = post.filter(|m| code_ok(*m));
+    let post = post.filter(|m| code_ok(*m) && pence_ok(caps, *m));
     if caps.name("pre").is_some() && pre.is_none() {
         return None;
     }
@@ -458,7 +498,11 @@ fn parse(
     let mut body_end = match (cut_post, post) {
         (Some(cut), _) => cut,
         (None, Some(p)) => p.end(),
-        (None, None) => caps.get(0)?.end(),
+        // The written amount ends with its last part read ("5 try" is "5").
+        (None, None) => ["plus", "n2", "n1"]
+            .iter()
+            .find_map(|g| caps.name(g))?
+            .end(),
     };
     if post.is_none() && f[..body_end].ends_with('.') {
         body_end -= 1;
@@ -470,7 +514,7 @@ fn parse(
     } else if plus {
         (AmountKind::Bound, Some(Bound::Lower))
     } else {
-        match bound_before(before) {
+        match bound_before(before).or_else(|| bound_after(after)) {
             Some(side) => (AmountKind::Bound, Some(side)),
             None => (AmountKind::Point, None),
         }
@@ -501,13 +545,36 @@ fn parse(
     })
 }
 
+/// Video resolutions, written like pence ("1080p") but never money.
+const RESOLUTIONS: &[&str] = &[
+    "144", "240", "360", "480", "576", "720", "1080", "1440", "2160",
+];
+
+/// "p" after a number is pence only touching a plain number below a thousand with no
+/// other currency mark ("99p", "145p"; not "5 p", "£1 p", "720p").
+fn pence_ok(caps: &Captures<'_>, post: regex::Match<'_>) -> bool {
+    if post.as_str() != "p" {
+        return true;
+    }
+    let Some(n1) = caps.name("n1") else {
+        return false;
+    };
+    let digits = n1.as_str();
+    post.start() == n1.end()
+        && caps.name("pre").is_none()
+        && caps.name("pre2").is_none()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !RESOLUTIONS.contains(&digits)
+        && number(digits).is_some_and(|v| v < 1000.0)
+}
+
 /// Reads one number ("2,5 mld", "1 250,00", "four thousand five hundred").
 fn side(raw: &str, currency: Option<&str>) -> Option<Side> {
     let raw = raw.trim_end_matches('.');
     if raw.starts_with(|c: char| c.is_ascii_digit()) {
         let digits_end = raw
             .char_indices()
-            .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | ' ')))
+            .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\'')))
             .map_or(raw.len(), |(i, _)| i);
         // The digits may end in a space before the scale ("2 mld"): keep the number only.
         let digits = raw[..digits_end].trim_end();
@@ -557,16 +624,23 @@ fn scale_of(word: &str, currency: Option<&str>) -> Option<f64> {
 fn words_value(raw: &str) -> Option<f64> {
     let mut factor = 1.0;
     let mut rest = raw;
-    if let Some(r) = rest.strip_prefix("half ") {
-        factor = 0.5;
-        rest = r;
+    if let Some((w, f)) = TABLES
+        .fractions
+        .iter()
+        .find(|(w, _)| raw.starts_with(w.as_str()))
+    {
+        factor = *f;
+        rest = &raw[w.len()..];
     }
     let mut total = 0.0;
     let mut current = 0.0;
     let mut previous = "";
     let mut any = false;
-    for token in rest.split([' ', '-']).filter(|t| !t.is_empty()) {
-        if matches!(token, "a" | "an" | "and") {
+    let tokens = rest
+        .split([' ', '-'])
+        .filter(|t| !matches!(*t, "" | "a" | "an" | "and" | "und"));
+    for token in tokens.map(compound).collect::<Option<Vec<_>>>()?.concat() {
+        if token == "und" {
             continue;
         }
         let kind = TABLES.words.iter().find(|(w, _)| w == token)?.1;
@@ -587,6 +661,25 @@ fn words_value(raw: &str) -> Option<f64> {
         previous = token;
     }
     any.then_some((total + current) * factor)
+}
+
+/// A number word split into the words it is written of: German writes them as one
+/// ("fünfzigtausend", "zweihundertfünfzig", "einundzwanzig"); other words are themselves.
+fn compound(token: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut rest = token;
+    while !rest.is_empty() {
+        let longest = TABLES
+            .words
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .chain(["und"])
+            .filter(|w| rest.starts_with(w))
+            .max_by_key(|w| w.len())?;
+        out.push(&rest[..longest.len()]);
+        rest = &rest[longest.len()..];
+    }
+    Some(out)
 }
 
 fn prefix_code(mark: &str) -> Option<&'static str> {
@@ -630,6 +723,18 @@ fn ends_with_word(before: &str, cue: &str) -> bool {
 /// "more than"), and "до"/"do" after a verb of change is "to", not "up to".
 fn bound_before(before: &str) -> Option<Bound> {
     let t = &*TABLES;
+    // "does not exceed the amount of 130 000 zł", "nie przekracza kwoty": the cue is
+    // before the noun naming the amount.
+    let before = t
+        .fillers
+        .iter()
+        .find_map(|w| {
+            before
+                .strip_suffix(' ')
+                .and_then(|b| b.strip_suffix(w.as_str()))
+                .filter(|_| ends_with_word(before, w))
+        })
+        .unwrap_or(before);
     let upper = t
         .upper
         .iter()
@@ -656,6 +761,25 @@ fn bound_before(before: &str) -> Option<Bound> {
         }
         (_, Some(_)) => Some(Bound::Lower),
         _ => None,
+    }
+}
+
+/// The bound a cue right after the amount sets ("$10m max", "$5bn or more", "€2 million
+/// at most", "20 € et plus").
+fn bound_after(after: &str) -> Option<Bound> {
+    let t = &*TABLES;
+    let head = after.strip_prefix(',').unwrap_or(after).strip_prefix(' ')?;
+    let cue = |words: &[String]| {
+        words.iter().any(|w| {
+            starts_with_word(head, w) || (w.ends_with('.') && head.starts_with(w.as_str()))
+        })
+    };
+    if cue(&t.upper_after) {
+        Some(Bound::Upper)
+    } else if cue(&t.lower_after) {
+        Some(Bound::Lower)
+    } else {
+        None
     }
 }
 
@@ -731,7 +855,7 @@ fn inherit_currency(text: &str, amounts: &mut [Amount], config: &MoneyConfig) {
 
 /// Parses "800", "2.5", "2,5", "1,000,000", "1.000.000", "1 000 000", "1.234,5".
 fn number(raw: &str) -> Option<f64> {
-    let s: String = raw.chars().filter(|c| *c != ' ').collect();
+    let s: String = raw.chars().filter(|c| !matches!(c, ' ' | '\'')).collect();
     let last_dot = s.rfind('.');
     let last_comma = s.rfind(',');
     let decimal = match (last_dot, last_comma) {
@@ -989,6 +1113,93 @@ mod tests {
         ] {
             let found = find_amounts(text, &MoneyConfig::default());
             assert!(found.is_empty(), "{text}: {found:?}");
+        }
+    }
+
+    /// Bounds written after the amount, in each language.
+    #[test]
+    fn bounds_after_the_amount() {
+        for (text, side, value) in [
+            ("a budget of $10m max", Bound::Upper, 10_000_000.0),
+            ("deals of $5bn or more", Bound::Lower, 5e9),
+            ("€2 million at most", Bound::Upper, 2e6),
+            ("tickets at 20 euros tops", Bound::Upper, 20.0),
+            ("15 € et plus", Bound::Lower, 15.0),
+            ("500 Euro oder mehr", Bound::Lower, 500.0),
+            ("100 zł lub więcej", Bound::Lower, 100.0),
+            ("200 гривень або більше", Bound::Lower, 200.0),
+            ("300 рублей или меньше", Bound::Upper, 300.0),
+        ] {
+            let a = one(text);
+            assert_eq!(
+                (a.kind, a.bound, a.exact),
+                (AmountKind::Bound, Some(side), value),
+                "{text}"
+            );
+        }
+        assert_eq!(one("$5bn or so").kind, AmountKind::Point);
+    }
+
+    /// Subunits: pence on the number, cents and their kin as words.
+    #[test]
+    fn pence_and_cents() {
+        let a = one("a pint for 99p");
+        assert_eq!((a.exact, a.currency.as_deref()), (0.99, Some("GBP")));
+        assert_eq!(one("145p a share").per.as_deref(), Some("share"));
+        let found = find_amounts("up 45 cents to $12.10", &MoneyConfig::default());
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].exact, 0.45, "{found:?}");
+        assert_eq!(found[0].currency.as_deref(), Some("USD"));
+        for text in ["streams in 1080p and 720p", "see p. 5", "5 p"] {
+            let found = find_amounts(text, &MoneyConfig::default());
+            assert!(found.is_empty(), "{text}: {found:?}");
+        }
+    }
+
+    /// A written-out scale with the currency's name after it, in each language.
+    #[test]
+    fn scale_words_then_currency_names() {
+        assert_eq!(one("1.2 trillion yen").exact, 1.2e12);
+        assert_eq!(one("1.2 trillion yen").currency.as_deref(), Some("JPY"));
+        assert_eq!(
+            one("3 billion Swiss francs").currency.as_deref(),
+            Some("CHF")
+        );
+        assert_eq!(one("2,5 Milliarden Euro").exact, 2.5e9);
+        assert_eq!(one("4 miliardy złotych").exact, 4e9);
+    }
+
+    /// Fractions of a written-out scale.
+    #[test]
+    fn fractions_of_a_scale() {
+        assert_eq!(one("a quarter of a million dollars").exact, 250_000.0);
+        assert_eq!(one("three quarters of a billion euros").exact, 7.5e8);
+        assert_eq!(one("half a million pounds").exact, 500_000.0);
+        assert_eq!(one("півтора мільярда гривень").exact, 1.5e9);
+        assert!(find_amounts("a quarter of a million people", &MoneyConfig::default()).is_empty());
+    }
+
+    /// Swiss grouping with an apostrophe ("1'234.50", also typographic).
+    #[test]
+    fn apostrophe_groups() {
+        assert_eq!(one("CHF 1'234.50").exact, 1234.5);
+        assert_eq!(one("Fr. 12\u{2019}500").exact, 12_500.0);
+        assert_eq!(number("1'000'000"), Some(1e6));
+    }
+
+    /// Currency names in the cases a sentence puts them in (PL, UK, RU, DE).
+    #[test]
+    fn inflected_currency_names() {
+        for (text, code) in [
+            ("zapłacił 50 dolarami", "USD"),
+            ("kurs 1 złotego", "PLN"),
+            ("500 Dollars", "USD"),
+            ("10 Schweizer Franken", "CHF"),
+            ("20 тисяч гривнями", "UAH"),
+            ("5 миллионов рублями", "RUB"),
+            ("100 фунтах", "GBP"),
+        ] {
+            assert_eq!(one(text).currency.as_deref(), Some(code), "{text}");
         }
     }
 
