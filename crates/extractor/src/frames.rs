@@ -17,6 +17,7 @@
 //! name = "us-guarantee"
 //! all = ["us", "guarantee|backstop"]    # each item in the sentence; "a|b": either
 //! paragraph = ["ukraine"]               # each item somewhere in the paragraph
+//! text = ["paris"]                      # each item somewhere in the text
 //! not = ["brexit"]                      # none of these in the sentence
 //! unless = ["nato_summit_2024"]         # none of these anywhere in the text
 //! ```
@@ -59,6 +60,9 @@ pub struct FrameConfig {
     /// Items that must all occur in that sentence's paragraph.
     #[serde(default)]
     pub paragraph: Vec<String>,
+    /// Items that must all occur somewhere in the text.
+    #[serde(default)]
+    pub text: Vec<String>,
     /// Items that veto the frame in the sentence.
     #[serde(default)]
     pub not: Vec<String>,
@@ -94,6 +98,7 @@ struct Frame {
     name: String,
     all: Vec<Item>,
     paragraph: Vec<Item>,
+    text: Vec<Item>,
     not: Vec<Item>,
     unless: Vec<Item>,
 }
@@ -169,6 +174,7 @@ impl Frames {
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
                     paragraph: items(&frame.paragraph)?,
+                    text: items(&frame.text)?,
                     not: items(&frame.not)?,
                     unless: items(&frame.unless)?,
                     name,
@@ -224,7 +230,9 @@ impl Frames {
         let any = |item: &Item, present: &dyn Fn(usize) -> bool| item.iter().any(|&c| present(c));
         let mut hits: Vec<FrameHit> = Vec::new();
         for frame in frames {
-            if frame.unless.iter().any(|i| any(i, &|c| in_text[c])) {
+            if frame.unless.iter().any(|i| any(i, &|c| in_text[c]))
+                || !frame.text.iter().all(|i| any(i, &|c| in_text[c]))
+            {
                 continue;
             }
             for (i, sentence) in sentences.iter().enumerate() {
@@ -380,6 +388,47 @@ not = ["brexit"]
         assert!(find("Kyiv waits. Washington waits. A commitment came.").is_empty());
         assert!(find("Washington made a commitment.\n\nKyiv waits.").is_empty());
         assert!(find("Kyiv. The American backstop of the Irish border.").is_empty());
+    }
+
+    #[test]
+    fn text_items_must_occur_somewhere_and_unless_items_nowhere() {
+        let frames = r#"
+[concepts]
+envoys = ["witkoff"]
+ukrainians = ["umerov"]
+paris = ["paris"]
+miami = ["miami"]
+
+[[frame]]
+tag = "meeting/us-ukraine-sessions"
+all = ["envoys", "ukrainians"]
+text = ["paris"]
+unless = ["miami"]
+"#;
+        let frames =
+            Frames::from_toml(frames, &["meeting/us-ukraine-sessions".to_string()], "f").unwrap();
+        let hits = |text: &str| {
+            let folded: Vec<(Range<usize>, Folded)> = crate::sentence::paragraphs(text)
+                .into_iter()
+                .flatten()
+                .map(|r| (r.clone(), fold(&text[r])))
+                .collect();
+            let sentences: Vec<FrameSentence> = folded
+                .iter()
+                .map(|(r, f)| FrameSentence {
+                    paragraph: 0,
+                    folded: f,
+                    range: r.clone(),
+                })
+                .collect();
+            frames.find(text, &sentences, |_| true).len()
+        };
+        assert_eq!(hits("In Paris.\n\nWitkoff met Umerov."), 1);
+        assert_eq!(hits("Witkoff met Umerov."), 0);
+        assert_eq!(
+            hits("In Paris.\n\nWitkoff met Umerov.\n\nEarlier, in Miami."),
+            0
+        );
     }
 
     #[test]
