@@ -82,7 +82,7 @@ const TRAIN_WITH_FRAMES: Floors = Floors {
 const DEV_WITH_FRAMES: Floors = Floors {
     precision: 1.0,
     recall: 0.64,
-    kind_recall: 0.63,
+    kind_recall: 0.62,
     lang_recall: 0.47,
     decoys_tagged: 0,
 };
