@@ -265,3 +265,57 @@ fn several_inputs_are_one_process_with_a_json_line_each() {
     }
     assert!(tags_of(&lines[1]).is_empty(), "a decoy: {}", lines[1]);
 }
+
+#[test]
+fn concept_frames_are_opt_in_and_explained() {
+    let dir = TestDir::new();
+    let text = "Kyiv waits. Washington would stand behind the arrangement with its own commitment.";
+    dir.write_config(&[]);
+    assert!(
+        tags_of(&tag_json(&dir, "-", Some(text))).is_empty(),
+        "no phrase names it, and frames are off by default"
+    );
+    let config = dir.path("newsmon.toml");
+    let frames = crate::util::repo().join("config/frames.toml");
+    let with = std::fs::read_to_string(&config).unwrap().replacen(
+        "[http]",
+        &format!("frames = {:?}\n[http]", frames.display().to_string()),
+        1,
+    );
+    dir.write("newsmon.toml", &with);
+    let json = tag_json(&dir, "-", Some(text));
+    assert_eq!(tags_of(&json), vec!["tier/us-backstop"]);
+    assert_eq!(json["frames"][0]["frame"], "us-guarantee");
+    assert_eq!(json["frames"][0]["concepts"][0][1], "Washington");
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", "-", "--explain"],
+        Some(text),
+    );
+    assert!(
+        run.stdout.contains(
+            "decided by frame us-guarantee: us = \"Washington\" x guarantee = \"commitment\""
+        ),
+        "{run:?}"
+    );
+    // A frame naming a key the taxonomy lacks is a configuration error.
+    dir.write(
+        "frames.toml",
+        "[[frame]]\ntag = \"tier/nope\"\nall = [\"x\"]\n",
+    );
+    let bad = with.replace(
+        &format!("{:?}", frames.display().to_string()),
+        "\"frames.toml\"",
+    );
+    dir.write("newsmon.toml", &bad);
+    let run = crate::util::newsmon(
+        &["--config", config.to_str().unwrap()],
+        &["tag", "-"],
+        Some(text),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("tier/nope is not in the taxonomy"),
+        "{run:?}"
+    );
+}

@@ -26,6 +26,10 @@ pub struct Config {
     /// when absent.
     #[serde(default)]
     pub taxonomy: Option<PathBuf>,
+    /// Concept frames (`frames.toml`), relative to the configuration file: keys found by
+    /// what a sentence says, for the keys the taxonomy's phrases miss. Off when absent.
+    #[serde(default)]
+    pub frames: Option<PathBuf>,
     /// How to fetch.
     #[serde(default)]
     pub http: HttpConfig,
@@ -179,6 +183,19 @@ pub struct Loaded {
     pub urls: Vec<Url>,
     /// Compiled listing selectors, in `config.sources` order.
     pub selectors: Vec<Option<ListingSelector>>,
+    /// The concept frames file's text and name, when the configuration names one.
+    pub frames: Option<(String, String)>,
+}
+
+impl Loaded {
+    /// The compiled tagger: the taxonomy, with the concept frames when configured.
+    pub fn tagger(&self) -> Result<newsmon_extractor::Tagger> {
+        let tagger = self.taxonomy.build()?;
+        Ok(match &self.frames {
+            Some((text, name)) => tagger.with_frames(text, name)?,
+            None => tagger,
+        })
+    }
 }
 
 /// Loads the configuration file `path` (see [`crate::paths`] for how it is found), or the
@@ -215,12 +232,27 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
         None => Taxonomy::from_toml(DEFAULT_TAXONOMY, EMBEDDED_TAXONOMY_NAME)?,
     };
     let taxonomy = taxonomy.with_money(config.money.clone(), &name)?;
-    Ok(Loaded {
+    let frames = match (&config.frames, path) {
+        (Some(file), Some(path)) => {
+            let file = path.parent().unwrap_or(Path::new("")).join(file);
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("{}: cannot read frames", file.display()))?;
+            Some((text, file.display().to_string()))
+        }
+        _ => None,
+    };
+    let loaded = Loaded {
         config,
         taxonomy,
         urls,
         selectors,
-    })
+        frames,
+    };
+    // A bad frames file is a configuration error, found at load time.
+    if loaded.frames.is_some() {
+        loaded.tagger()?;
+    }
+    Ok(loaded)
 }
 
 /// The taxonomy file a configuration names, relative to the configuration file; `None`:

@@ -282,7 +282,7 @@ impl Pipeline {
     /// The writer comes first: a second newsmon on the same index (an overlapping cron
     /// `ingest`, or `ingest` while `run` is active) stops here, before it fetched anything.
     pub fn open(loaded: &Loaded, index_dir: &Path) -> anyhow::Result<Pipeline> {
-        let tagger = loaded.taxonomy.build()?;
+        let tagger = loaded.tagger()?;
         let index = Index::open_or_create(&index_dir.join(TANTIVY_DIR))?;
         let writer = index.writer(loaded.config.index.writer_memory_bytes())?;
         let state = SqliteState::open(&index_dir.join(STATE_FILE))?;
@@ -305,7 +305,7 @@ impl Pipeline {
         loaded: &Loaded,
         store: &newsmon_store_pg::PgStore,
     ) -> anyhow::Result<Pipeline> {
-        let tagger = loaded.taxonomy.build()?;
+        let tagger = loaded.tagger()?;
         let fetcher = Fetcher::new(&loaded.config.http)?;
         if !loaded.config.watches.is_empty() {
             tracing::warn!(

@@ -7,6 +7,8 @@
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- crates/extractor/tests/tagcorpus/dev
 //! # a model trained in memory on one set (as `newsmon train` would), scored on another:
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --train crates/extractor/tests/tagcorpus/train crates/extractor/tests/tagcorpus/dev
+//! # with concept frames; --quick skips the speed and linear-time checks:
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
@@ -88,7 +90,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         taxonomy = taxonomy.with_model(model, "eval_tagger --train");
     }
-    let tagger = taxonomy.build()?;
+    let mut tagger = taxonomy.build()?;
+    // Concept frames (config/frames.toml), for the keys the rules miss.
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--frames")
+        .and_then(|i| args.get(i + 1))
+    {
+        tagger = tagger.with_frames(&std::fs::read_to_string(path)?, path)?;
+    }
     let articles = harness::load(&dir);
     println!("set: {}", dir.display());
     let report = harness::evaluate(&tagger, &articles);
@@ -100,6 +110,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    if args.iter().any(|a| a == "--quick") {
+        return Ok(());
+    }
     // Speed: the whole set, repeated, one thread.
     let rounds = 50;
     let bytes: usize = articles.iter().map(|a| a.text.len()).sum();

@@ -73,6 +73,11 @@ impl Lexicon {
         })
     }
 
+    /// How many concepts the lexicon has.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
     /// The name of a concept.
     pub(crate) fn name(&self, concept: usize) -> &str {
         self.names.get(concept).map_or("", String::as_str)

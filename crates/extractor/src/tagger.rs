@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::dates::find_dates_in;
 use crate::fold::{Folded, fold, fold_str};
+use crate::frames::{FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct regex (see lazy.rs): a short command pays only
 // for what its text needs.
 use crate::lazy::{LazyRegex as Regex, check};
@@ -27,6 +28,8 @@ pub struct Tagger {
     money: MoneyConfig,
     /// The learned scorer, for keys the rules miss.
     model: Option<std::sync::Arc<Model>>,
+    /// Concept frames, for keys the rules miss (see frames.rs).
+    frames: Option<std::sync::Arc<Frames>>,
 }
 
 /// Everything the tagger finds in one text.
@@ -42,6 +45,10 @@ pub struct Tagging {
     /// The tags that the learned scorer (not a rule) decided, with why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub learned: Vec<ModelDecision>,
+    /// The tags that a concept frame (not a phrase rule) decided, with the words that met
+    /// each concept.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<FrameDecision>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +108,19 @@ impl Tagger {
             keys,
             money: taxonomy.money.clone(),
             model,
+            frames: None,
         })
+    }
+
+    /// The same tagger with concept frames (`config/frames.toml` format, see
+    /// [`crate::FramesConfig`]) for the keys its rules miss; `source` names the frames in
+    /// errors. Every frame's tag must be a key of the taxonomy.
+    pub fn with_frames(mut self, frames: &str, source: &str) -> Result<Tagger> {
+        let tags: Vec<String> = self.tags().map(str::to_string).collect();
+        self.frames = Some(std::sync::Arc::new(Frames::from_toml(
+            frames, &tags, source,
+        )?));
+        Ok(self)
     }
 
     /// The tags this tagger can assign, `kind/key`, sorted.
@@ -176,6 +195,8 @@ impl Tagger {
             .filter(|key| key.on_topic(&mut on_topic, &sentences))
             .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
             .collect();
+        // frames: the keys the rules missed, before the learned scorer sees what is left
+        let frames = self.framed(text, &sentences, &mut hits, &mut on_topic);
         let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
@@ -211,7 +232,63 @@ impl Tagger {
             amounts,
             dates,
             learned,
+            frames,
         }
+    }
+
+    /// Hook for concept frames: mentions for the keys the rules missed (within the key's
+    /// topic), added to `hits` in taxonomy order.
+    fn framed<'a>(
+        &'a self,
+        text: &str,
+        sentences: &[Sentence],
+        hits: &mut Vec<KeyHits>,
+        on_topic: &mut HashMap<&'a str, bool>,
+    ) -> Vec<FrameDecision> {
+        let Some(frames) = &self.frames else {
+            return Vec::new();
+        };
+        let spans: Vec<FrameSentence> = sentences
+            .iter()
+            .map(|s| FrameSentence {
+                paragraph: s.paragraph,
+                folded: &s.folded,
+                range: s.range.clone(),
+            })
+            .collect();
+        let found: Vec<String> = hits.iter().map(|h| h.mention.tag.clone()).collect();
+        let wanted: Vec<&CompiledKey> = self
+            .keys
+            .iter()
+            .filter(|k| !found.contains(&k.tag))
+            .filter(|k| k.on_topic(on_topic, sentences))
+            .collect();
+        let mut decisions = Vec::new();
+        for hit in frames.find(text, &spans, |tag| wanted.iter().any(|k| k.tag == tag)) {
+            let Some(key) = wanted.iter().find(|k| k.tag == hit.decision.tag) else {
+                continue;
+            };
+            let sentence = &sentences[hit.sentence];
+            hits.push(KeyHits {
+                mention: Mention {
+                    tag: key.tag.clone(),
+                    evidence: text[sentence.range.clone()].to_string(),
+                    matched: text.get(hit.range.clone()).unwrap_or_default().to_string(),
+                    start: hit.range.start,
+                    end: hit.range.end,
+                    count: hit.sentences.len(),
+                    amounts: Vec::new(),
+                },
+                sentences: hit.sentences,
+                amounts: key.amounts,
+            });
+            decisions.push(hit.decision);
+        }
+        if !decisions.is_empty() {
+            let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
+            hits.sort_by_key(|h| order(&h.mention.tag));
+        }
+        decisions
     }
 
     /// The learned scorer's tags for keys the rules missed (within the key's topic), added

@@ -36,7 +36,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         Cmd::Show { paths: true } => print(&show_paths(paths)?)?,
         Cmd::Check => {
             let loaded = config::load(paths.config.as_deref())?;
-            loaded.taxonomy.build()?;
+            loaded.tagger()?;
             print(&format!(
                 "{}: ok: {} sources, {} tags",
                 paths.config_name(),

@@ -47,7 +47,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let index_dir = paths.index.as_path();
-    let tagger = loaded.taxonomy.build()?;
+    let tagger = loaded.tagger()?;
     let live = index_dir.join(TANTIVY_DIR);
     // Taken first, held to the end: no ingest writes to the old index meanwhile.
     let rebuild = Rebuild::start(&live)?;
@@ -136,7 +136,7 @@ fn reindex_shared(
     loaded: &config::Loaded,
     mut store: newsmon_store_pg::PgStore,
 ) -> Result<Summary> {
-    let tagger = loaded.taxonomy.build()?;
+    let tagger = loaded.tagger()?;
     let extractor = Extractor::new();
     let mut sink = store.sink();
     let mut summary = Summary::default();

@@ -35,8 +35,9 @@ pub struct Cmd {
     /// article (share boxes, related links, comments...) and why.
     #[arg(long)]
     explain_extraction: bool,
-    /// Show what decided each tag: the rule cue that matched, or the learned scorer's
-    /// score against its threshold and its heaviest features.
+    /// Show what decided each tag: the rule cue that matched, the concept frame (which
+    /// concept met which words), or the learned scorer's score against its threshold and
+    /// its heaviest features.
     #[arg(long)]
     explain: bool,
 }
@@ -90,6 +91,9 @@ struct Tagged<'a> {
     /// The tags the learned scorer decided: `tag`, `score`, `threshold`, `features`.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     learned: &'a [newsmon_extractor::ModelDecision],
+    /// The tags a concept frame decided: `tag`, `frame`, `concepts` ([concept, words]).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    frames: &'a [newsmon_extractor::FrameDecision],
 }
 
 #[derive(Serialize)]
@@ -109,7 +113,7 @@ pub fn run(cmd: Cmd, config_path: Option<&Path>) -> Result<ExitCode> {
         bail!("tag: --format json takes one input; use --format jsonl for several");
     }
     let loaded = config::load(config_path)?;
-    let tagger = loaded.taxonomy.build()?;
+    let tagger = loaded.tagger()?;
     let extractor = Extractor::new();
     let mut failed = 0;
     for input in &cmd.inputs {
@@ -222,12 +226,28 @@ fn tagged<'a>(article: &'a Article, tagging: &'a Tagging) -> Tagged<'a> {
         amounts: &tagging.amounts,
         dates: &tagging.dates,
         learned: &tagging.learned,
+        frames: &tagging.frames,
         dropped: None,
     }
 }
 
-/// What decided a tag: the rule cue that matched, or the learned scorer's score.
+/// What decided a tag: the rule cue that matched, the concept frame and its words, or the
+/// learned scorer's score.
 fn why(mention: &Mention, tagging: &Tagging) -> String {
+    if let Some(f) = tagging.frames.iter().find(|d| d.tag == mention.tag) {
+        let concepts: Vec<String> = f
+            .concepts
+            .iter()
+            .map(|(concept, words)| format!("{concept} = \"{words}\""))
+            .collect();
+        return format!(
+            "frame {}: {} at bytes {}..{}",
+            f.frame,
+            concepts.join(" x "),
+            mention.start,
+            mention.end
+        );
+    }
     match tagging.learned.iter().find(|d| d.tag == mention.tag) {
         Some(d) => {
             let features: Vec<String> = d

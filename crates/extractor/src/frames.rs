@@ -1,0 +1,521 @@
+//! Concept frames: a key found by what a sentence says, not by a listed phrasing.
+//!
+//! A frame is a conjunction of concepts that must co-occur in one sentence ("a U.S.
+//! actor" × "a guarantee word" × "Ukraine or the deal"), optionally with concepts that
+//! may sit anywhere in the sentence's paragraph (the place of a meeting), and guards
+//! that veto it (a Brexit "backstop", a NATO summit in Washington). Concepts are word
+//! lists in every language, matched as stems over folded text (see [`crate::lexicon`]),
+//! and shared by all frames. Everything is data (`config/frames.toml`):
+//!
+//! ```toml
+//! [concepts]
+//! us = ["u.s.", "usa$", "american", "washington"]   # stems; "$": the whole word
+//! guarantee = ["guarant", "gwarancj", "гаранті"]
+//!
+//! [[frame]]
+//! tag = "tier/us-backstop"
+//! name = "us-guarantee"
+//! all = ["us", "guarantee|backstop"]    # each item in the sentence; "a|b": either
+//! paragraph = ["ukraine"]               # each item somewhere in the paragraph
+//! text = ["paris"]                      # each item somewhere in the text
+//! not = ["brexit"]                      # none of these in the sentence
+//! unless = ["nato_summit_2024"]         # none of these anywhere in the text
+//! ```
+//!
+//! The tagger runs frames only for keys its rules did not find, within each key's topic
+//! gate; every frame hit keeps its sentence, offsets and which concept matched which word.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fold::Folded;
+use crate::lexicon::{Lexicon, LexiconConfig};
+use crate::{Error, Result};
+
+/// The frames file as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FramesConfig {
+    /// Concept name → entries (stems, or whole words ending in `$`).
+    #[serde(default)]
+    pub concepts: BTreeMap<String, Vec<String>>,
+    /// The frames, in any order.
+    #[serde(default, rename = "frame")]
+    pub frames: Vec<FrameConfig>,
+}
+
+/// One frame as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameConfig {
+    /// The tag the frame finds, `kind/key`.
+    pub tag: String,
+    /// A name for explanations; the frame's position when absent.
+    #[serde(default)]
+    pub name: String,
+    /// Items that must all occur in one sentence; an item `a|b` is either concept.
+    pub all: Vec<String>,
+    /// Items that must all occur in that sentence's paragraph.
+    #[serde(default)]
+    pub paragraph: Vec<String>,
+    /// Items that must all occur somewhere in the text.
+    #[serde(default)]
+    pub text: Vec<String>,
+    /// Items that veto the frame in the sentence.
+    #[serde(default)]
+    pub not: Vec<String>,
+    /// Items that veto the frame anywhere in the text.
+    #[serde(default)]
+    pub unless: Vec<String>,
+}
+
+/// Why a frame tagged a key: the frame and the words that met each concept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameDecision {
+    /// The tag decided.
+    pub tag: String,
+    /// The frame's name.
+    pub frame: String,
+    /// Each concept of the frame and the words of the text that met it.
+    pub concepts: Vec<(String, String)>,
+}
+
+/// A compiled set of frames.
+#[derive(Debug, Clone)]
+pub(crate) struct Frames {
+    lexicon: Lexicon,
+    frames: Vec<Frame>,
+}
+
+/// An item: concepts of which any one will do.
+type Item = Vec<usize>;
+
+#[derive(Debug, Clone)]
+struct Frame {
+    tag: String,
+    name: String,
+    all: Vec<Item>,
+    paragraph: Vec<Item>,
+    text: Vec<Item>,
+    not: Vec<Item>,
+    unless: Vec<Item>,
+}
+
+/// A sentence as the frames see it: its paragraph and folded text.
+pub(crate) struct FrameSentence<'a> {
+    pub(crate) paragraph: usize,
+    pub(crate) folded: &'a Folded,
+    pub(crate) range: Range<usize>,
+}
+
+/// A frame's hit: the sentence, the byte range in the text, and the decision.
+pub(crate) struct FrameHit {
+    pub(crate) sentence: usize,
+    pub(crate) range: Range<usize>,
+    /// Sentences where a frame of this tag matched.
+    pub(crate) sentences: Vec<usize>,
+    pub(crate) decision: FrameDecision,
+}
+
+/// The concepts of one sentence: for each concept, where it first occurs (folded).
+type Found = Vec<Option<Range<usize>>>;
+
+impl Frames {
+    /// Compiles `config`; every frame's tag must be one of `tags`. `source` names the
+    /// file in errors.
+    pub(crate) fn new(config: &FramesConfig, tags: &[String], source: &str) -> Result<Frames> {
+        let error = |message: String| Error::Config {
+            path: source.to_string(),
+            message,
+        };
+        let lexicon = Lexicon::new(&LexiconConfig {
+            concepts: config.concepts.clone(),
+        })
+        .map_err(error)?;
+        let names: Vec<&String> = config.concepts.keys().collect();
+        let frames = config
+            .frames
+            .iter()
+            .enumerate()
+            .map(|(i, frame)| {
+                let name = if frame.name.is_empty() {
+                    format!("frame {i}")
+                } else {
+                    frame.name.clone()
+                };
+                if !tags.contains(&frame.tag) {
+                    return Err(error(format!(
+                        "[[frame]] {name}: tag {} is not in the taxonomy",
+                        frame.tag
+                    )));
+                }
+                if frame.all.is_empty() {
+                    return Err(error(format!("[[frame]] {name}: `all` is empty")));
+                }
+                let items = |list: &[String]| -> Result<Vec<Item>> {
+                    list.iter()
+                        .map(|item| {
+                            item.split('|')
+                                .map(|c| {
+                                    names.iter().position(|n| *n == c.trim()).ok_or_else(|| {
+                                        error(format!(
+                                            "[[frame]] {name}: unknown concept `{}`",
+                                            c.trim()
+                                        ))
+                                    })
+                                })
+                                .collect()
+                        })
+                        .collect()
+                };
+                Ok(Frame {
+                    tag: frame.tag.clone(),
+                    all: items(&frame.all)?,
+                    paragraph: items(&frame.paragraph)?,
+                    text: items(&frame.text)?,
+                    not: items(&frame.not)?,
+                    unless: items(&frame.unless)?,
+                    name,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Frames { lexicon, frames })
+    }
+
+    /// Parses and compiles frames TOML (see [`Frames::new`]).
+    pub(crate) fn from_toml(text: &str, tags: &[String], source: &str) -> Result<Frames> {
+        let config: FramesConfig = toml::from_str(text).map_err(|e| Error::Config {
+            path: source.to_string(),
+            message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+        })?;
+        Frames::new(&config, tags, source)
+    }
+
+    /// The first hit of each tag accepted by `wanted`, in frame order; `text` is the
+    /// tagged text that the sentences' ranges index.
+    pub(crate) fn find(
+        &self,
+        text: &str,
+        sentences: &[FrameSentence],
+        wanted: impl Fn(&str) -> bool,
+    ) -> Vec<FrameHit> {
+        let frames: Vec<&Frame> = self.frames.iter().filter(|f| wanted(&f.tag)).collect();
+        if frames.is_empty() {
+            return Vec::new();
+        }
+        let concepts = self.lexicon_size();
+        let found: Vec<Found> = sentences
+            .iter()
+            .map(|s| {
+                let mut found = vec![None; concepts];
+                for (c, range) in self.lexicon.find(&s.folded.text) {
+                    found[c] = Some(range);
+                }
+                found
+            })
+            .collect();
+        let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
+        let mut in_paragraph = vec![vec![false; concepts]; paragraphs];
+        let mut in_text = vec![false; concepts];
+        for (s, f) in sentences.iter().zip(&found) {
+            for (c, r) in f.iter().enumerate() {
+                if r.is_some() {
+                    in_paragraph[s.paragraph][c] = true;
+                    in_text[c] = true;
+                }
+            }
+        }
+        let any = |item: &Item, present: &dyn Fn(usize) -> bool| item.iter().any(|&c| present(c));
+        let mut hits: Vec<FrameHit> = Vec::new();
+        for frame in frames {
+            if frame.unless.iter().any(|i| any(i, &|c| in_text[c]))
+                || !frame.text.iter().all(|i| any(i, &|c| in_text[c]))
+            {
+                continue;
+            }
+            for (i, sentence) in sentences.iter().enumerate() {
+                let here = &found[i];
+                let matches = frame
+                    .all
+                    .iter()
+                    .all(|item| any(item, &|c| here[c].is_some()))
+                    && frame
+                        .paragraph
+                        .iter()
+                        .all(|item| any(item, &|c| in_paragraph[sentence.paragraph][c]))
+                    && !frame
+                        .not
+                        .iter()
+                        .any(|item| any(item, &|c| here[c].is_some()));
+                if !matches {
+                    continue;
+                }
+                if let Some(hit) = hits.iter_mut().find(|h| h.decision.tag == frame.tag) {
+                    if !hit.sentences.contains(&i) {
+                        hit.sentences.push(i);
+                    }
+                    continue;
+                }
+                hits.push(self.hit(frame, text, i, sentence, here));
+            }
+        }
+        hits
+    }
+
+    fn lexicon_size(&self) -> usize {
+        self.lexicon.len()
+    }
+
+    /// The evidence of a frame in sentence `i`: the span from the first to the last
+    /// concept word, and each concept with its word.
+    fn hit(
+        &self,
+        frame: &Frame,
+        text: &str,
+        i: usize,
+        sentence: &FrameSentence,
+        found: &Found,
+    ) -> FrameHit {
+        let sentence_text = text.get(sentence.range.clone()).unwrap_or_default();
+        let mut concepts = Vec::new();
+        let mut span: Option<Range<usize>> = None;
+        for item in &frame.all {
+            let Some((c, range)) = item
+                .iter()
+                .find_map(|&c| found[c].as_ref().map(|r| (c, r.clone())))
+            else {
+                continue;
+            };
+            let (from, to) = sentence
+                .folded
+                .original_range(sentence_text, range.start, range.end);
+            let word = word_at(sentence_text, from, to);
+            concepts.push((self.lexicon.name(c).to_string(), word.to_string()));
+            span = Some(match span {
+                None => from..to,
+                Some(s) => s.start.min(from)..s.end.max(to),
+            });
+        }
+        let span = span.unwrap_or(0..0);
+        FrameHit {
+            sentence: i,
+            range: sentence.range.start + span.start..sentence.range.start + span.end,
+            sentences: vec![i],
+            decision: FrameDecision {
+                tag: frame.tag.clone(),
+                frame: frame.name.clone(),
+                concepts,
+            },
+        }
+    }
+}
+
+/// The whole word around `from..to` of `text` (a stem matched its start).
+fn word_at(text: &str, from: usize, to: usize) -> &str {
+    let end = text
+        .get(to..)
+        .and_then(|rest| {
+            rest.char_indices()
+                .find(|(_, c)| !c.is_alphanumeric() && *c != '\'' && *c != '-')
+                .map(|(i, _)| to + i)
+        })
+        .unwrap_or(text.len());
+    text.get(from..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+
+    const FRAMES: &str = r#"
+[concepts]
+us = ["u.s.", "american", "washington", "usa$"]
+guarantee = ["guarant", "commitment", "gwarancj"]
+backstop = ["backstop"]
+ukraine = ["ukrain", "kyiv"]
+brexit = ["brexit", "irish border"]
+
+[[frame]]
+tag = "tier/us-backstop"
+name = "us-guarantee"
+all = ["us", "guarantee|backstop"]
+paragraph = ["ukraine"]
+not = ["brexit"]
+"#;
+
+    fn find(text: &str) -> Vec<FrameHit> {
+        let frames = Frames::from_toml(FRAMES, &["tier/us-backstop".to_string()], "f").unwrap();
+        let paragraphs = crate::sentence::paragraphs(text);
+        let folded: Vec<(usize, Range<usize>, Folded)> = paragraphs
+            .into_iter()
+            .enumerate()
+            .flat_map(|(p, ss)| ss.into_iter().map(move |r| (p, r)))
+            .map(|(p, r)| (p, r.clone(), fold(&text[r])))
+            .collect();
+        let sentences: Vec<FrameSentence> = folded
+            .iter()
+            .map(|(p, r, f)| FrameSentence {
+                paragraph: *p,
+                folded: f,
+                range: r.clone(),
+            })
+            .collect();
+        frames.find(text, &sentences, |_| true)
+    }
+
+    #[test]
+    fn concepts_must_meet_in_one_sentence_with_the_paragraph_context() {
+        let text = "Kyiv waits. Washington would stand behind the deal with its own commitment.";
+        let hits = find(text);
+        assert_eq!(hits.len(), 1);
+        let hit = &hits[0];
+        assert_eq!(
+            &text[hit.range.clone()],
+            "Washington would stand behind the deal with its own commitment"
+        );
+        assert_eq!(
+            hit.decision.concepts,
+            vec![
+                ("us".to_string(), "Washington".to_string()),
+                ("guarantee".to_string(), "commitment".to_string())
+            ]
+        );
+        assert_eq!(hit.sentence, 1);
+        // Split over two sentences, outside the paragraph's context, or vetoed: no hit.
+        assert!(find("Kyiv waits. Washington waits. A commitment came.").is_empty());
+        assert!(find("Washington made a commitment.\n\nKyiv waits.").is_empty());
+        assert!(find("Kyiv. The American backstop of the Irish border.").is_empty());
+    }
+
+    #[test]
+    fn text_items_must_occur_somewhere_and_unless_items_nowhere() {
+        let frames = r#"
+[concepts]
+envoys = ["witkoff"]
+ukrainians = ["umerov"]
+paris = ["paris"]
+miami = ["miami"]
+
+[[frame]]
+tag = "meeting/us-ukraine-sessions"
+all = ["envoys", "ukrainians"]
+text = ["paris"]
+unless = ["miami"]
+"#;
+        let frames =
+            Frames::from_toml(frames, &["meeting/us-ukraine-sessions".to_string()], "f").unwrap();
+        let hits = |text: &str| {
+            let folded: Vec<(Range<usize>, Folded)> = crate::sentence::paragraphs(text)
+                .into_iter()
+                .flatten()
+                .map(|r| (r.clone(), fold(&text[r])))
+                .collect();
+            let sentences: Vec<FrameSentence> = folded
+                .iter()
+                .map(|(r, f)| FrameSentence {
+                    paragraph: 0,
+                    folded: f,
+                    range: r.clone(),
+                })
+                .collect();
+            frames.find(text, &sentences, |_| true).len()
+        };
+        assert_eq!(hits("In Paris.\n\nWitkoff met Umerov."), 1);
+        assert_eq!(hits("Witkoff met Umerov."), 0);
+        assert_eq!(
+            hits("In Paris.\n\nWitkoff met Umerov.\n\nEarlier, in Miami."),
+            0
+        );
+    }
+
+    #[test]
+    fn stems_match_inflections_and_whole_words_stay_whole() {
+        assert_eq!(find("Ukraina dostanie gwarancje z USA.").len(), 1);
+        assert!(find("Ukraina dostanie gwarancje z usable.").is_empty());
+    }
+
+    #[test]
+    fn bad_frames_are_errors_naming_the_frame() {
+        let tags = ["tier/us-backstop".to_string()];
+        let unknown = "[concepts]\na = [\"x\"]\n[[frame]]\ntag = \"tier/us-backstop\"\nname = \"n\"\nall = [\"a|b\"]\n";
+        assert_eq!(
+            Frames::from_toml(unknown, &tags, "f")
+                .unwrap_err()
+                .to_string(),
+            "f: [[frame]] n: unknown concept `b`"
+        );
+        let tag = "[concepts]\na = [\"x\"]\n[[frame]]\ntag = \"tier/other\"\nall = [\"a\"]\n";
+        assert_eq!(
+            Frames::from_toml(tag, &tags, "f").unwrap_err().to_string(),
+            "f: [[frame]] frame 0: tag tier/other is not in the taxonomy"
+        );
+        assert!(Frames::from_toml("[[frame]]\ntag = 1\n", &tags, "f").is_err());
+    }
+
+    #[test]
+    fn the_tagger_uses_frames_for_keys_its_rules_miss_within_the_topic() {
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[tier.us-backstop]\nlabel = \"x\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Kyiv\", \"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let tagger = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(FRAMES, "f.toml")
+            .unwrap();
+        let text = "Kyiv waits. Washington would stand behind the deal with its own commitment.";
+        let tagging = tagger.tag_with(text, None);
+        assert_eq!(tagging.mentions.len(), 1);
+        assert_eq!(tagging.mentions[0].tag, "tier/us-backstop");
+        assert_eq!(
+            tagging.mentions[0].evidence,
+            "Washington would stand behind the deal with its own commitment."
+        );
+        assert_eq!(tagging.frames[0].frame, "us-guarantee");
+        // A rule match wins (no frame decision); off topic, no frame fires.
+        let ruled = tagger.tag_with(
+            "Kyiv wants an Article 5-like pledge. Washington gave a commitment.",
+            None,
+        );
+        assert_eq!(ruled.mentions.len(), 1);
+        assert!(ruled.frames.is_empty());
+        let off_topic = "Taipei waits. Washington would stand behind it with a commitment.";
+        assert!(tagger.tag_with(off_topic, None).mentions.is_empty());
+        // The frames must name the taxonomy's keys.
+        let other =
+            crate::Taxonomy::from_toml("[tier.x]\nlabel = \"x\"\nphrases = [\"y\"]\n", "t.toml")
+                .unwrap();
+        assert!(
+            other
+                .build()
+                .unwrap()
+                .with_frames(FRAMES, "f.toml")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_shipped_frames_compile_against_the_shipped_taxonomy() {
+        let taxonomy = crate::Taxonomy::from_toml(
+            include_str!("../../../config/taxonomy.toml"),
+            "taxonomy.toml",
+        )
+        .unwrap();
+        taxonomy
+            .build()
+            .unwrap()
+            .with_frames(include_str!("../../../config/frames.toml"), "frames.toml")
+            .unwrap();
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        for text in ["", "\n\n", "…", "a\u{0}b", "İ̇ USA guarantee Kyiv"] {
+            let _ = find(text);
+        }
+    }
+}
