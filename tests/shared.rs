@@ -405,6 +405,73 @@ fn a_killed_ingester_s_sources_are_taken_over_when_its_leases_lapse() {
     );
 }
 
+#[test]
+fn ingesters_and_a_follower_ride_out_a_postgresql_restart() {
+    let Some(db) = TestDb::create_alone("postgresql_restart") else {
+        return;
+    };
+    let (feeds, per_feed) = (30, 10);
+    let total = (feeds * per_feed) as u64;
+    // Slow pages keep the ingesters busy across the restart.
+    let site = news_web(feeds, per_feed, Duration::from_millis(40));
+    let dirs: Vec<TestDir> = (0..2).map(|_| node(&site, feeds, &db, 10)).collect();
+    let search = node(&site, feeds, &db, 10);
+    assert_eq!(search.newsmon(&["db", "migrate"]).code, 0);
+    let follower = search.spawn(&["follow", "--poll-ms", "200"]);
+    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
+    assert!(
+        eventually(Duration::from_secs(120), || stored(&db) >= total / 4),
+        "{} of {total} stored",
+        stored(&db)
+    );
+    if !db.restart_cluster() {
+        return;
+    }
+    let at_restart = stored(&db);
+    assert!(
+        at_restart < total,
+        "the restart came too late to test anything"
+    );
+    // Nobody is told: the ingesters and the follower reconnect by themselves.
+    assert!(
+        eventually(Duration::from_secs(180), || stored(&db) == total),
+        "{} of {total} stored:\n{}",
+        stored(&db),
+        ingesters
+            .iter()
+            .map(Background::stderr)
+            .collect::<Vec<_>>()
+            .join("\n---\n")
+    );
+    assert!(
+        eventually(Duration::from_secs(120), || everything(&search).len()
+            as u64
+            == total),
+        "{} of {total} followed:\n{}",
+        everything(&search).len(),
+        follower.stderr()
+    );
+    for ingester in ingesters {
+        stop(ingester);
+    }
+    follower.signal("TERM");
+    let followed = follower.wait(Duration::from_secs(60));
+    assert_eq!(followed.code, 0, "{followed:?}");
+    // Stored once, followed once, nothing lost.
+    assert_eq!(db.count("SELECT count(DISTINCT url) FROM articles"), total);
+    assert_eq!(db.count("SELECT count(*) FROM pages"), total);
+    let hits = everything(&search);
+    let urls: BTreeSet<&String> = hits.iter().map(|(_, url, ..)| url).collect();
+    assert_eq!(urls.len() as u64, total);
+    for feed in 0..feeds {
+        for item in 0..per_feed {
+            assert!(site.hits(&article_path(feed, item)) >= 1, "{feed}/{item}");
+        }
+    }
+    let again = search.newsmon(&["follow", "--once"]);
+    assert!(again.stdout.starts_with("applied 0 articles"), "{again:?}");
+}
+
 /// A node of [`node`] with `[http]` lines replaced: `(from, to)` pairs.
 fn node_with_http(
     site: &MockSite,
