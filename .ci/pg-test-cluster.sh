@@ -7,6 +7,11 @@
 #                                           on exit, whatever CMD does
 #   .ci/pg-test-cluster.sh start            start one and print `export ...` lines (for eval);
 #   .ci/pg-test-cluster.sh stop             stop the one NEWSMON_TEST_PG_DIR names
+#   .ci/pg-test-cluster.sh restart          restart it (pg_ctl restart -m fast, same port):
+#                                           what tests/shared.rs does mid-run
+#
+# `start` exports NEWSMON_TEST_PG_DIR (the cluster's directory; data in data/, log in
+# server.log), NEWSMON_TEST_PG_BIN (where pg_ctl is) and NEWSMON_TEST_DATABASE_URL.
 #
 # The cluster listens on 127.0.0.1 on a free port and on a socket in its own directory,
 # trusts local connections (it lives for one test run and holds nothing), and runs as the
@@ -75,10 +80,20 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  local dir=${NEWSMON_TEST_PG_DIR:?NEWSMON_TEST_PG_DIR is not set} bin
+  bin=${NEWSMON_TEST_PG_BIN:-$(pg_bin)}
+  # pg_ctl restart reuses the options the server was started with (port, socket dir).
+  # The owner may not be able to enter the caller's working directory.
+  (cd "$dir" && as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m fast restart >&2) \
+    || { tail -20 "$dir/server.log" >&2; return 1; }
+}
+
 case "${1:-}" in
   install) install ;;
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   run)
     shift
     [ $# -gt 0 ] || { echo "usage: $0 run CMD [ARG]..." >&2; exit 2; }
@@ -89,7 +104,7 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    echo "usage: $0 install | run CMD [ARG]... | start | stop" >&2
+    echo "usage: $0 install | run CMD [ARG]... | start | stop | restart" >&2
     exit 2
     ;;
 esac

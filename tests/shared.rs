@@ -224,7 +224,7 @@ fn three_ingesters_and_two_search_nodes_share_one_database() {
     let (node_a, node_b) = (node(&site, FEEDS, &db, 10), node(&site, FEEDS, &db, 10));
     let migrated = node_a.newsmon(&["db", "migrate"]);
     assert_eq!(migrated.code, 0, "{migrated:?}");
-    assert!(migrated.stdout.contains("from v0 to v2"), "{migrated:?}");
+    assert!(migrated.stdout.contains("from v0 to v3"), "{migrated:?}");
 
     let follower = node_a.spawn(&["follow", "--poll-ms", "200"]);
     let ingesters: Vec<Background> = ingest_dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
@@ -406,6 +406,159 @@ fn a_killed_ingester_s_sources_are_taken_over_when_its_leases_lapse() {
 }
 
 #[test]
+fn ingesters_and_a_follower_ride_out_a_postgresql_restart() {
+    let Some(db) = TestDb::create_alone("postgresql_restart") else {
+        return;
+    };
+    let (feeds, per_feed) = (30, 10);
+    let total = (feeds * per_feed) as u64;
+    // Slow pages keep the ingesters busy across the restart.
+    let site = news_web(feeds, per_feed, Duration::from_millis(40));
+    let dirs: Vec<TestDir> = (0..2).map(|_| node(&site, feeds, &db, 10)).collect();
+    let search = node(&site, feeds, &db, 10);
+    assert_eq!(search.newsmon(&["db", "migrate"]).code, 0);
+    let follower = search.spawn(&["follow", "--poll-ms", "200"]);
+    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
+    assert!(
+        eventually(Duration::from_secs(120), || stored(&db) >= total / 4),
+        "{} of {total} stored",
+        stored(&db)
+    );
+    if !db.restart_cluster() {
+        return;
+    }
+    let at_restart = stored(&db);
+    assert!(
+        at_restart < total,
+        "the restart came too late to test anything"
+    );
+    // Nobody is told: the ingesters and the follower reconnect by themselves.
+    assert!(
+        eventually(Duration::from_secs(180), || stored(&db) == total),
+        "{} of {total} stored:\n{}",
+        stored(&db),
+        ingesters
+            .iter()
+            .map(Background::stderr)
+            .collect::<Vec<_>>()
+            .join("\n---\n")
+    );
+    assert!(
+        eventually(Duration::from_secs(120), || everything(&search).len()
+            as u64
+            == total),
+        "{} of {total} followed:\n{}",
+        everything(&search).len(),
+        follower.stderr()
+    );
+    for ingester in ingesters {
+        stop(ingester);
+    }
+    follower.signal("TERM");
+    let followed = follower.wait(Duration::from_secs(60));
+    assert_eq!(followed.code, 0, "{followed:?}");
+    // Stored once, followed once, nothing lost.
+    assert_eq!(db.count("SELECT count(DISTINCT url) FROM articles"), total);
+    assert_eq!(db.count("SELECT count(*) FROM pages"), total);
+    let hits = everything(&search);
+    let urls: BTreeSet<&String> = hits.iter().map(|(_, url, ..)| url).collect();
+    assert_eq!(urls.len() as u64, total);
+    for feed in 0..feeds {
+        for item in 0..per_feed {
+            assert!(site.hits(&article_path(feed, item)) >= 1, "{feed}/{item}");
+        }
+    }
+    let again = search.newsmon(&["follow", "--once"]);
+    assert!(again.stdout.starts_with("applied 0 articles"), "{again:?}");
+}
+
+/// A node of [`node`] with `[http]` lines replaced: `(from, to)` pairs.
+fn node_with_http(
+    site: &MockSite,
+    feeds: usize,
+    db: &TestDb,
+    lease_secs: u64,
+    http: &[(&str, &str)],
+) -> TestDir {
+    let dir = node(site, feeds, db, lease_secs);
+    let mut text = std::fs::read_to_string(dir.path("newsmon.toml")).unwrap();
+    for (from, to) in http {
+        assert!(text.contains(from), "{from} not in {text}");
+        text = text.replace(from, to);
+    }
+    dir.write("newsmon.toml", &text);
+    dir
+}
+
+#[test]
+fn per_host_delay_and_robots_txt_hold_across_ingesters() {
+    let Some(db) = TestDb::create("per_host_delay_and_robots_txt") else {
+        return;
+    };
+    let (feeds, per_feed) = (6, 3);
+    let total = (feeds * per_feed) as u64;
+    // One host serves everything; each ingester alone would keep 400 ms between its own
+    // requests, and three of them would come three times as often without the shared slot.
+    let site = news_web(feeds, per_feed, Duration::ZERO);
+    site.set(
+        "robots.txt",
+        "text/plain",
+        "User-agent: *\nDisallow: /private/\n",
+    );
+    let delay = Duration::from_millis(400);
+    let dirs: Vec<TestDir> = (0..3)
+        .map(|_| {
+            node_with_http(
+                &site,
+                feeds,
+                &db,
+                10,
+                &[
+                    ("concurrency = 8\n", "concurrency = 2\n"),
+                    ("per_host_delay_ms = 0", "per_host_delay_ms = 400"),
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(dirs[0].newsmon(&["db", "migrate"]).code, 0);
+    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
+    assert!(
+        eventually(Duration::from_secs(120), || stored(&db) == total),
+        "{} of {total} stored",
+        stored(&db)
+    );
+    let logs: Vec<String> = ingesters.into_iter().map(stop).collect();
+    let polled: Vec<usize> = logs
+        .iter()
+        .map(|log| log.matches("source polled").count())
+        .collect();
+    assert_eq!(polled.iter().sum::<usize>(), feeds, "{polled:?}");
+    assert!(polled.iter().filter(|n| **n > 0).count() >= 2, "{polled:?}");
+
+    // robots.txt was fetched once, by one ingester, before anything else.
+    assert_eq!(site.hits("robots.txt"), 1);
+    let requests = site.requests();
+    assert_eq!(requests[0].1, "/robots.txt");
+    assert_eq!(requests.len(), 1 + feeds + total as usize, "{requests:?}");
+    // No two requests to the host closer than the delay, whichever ingester sent them. The
+    // slack covers a process that was scheduled late on a loaded machine.
+    let slack = Duration::from_millis(100);
+    for pair in requests.windows(2) {
+        let gap = pair[1].0.duration_since(pair[0].0);
+        assert!(
+            gap + slack >= delay,
+            "{} then {} after {gap:?}",
+            pair[0].1,
+            pair[1].1
+        );
+    }
+    assert_eq!(
+        db.count("SELECT count(*) FROM robots WHERE outcome = 'body'"),
+        1
+    );
+}
+
+#[test]
 fn db_commands_and_errors() {
     let Some(db) = TestDb::create("db_commands_and_errors") else {
         return;
@@ -417,7 +570,7 @@ fn db_commands_and_errors() {
     assert!(
         status
             .stdout
-            .contains("schema: v0 (this newsmon migrates to v2"),
+            .contains("schema: v0 (this newsmon migrates to v3"),
         "{status:?}"
     );
     // Every command that uses the database migrates it first.
@@ -428,7 +581,7 @@ fn db_commands_and_errors() {
     let json = status.json();
     assert_eq!(
         (json["schema_version"].as_i64(), json["articles"].as_i64()),
-        (Some(2), Some(1))
+        (Some(3), Some(1))
     );
     assert!(
         !dir.path("index").join("crawl.sqlite").exists(),
@@ -495,7 +648,7 @@ fn db_commands_and_errors() {
     assert!(
         newer
             .stderr
-            .contains("schema v1000 was written by a newer newsmon; this one knows up to v2"),
+            .contains("schema v1000 was written by a newer newsmon; this one knows up to v3"),
         "{newer:?}"
     );
     // `follow` and `db` need the shared database.

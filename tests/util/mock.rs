@@ -29,6 +29,8 @@ struct MockPage {
 struct Shared {
     pages: Arc<Mutex<HashMap<String, MockPage>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    /// Every request's arrival, in order.
+    log: Arc<Mutex<Vec<(Instant, String)>>>,
 }
 
 /// A site whose pages the test sets. `{{BASE}}` in a body is replaced by the site's base URL.
@@ -90,6 +92,13 @@ impl MockSite {
     }
 }
 
+impl MockSite {
+    /// Every request so far: when it arrived, and its path (with the query).
+    pub fn requests(&self) -> Vec<(Instant, String)> {
+        self.shared.log.lock().unwrap().clone()
+    }
+}
+
 fn normal(path: &str) -> String {
     format!("/{}", path.trim_start_matches('/'))
 }
@@ -100,6 +109,11 @@ async fn serve(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Re
         .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());
     let page = {
         *shared.hits.lock().unwrap().entry(key.clone()).or_default() += 1;
+        shared
+            .log
+            .lock()
+            .unwrap()
+            .push((Instant::now(), key.clone()));
         let pages = shared.pages.lock().unwrap();
         pages.get(&key).or_else(|| pages.get(uri.path())).cloned()
     };

@@ -2,16 +2,70 @@
 //! (`.ci/pg-test-cluster.sh` starts one). Without it the test prints a loud skip line.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Tests share the server; the one that restarts it runs alone.
+static CLUSTER: RwLock<()> = RwLock::new(());
+
+enum Cluster {
+    Shared(#[allow(dead_code)] RwLockReadGuard<'static, ()>),
+    Alone(#[allow(dead_code)] RwLockWriteGuard<'static, ()>),
+}
 
 pub struct TestDb {
     admin: String,
     pub name: String,
     pub url: String,
+    // Released after the database is dropped (fields drop after `Drop::drop`).
+    _cluster: Cluster,
 }
 
 impl TestDb {
     /// `None` (after a `skipped:` line) when no server is configured.
     pub fn create(test: &str) -> Option<TestDb> {
+        let guard = CLUSTER
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::create_in(test, Cluster::Shared(guard))
+    }
+
+    /// Like [`TestDb::create`], while no other test uses the server: for a test that
+    /// restarts it ([`TestDb::restart_cluster`]).
+    pub fn create_alone(test: &str) -> Option<TestDb> {
+        let guard = CLUSTER
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::create_in(test, Cluster::Alone(guard))
+    }
+
+    /// Restarts the server (`.ci/pg-test-cluster.sh restart`: `pg_ctl restart -m fast`, as
+    /// the cluster's owner). `false`, after a `skipped:` line, when the server was not
+    /// started by that script (`NEWSMON_TEST_PG_DIR` unset).
+    pub fn restart_cluster(&self) -> bool {
+        assert!(
+            matches!(self._cluster, Cluster::Alone(_)),
+            "restart only a server the test has to itself (TestDb::create_alone)"
+        );
+        if std::env::var_os("NEWSMON_TEST_PG_DIR").is_none() {
+            eprintln!(
+                "skipped: NEWSMON_TEST_PG_DIR not set (restarting PostgreSQL needs a cluster of .ci/pg-test-cluster.sh)"
+            );
+            return false;
+        }
+        let script = super::repo().join(".ci/pg-test-cluster.sh");
+        let out = std::process::Command::new(script)
+            .arg("restart")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        true
+    }
+
+    fn create_in(test: &str, cluster: Cluster) -> Option<TestDb> {
         let Ok(admin) = std::env::var("NEWSMON_TEST_DATABASE_URL") else {
             eprintln!(
                 "skipped: NEWSMON_TEST_DATABASE_URL not set ({test} needs PostgreSQL; see .ci/pg-test-cluster.sh)"
@@ -31,6 +85,7 @@ impl TestDb {
             admin,
             name,
             url: url.to_string(),
+            _cluster: cluster,
         })
     }
 

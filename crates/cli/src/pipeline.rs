@@ -306,7 +306,8 @@ impl Pipeline {
         store: &newsmon_store_pg::PgStore,
     ) -> anyhow::Result<Pipeline> {
         let tagger = loaded.tagger()?;
-        let fetcher = Fetcher::new(&loaded.config.http)?;
+        // Per-host delay and robots.txt are kept in the database, for every ingester.
+        let fetcher = Fetcher::shared(&loaded.config.http, Arc::new(store.clone()))?;
         if !loaded.config.watches.is_empty() {
             tracing::warn!(
                 "[[watch]] needs a local index; with [state] backend = \"postgres\" watches do not run in ingesters"

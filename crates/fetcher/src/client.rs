@@ -19,8 +19,10 @@ use crate::feed::{Feed, parse_feed_with_charset};
 use crate::freshness::{self, Lifetime};
 use crate::guard::{self, GuardedResolver, Refused};
 use crate::politeness::Politeness;
+use crate::politeness::host_key;
 use crate::retry::{self, RetryPolicy};
 use crate::robots::{self, Down, Fetched, RobotsCache};
+use crate::shared::{HostLedger, RobotsLookup};
 
 const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
                            application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
@@ -30,6 +32,9 @@ const ACCEPT_ROBOTS: &str = "text/plain, */*;q=0.5";
 /// The longest `Crawl-delay` honoured, so that one robots.txt cannot stall a pass for hours: a
 /// host asking for more gets this, which is still far slower than any feed needs.
 const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
+
+/// How often a process waiting for another's robots.txt fetch asks the fleet's cache again.
+const ROBOTS_POLL: Duration = Duration::from_millis(100);
 
 /// Fetches pages and polls feeds over HTTP.
 ///
@@ -51,6 +56,8 @@ struct Inner {
     permits: Semaphore,
     politeness: Politeness,
     robots: RobotsCache,
+    /// The fleet's politeness, when several processes share the hosts (issue 11).
+    ledger: Option<Arc<dyn HostLedger>>,
     retry: RetryPolicy,
     guard: bool,
     exempt: Option<String>,
@@ -144,12 +151,23 @@ struct Response {
 impl Fetcher {
     /// Builds the HTTP client from the `[http]` configuration.
     pub fn new(config: &HttpConfig) -> Result<Fetcher> {
-        Fetcher::build(config, None)
+        Fetcher::build(config, None, None)
+    }
+
+    /// Like [`Fetcher::new`], for one of several processes that fetch from the same hosts:
+    /// the per-host delay (and `Crawl-delay`) is kept by `ledger` for all of them, and each
+    /// host's robots.txt is fetched once per freshness period by one of them.
+    pub fn shared(config: &HttpConfig, ledger: Arc<dyn HostLedger>) -> Result<Fetcher> {
+        Fetcher::build(config, None, Some(ledger))
     }
 
     /// `exempt`: one origin (`http://127.0.0.1:port`) the guard lets through as a first hop,
     /// so that tests can run a redirect from an allowed host through the guard.
-    fn build(config: &HttpConfig, exempt: Option<String>) -> Result<Fetcher> {
+    fn build(
+        config: &HttpConfig,
+        exempt: Option<String>,
+        ledger: Option<Arc<dyn HostLedger>>,
+    ) -> Result<Fetcher> {
         let at_least_one = |key, value: u64| {
             if value == 0 {
                 Err(Error::Config {
@@ -207,8 +225,10 @@ impl Fetcher {
                 politeness: Politeness::new(
                     config.per_host_concurrency,
                     Duration::from_millis(config.per_host_delay_ms),
+                    ledger.clone(),
                 ),
                 robots: RobotsCache::new(&config.user_agent),
+                ledger,
                 retry: RetryPolicy {
                     retries: config.retries,
                     base: Duration::from_millis(config.retry_base_ms),
@@ -365,7 +385,7 @@ impl Fetcher {
         let rules = self
             .inner
             .robots
-            .rules(url, |robots_url| self.fetch_robots(robots_url))
+            .rules(url, |robots_url| self.robots_of_fleet(robots_url))
             .await;
         let Some(rules) = rules else {
             return Ok(None);
@@ -378,6 +398,57 @@ impl Fetcher {
             detail,
         })?;
         Ok(rules.crawl_delay().map(|delay| delay.min(MAX_CRAWL_DELAY)))
+    }
+
+    /// robots.txt from the fleet's cache when there is one (fetched, and stored there, by
+    /// whichever process gets to it first), else from the host; with its age.
+    async fn robots_of_fleet(&self, robots_url: Url) -> (Fetched, Duration) {
+        let Some(ledger) = &self.inner.ledger else {
+            return (self.fetch_robots(robots_url).await, Duration::ZERO);
+        };
+        let host = host_key(&robots_url);
+        // Another process's claim lasts as long as its fetch may (every attempt timing out,
+        // the longest backoff between them); after that this one claims the fetch.
+        let attempts = u64::from(self.inner.retry.retries) + 1;
+        let claim = Duration::from_secs(
+            self.inner.timeout_secs * attempts + self.inner.retry.max.as_secs() * (attempts - 1),
+        );
+        let waiting = Instant::now();
+        loop {
+            match ledger.robots(&host, claim).await {
+                Ok(RobotsLookup::Fresh { robots, age }) => return (robots.into(), age),
+                Ok(RobotsLookup::Wait) if waiting.elapsed() < claim * 2 => {
+                    tokio::time::sleep(ROBOTS_POLL).await;
+                }
+                Ok(RobotsLookup::Fetch) => {
+                    let fetched = self.fetch_robots(robots_url).await;
+                    let shared = fetched.shared();
+                    let failed = !matches!(
+                        shared,
+                        Some(crate::shared::SharedRobots::Body(_))
+                            | Some(crate::shared::SharedRobots::Unavailable)
+                    );
+                    if let Err(err) = ledger
+                        .store_robots(&host, shared, robots::ttl(failed))
+                        .await
+                    {
+                        tracing::warn!(host = %host, error = %err, "robots.txt not shared with other ingesters");
+                    }
+                    return (fetched, Duration::ZERO);
+                }
+                Ok(RobotsLookup::Wait) => {
+                    tracing::warn!(
+                        host = %host,
+                        "another ingester's robots.txt fetch did not finish; fetching it here"
+                    );
+                    return (self.fetch_robots(robots_url).await, Duration::ZERO);
+                }
+                Err(err) => {
+                    tracing::warn!(host = %host, error = %err, "shared robots.txt cache unavailable; fetching it here");
+                    return (self.fetch_robots(robots_url).await, Duration::ZERO);
+                }
+            }
+        }
     }
 
     async fn fetch_robots(&self, robots_url: Url) -> Fetched {
@@ -653,7 +724,7 @@ mod tests {
             ..HttpConfig::default()
         };
         // The test server stands in for a public host; everything else is guarded.
-        let fetcher = Fetcher::build(&config, Some(origin(&base))).unwrap();
+        let fetcher = Fetcher::build(&config, Some(origin(&base)), None).unwrap();
         let page = fetcher.fetch_page(&base.join("ok").unwrap()).await.unwrap();
         assert_eq!(page.body, b"allowed host");
         let url = base.join("metadata").unwrap();

@@ -14,6 +14,8 @@
 //!   [`parse_sitemap`] reads sitemaps, sitemap indexes and Google News sitemaps, and
 //!   [`parse_listing`] picks article links out of a section page with a [`ListingSelector`];
 //!   [`sniff`] tells a sitemap from a page when the configuration does not say.
+//! - [`HostLedger`] lets several processes share per-host politeness (the delay between
+//!   requests to a host, and its robots.txt), through [`Fetcher::shared`].
 //! - [`canonicalize`] gives the URL under which an article is deduplicated.
 //! - [`StateStore`], implemented by [`SqliteState`], keeps per-source poll results and schedule,
 //!   the articles already indexed with every URL that led to them, and their raw pages
@@ -48,6 +50,7 @@ pub use error::{Error, Result};
 pub use feed::{Feed, FeedItem, parse_feed};
 pub use freshness::{Lifetime, LifetimeSource};
 pub use listing::{ListingSelector, parse_listing, same_site};
+pub use shared::{BoxFuture, HostLedger, RobotsLookup, SharedResult, SharedRobots};
 pub use sitemap::{NewsEntry, Sitemap, SitemapRef, SitemapUrl, parse_sitemap, recent_entries};
 pub use state::{
     ArticleState, CompressedPage, IndexedArticle, PollOutcome, RawPage, SourcePoll, SourceState,
@@ -68,6 +71,7 @@ mod politeness;
 mod repair;
 mod retry;
 mod robots;
+mod shared;
 mod sitemap;
 mod state;
 mod text;

@@ -5,6 +5,10 @@
 //! A small "next start per host" scheduler rather than governor's keyed limiter: governor gives
 //! every key the same quota, and `Crawl-delay` differs per host (see shared DEPENDENCIES.md).
 //! The host map only grows; newsmon polls a configured, bounded set of sites.
+//!
+//! With a [`HostLedger`] (several ingesters over PostgreSQL) the delay is kept by the fleet:
+//! each start is reserved in the shared store, one round trip, and the process sleeps until
+//! its slot. The concurrency limit stays per process.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,11 +18,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
+use crate::shared::HostLedger;
+
 #[derive(Debug)]
 pub(crate) struct Politeness {
     per_host: usize,
     delay: Duration,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
+    ledger: Option<Arc<dyn HostLedger>>,
 }
 
 #[derive(Debug)]
@@ -34,11 +41,16 @@ pub(crate) struct HostPermit {
 }
 
 impl Politeness {
-    pub(crate) fn new(per_host: usize, delay: Duration) -> Politeness {
+    pub(crate) fn new(
+        per_host: usize,
+        delay: Duration,
+        ledger: Option<Arc<dyn HostLedger>>,
+    ) -> Politeness {
         Politeness {
             per_host: per_host.max(1),
             delay,
             hosts: Mutex::new(HashMap::new()),
+            ledger,
         }
     }
 
@@ -49,19 +61,33 @@ impl Politeness {
         // The semaphore is never closed, so acquiring cannot fail.
         let permit = host.permits.clone().acquire_owned().await.ok();
         let delay = crawl_delay.map_or(self.delay, |crawl| crawl.max(self.delay));
-        if !delay.is_zero() {
-            let start = {
-                let mut next = host
-                    .next_start
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let now = Instant::now();
-                let start = next.map_or(now, |next| next.max(now));
-                *next = Some(start + delay);
-                start
-            };
-            tokio::time::sleep_until(start).await;
+        if delay.is_zero() {
+            return HostPermit { _permit: permit };
         }
+        if let Some(ledger) = &self.ledger {
+            match ledger.reserve(&host_key(url), delay).await {
+                Ok(wait) => {
+                    tokio::time::sleep(wait).await;
+                    return HostPermit { _permit: permit };
+                }
+                // The pipeline goes on with this process's own spacing; the store's errors
+                // are reported where its other calls fail.
+                Err(err) => {
+                    tracing::warn!(url = %url, error = %err, "shared host delay unavailable; spacing requests in this process only");
+                }
+            }
+        }
+        let start = {
+            let mut next = host
+                .next_start
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = Instant::now();
+            let start = next.map_or(now, |next| next.max(now));
+            *next = Some(start + delay);
+            start
+        };
+        tokio::time::sleep_until(start).await;
         HostPermit { _permit: permit }
     }
 
@@ -105,7 +131,7 @@ mod tests {
 
     #[tokio::test]
     async fn starts_to_one_host_are_spaced_by_the_longer_of_delay_and_crawl_delay() {
-        let politeness = Politeness::new(4, Duration::from_millis(100));
+        let politeness = Politeness::new(4, Duration::from_millis(100), None);
         let a = Url::parse("http://a.example/1").unwrap();
         let b = Url::parse("http://b.example/1").unwrap();
         let t0 = Instant::now();
@@ -127,7 +153,7 @@ mod tests {
 
     #[tokio::test]
     async fn at_most_per_host_requests_are_in_flight() {
-        let politeness = Arc::new(Politeness::new(1, Duration::ZERO));
+        let politeness = Arc::new(Politeness::new(1, Duration::ZERO, None));
         let url = Url::parse("http://a.example/").unwrap();
         let first = politeness.acquire(&url, None).await;
         let (p, u) = (politeness.clone(), url.clone());

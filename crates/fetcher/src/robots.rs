@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::error::Error;
 use crate::politeness::host_key;
+use crate::shared::SharedRobots;
 
 /// RFC 9309 §2.4: "crawlers SHOULD NOT use the cached version for more than 24 hours".
 const FRESH: Duration = Duration::from_secs(24 * 60 * 60);
@@ -27,6 +28,11 @@ const FRESH: Duration = Duration::from_secs(24 * 60 * 60);
 /// waiting through its own retries), short enough that a `newsmon run` daemon sees the site
 /// back within a minute.
 const FRESH_AFTER_FAILURE: Duration = Duration::from_secs(60);
+/// How long rules stay fresh: a day, or a minute after a failure.
+pub(crate) fn ttl(failed: bool) -> Duration {
+    if failed { FRESH_AFTER_FAILURE } else { FRESH }
+}
+
 /// RFC 9309 §2.5: parse at least 500 KiB; what follows is ignored rather than refused.
 pub(crate) const MAX_ROBOTS_BYTES: u64 = 500 * 1024;
 
@@ -42,6 +48,29 @@ pub(crate) enum Fetched {
     /// The host could not be reached at all: requests to it fail with this error instead of
     /// a robots.txt refusal, which would hide the cause.
     Down(Down),
+}
+
+impl Fetched {
+    /// What other processes may reuse: a server's answer, not a failure to reach it (which
+    /// may be this host's network, or its private-network guard).
+    pub(crate) fn shared(&self) -> Option<SharedRobots> {
+        match self {
+            Fetched::Body(body) => Some(SharedRobots::Body(body.clone())),
+            Fetched::Unavailable => Some(SharedRobots::Unavailable),
+            Fetched::Unreachable(why) => Some(SharedRobots::Unreachable(why.clone())),
+            Fetched::Down(_) => None,
+        }
+    }
+}
+
+impl From<SharedRobots> for Fetched {
+    fn from(robots: SharedRobots) -> Fetched {
+        match robots {
+            SharedRobots::Body(body) => Fetched::Body(body),
+            SharedRobots::Unavailable => Fetched::Unavailable,
+            SharedRobots::Unreachable(why) => Fetched::Unreachable(why),
+        }
+    }
 }
 
 /// Why a host is down, kept to report it for every URL of the host while cached.
@@ -85,12 +114,8 @@ pub(crate) struct HostRules {
 
 impl HostRules {
     fn fresh(&self) -> bool {
-        let ttl = if self.unreachable.is_some() || self.down.is_some() {
-            FRESH_AFTER_FAILURE
-        } else {
-            FRESH
-        };
-        self.fetched_at.elapsed() < ttl
+        let failed = self.unreachable.is_some() || self.down.is_some();
+        self.fetched_at.elapsed() < ttl(failed)
     }
 
     /// Whether the host could not be reached when robots.txt was fetched.
@@ -147,11 +172,12 @@ impl RobotsCache {
     }
 
     /// The rules for `url`'s host, fetching robots.txt with `fetch` when they are not cached
-    /// or are stale. `None` for a URL without a host.
+    /// or are stale. `fetch` also says how long ago what it gives was fetched (zero, unless it
+    /// comes from the fleet's shared cache). `None` for a URL without a host.
     pub(crate) async fn rules<F, Fut>(&self, url: &Url, fetch: F) -> Option<Arc<HostRules>>
     where
         F: FnOnce(Url) -> Fut,
-        Fut: Future<Output = Fetched>,
+        Fut: Future<Output = (Fetched, Duration)>,
     {
         url.host_str()?;
         let robots_url = url.join("/robots.txt").ok()?;
@@ -168,9 +194,10 @@ impl RobotsCache {
         };
         let agent = self.agent.as_str();
         cell.get_or_init(|| async move {
-            let fetched = fetch(robots_url.clone()).await;
+            let (fetched, age) = fetch(robots_url.clone()).await;
+            let fetched_at = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
             let (access, unreachable, down) = match fetched {
-                Fetched::Body(body) => return parsed(&body, agent, &robots_url),
+                Fetched::Body(body) => return parsed(&body, agent, &robots_url, fetched_at),
                 Fetched::Unavailable => (AccessResult::Unavailable, None, None),
                 Fetched::Unreachable(why) => (AccessResult::Unreachable, Some(why), None),
                 Fetched::Down(down) => (AccessResult::Unreachable, None, Some(down)),
@@ -181,7 +208,7 @@ impl RobotsCache {
                 unreachable,
                 down,
                 robots_url: robots_url.to_string(),
-                fetched_at: Instant::now(),
+                fetched_at,
             })
         })
         .await;
@@ -189,13 +216,13 @@ impl RobotsCache {
     }
 }
 
-fn parsed(body: &[u8], agent: &str, robots_url: &Url) -> Arc<HostRules> {
+fn parsed(body: &[u8], agent: &str, robots_url: &Url, fetched_at: Instant) -> Arc<HostRules> {
     Arc::new(HostRules {
         robots: Robots::from_access(AccessResult::Successful(body), agent),
         unreachable: None,
         down: None,
         robots_url: robots_url.to_string(),
-        fetched_at: Instant::now(),
+        fetched_at,
     })
 }
 
@@ -235,7 +262,7 @@ mod tests {
                 .rules(&url(&format!("https://a.example{path}")), |robots_url| {
                     fetches.fetch_add(1, Ordering::SeqCst);
                     assert_eq!(robots_url.as_str(), "https://a.example/robots.txt");
-                    async { Fetched::Body(body.to_vec()) }
+                    async { (Fetched::Body(body.to_vec()), Duration::ZERO) }
                 })
                 .await
                 .unwrap();
@@ -256,14 +283,17 @@ mod tests {
         let cache = RobotsCache::new("newsmon");
         let rules = cache
             .rules(&url("http://gone.example/x"), |_| async {
-                Fetched::Unavailable
+                (Fetched::Unavailable, Duration::ZERO)
             })
             .await
             .unwrap();
         assert!(rules.check(&url("http://gone.example/x")).is_ok());
         let rules = cache
             .rules(&url("http://down.example/x"), |_| async {
-                Fetched::Unreachable("answered HTTP 503 Service Unavailable".into())
+                (
+                    Fetched::Unreachable("answered HTTP 503 Service Unavailable".into()),
+                    Duration::ZERO,
+                )
             })
             .await
             .unwrap();

@@ -233,6 +233,23 @@ impl Background {
     }
 }
 
+impl Background {
+    /// Runs `work` on the background runtime; the caller awaits it from its own runtime.
+    pub(crate) async fn spawn<T, F>(&self, url: &str, work: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let crashed = || Error::Query {
+            url: url.to_string(),
+            what: "database task",
+            detail: "stopped before it finished".into(),
+        };
+        let runtime = self.runtime.as_ref().ok_or_else(crashed)?;
+        runtime.spawn(work).await.map_err(|_| crashed())?
+    }
+}
+
 impl Drop for Background {
     fn drop(&mut self) {
         // Dropping a runtime blocks, which panics inside another runtime; this does not.

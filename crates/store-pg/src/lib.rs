@@ -13,6 +13,8 @@
 //!   syndication cluster assigned there, in log order, whichever ingester wrote them.
 //! - [`PgStore::read_log`] gives a search node what to apply after the last sequence it
 //!   applied.
+//! - [`PgStore`] is also the fetcher's [`HostLedger`](newsmon_fetcher::HostLedger): per-host
+//!   delay and robots.txt held for every ingester, not for each alone.
 //! - Schema migrations are versioned and append-only ([`PgStore::migrate`]); an operation
 //!   that loses its connection (a server restart) retries with backoff for `retry_secs`.
 //!
@@ -23,6 +25,7 @@
 mod config;
 mod db;
 mod error;
+mod hosts;
 mod log;
 mod schema;
 mod store;

@@ -71,6 +71,22 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sources ADD COLUMN ttl_mins INTEGER;
     ALTER TABLE sources ADD COLUMN due_reason TEXT;
     ALTER TABLE sources ADD COLUMN selector TEXT;",
+    // v3: per-host politeness for the fleet: the next allowed request start per host, and
+    // robots.txt per host with its expiry and who is fetching it (crate::hosts).
+    "CREATE TABLE host_slots (
+        host    TEXT PRIMARY KEY,
+        next_at TIMESTAMPTZ NOT NULL
+    );
+    CREATE TABLE robots (
+        host        TEXT PRIMARY KEY,
+        outcome     TEXT,
+        body        BYTEA,
+        detail      TEXT,
+        fetched_at  TIMESTAMPTZ,
+        expires_at  TIMESTAMPTZ,
+        claimed_by  TEXT,
+        claim_until TIMESTAMPTZ
+    );",
 ];
 
 /// The number of migrations this newsmon knows.

@@ -157,9 +157,9 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     let store = PgStore::connect(&db.config("a")).unwrap();
     assert_eq!(store.status().unwrap().schema_version, 0);
     let first = store.migrate().unwrap();
-    assert_eq!((first.before, first.after), (0, 2));
+    assert_eq!((first.before, first.after), (0, 3));
     let again = store.migrate().unwrap();
-    assert_eq!((again.before, again.after), (2, 2));
+    assert_eq!((again.before, again.after), (3, 3));
     let status = store.status().unwrap();
     assert_eq!(
         (status.schema_version, status.articles, status.last_seq),
@@ -168,7 +168,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
     let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
     assert!(
-        err.contains("schema v99 was written by a newer newsmon; this one knows up to v2"),
+        err.contains("schema v99 was written by a newer newsmon; this one knows up to v3"),
         "{err}"
     );
     assert!(!err.contains('\n'));
@@ -204,7 +204,7 @@ fn an_unreachable_server_is_one_line_naming_it() {
 }
 
 #[test]
-fn a_v1_database_keeps_its_sources_through_v2() {
+fn a_v1_database_keeps_its_sources_through_later_versions() {
     let Some(db) = test_db() else { return };
     admin_sql(
         &db.url,
@@ -218,7 +218,7 @@ fn a_v1_database_keeps_its_sources_through_v2() {
         ),
     );
     let store = db.open("a");
-    assert_eq!(store.status().unwrap().schema_version, 2);
+    assert_eq!(store.status().unwrap().schema_version, 3);
     let source = store.source("s").unwrap().unwrap();
     assert_eq!(source.validators.etag.as_deref(), Some("\"e\""));
     assert_eq!((source.ttl_mins, source.due_reason), (None, None));
@@ -511,4 +511,75 @@ fn operations_survive_their_connections_being_killed() {
     );
     write(&mut store, &[document("https://wire.example/2", TEXT_B)]);
     assert_eq!(store.read_log(0, 10).unwrap().len(), 2);
+}
+
+#[test]
+fn starts_to_a_host_are_spaced_by_the_delay_across_stores() {
+    use newsmon_fetcher::HostLedger;
+    use std::time::Duration;
+    let Some(db) = test_db() else { return };
+    let (a, b) = (db.open("a"), db.open("b"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let delay = Duration::from_millis(500);
+    let waits: Vec<Duration> = runtime.block_on(async {
+        let mut waits = Vec::new();
+        for store in [&a, &b, &a, &b] {
+            waits.push(store.reserve("http://h.example:80", delay).await.unwrap());
+        }
+        // Another host has its own slot.
+        waits.push(a.reserve("http://other.example:80", delay).await.unwrap());
+        waits
+    });
+    // Reserved one after the other within a few milliseconds: 0, 0.5, 1.0, 1.5 s ahead.
+    for (n, wait) in waits[..4].iter().enumerate() {
+        let want = delay * n as u32;
+        assert!(
+            *wait <= want && *wait + Duration::from_millis(200) > want,
+            "{waits:?}"
+        );
+    }
+    assert!(waits[4] < Duration::from_millis(50), "{waits:?}");
+}
+
+#[test]
+fn robots_txt_is_fetched_by_one_store_and_read_by_the_others() {
+    use newsmon_fetcher::{HostLedger, RobotsLookup, SharedRobots};
+    use std::time::Duration;
+    let Some(db) = test_db() else { return };
+    let (a, b) = (db.open("a"), db.open("b"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let host = "https://r.example:443";
+    let claim = Duration::from_secs(30);
+    runtime.block_on(async {
+        assert_eq!(a.robots(host, claim).await.unwrap(), RobotsLookup::Fetch);
+        // a fetches it: b waits, and a asking again keeps its claim.
+        assert_eq!(b.robots(host, claim).await.unwrap(), RobotsLookup::Wait);
+        assert_eq!(a.robots(host, claim).await.unwrap(), RobotsLookup::Fetch);
+        let body = b"User-agent: *\nDisallow: /x\n".to_vec();
+        a.store_robots(
+            host,
+            Some(SharedRobots::Body(body.clone())),
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+        match b.robots(host, claim).await.unwrap() {
+            RobotsLookup::Fresh { robots, age } => {
+                assert_eq!(robots, SharedRobots::Body(body));
+                assert!(age < Duration::from_secs(5), "{age:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Expired: fetched again, by one of them.
+        let other = "https://s.example:443";
+        assert_eq!(b.robots(other, claim).await.unwrap(), RobotsLookup::Fetch);
+        b.store_robots(other, Some(SharedRobots::Unavailable), Duration::ZERO)
+            .await
+            .unwrap();
+        assert_eq!(a.robots(other, claim).await.unwrap(), RobotsLookup::Fetch);
+        assert_eq!(b.robots(other, claim).await.unwrap(), RobotsLookup::Wait);
+        // A claim given back without an answer (the host was not reached) frees the fetch.
+        a.store_robots(other, None, Duration::ZERO).await.unwrap();
+        assert_eq!(b.robots(other, claim).await.unwrap(), RobotsLookup::Fetch);
+    });
 }

@@ -1,0 +1,176 @@
+//! Per-host politeness for the fleet: [`PgStore`] as the fetcher's [`HostLedger`].
+//!
+//! `host_slots` holds, per host, the earliest start of the next request. An ingester
+//! reserves a start in one statement (`greatest(next_at, now()) + delay`, under the row's
+//! lock) and sleeps until it, so that starts to one host are `delay` apart across every
+//! ingester. Only the database's clock is read: hosts' clocks may disagree.
+//!
+//! `robots` caches each host's robots.txt with its expiry. A process that finds it missing
+//! or stale claims the fetch (an owner and a claim expiry, so that a dead claimant's claim
+//! lapses) and stores the answer; the others wait for it.
+
+use std::time::Duration;
+
+use newsmon_fetcher::{BoxFuture, HostLedger, RobotsLookup, SharedResult, SharedRobots};
+
+use crate::db::Failure;
+use crate::store::PgStore;
+
+const RESERVE: &str = "INSERT INTO host_slots AS h (host, next_at)
+     VALUES ($1, now() + make_interval(secs => $2))
+     ON CONFLICT (host) DO UPDATE SET next_at = greatest(h.next_at, now()) + make_interval(secs => $2)
+     RETURNING extract(epoch FROM h.next_at - make_interval(secs => $2) - now())::FLOAT8";
+
+const FRESH: &str = "SELECT outcome, body, detail, extract(epoch FROM now() - fetched_at)::FLOAT8
+     FROM robots WHERE host = $1 AND expires_at > now()";
+
+/// Claims the fetch unless the entry is fresh or another process's claim is in force.
+const CLAIM: &str = "INSERT INTO robots AS r (host, claimed_by, claim_until)
+     VALUES ($1, $2, now() + make_interval(secs => $3))
+     ON CONFLICT (host) DO UPDATE SET claimed_by = excluded.claimed_by,
+                                      claim_until = excluded.claim_until
+     WHERE (r.expires_at IS NULL OR r.expires_at <= now())
+       AND (r.claim_until IS NULL OR r.claim_until < now() OR r.claimed_by = $2)
+     RETURNING host";
+
+const STORE: &str = "INSERT INTO robots AS r (host, outcome, body, detail, fetched_at, expires_at)
+     VALUES ($1, $2, $3, $4, now(), now() + make_interval(secs => $5))
+     ON CONFLICT (host) DO UPDATE SET outcome = excluded.outcome, body = excluded.body,
+        detail = excluded.detail, fetched_at = excluded.fetched_at,
+        expires_at = excluded.expires_at, claimed_by = NULL, claim_until = NULL";
+
+const UNCLAIM: &str =
+    "UPDATE robots SET claimed_by = NULL, claim_until = NULL WHERE host = $1 AND claimed_by = $2";
+
+impl HostLedger for PgStore {
+    fn reserve(&self, host: &str, delay: Duration) -> BoxFuture<'_, SharedResult<Duration>> {
+        let host = host.to_string();
+        let seconds = delay.as_secs_f64();
+        let db = self.db.clone();
+        Box::pin(async move {
+            let wait = self
+                .background
+                .spawn(&self.db.url, async move {
+                    db.retrying("reserving a request to a host", |pool| {
+                        let host = host.clone();
+                        async move {
+                            let client = pool.get().await?;
+                            let row = client.query_one(RESERVE, &[&host, &seconds]).await?;
+                            Ok(row.get::<_, f64>(0))
+                        }
+                    })
+                    .await
+                })
+                .await
+                .map_err(|err| err.to_string())?;
+            Ok(Duration::try_from_secs_f64(wait.max(0.0)).unwrap_or_default())
+        })
+    }
+
+    fn robots(&self, host: &str, claim: Duration) -> BoxFuture<'_, SharedResult<RobotsLookup>> {
+        let host = host.to_string();
+        let owner = self.owner.clone();
+        let seconds = claim.as_secs_f64();
+        let db = self.db.clone();
+        Box::pin(async move {
+            self.background
+                .spawn(&self.db.url, async move {
+                    db.retrying("reading a robots.txt", |pool| {
+                        let (host, owner) = (host.clone(), owner.clone());
+                        async move {
+                            let client = pool.get().await?;
+                            if let Some(row) = client.query_opt(FRESH, &[&host]).await? {
+                                let outcome: Option<String> = row.get(0);
+                                let robots =
+                                    shared_robots(outcome.as_deref(), row.get(1), row.get(2))
+                                        .ok_or_else(|| {
+                                            Failure::corrupt(format!(
+                                                "robots.txt of {host}: unknown outcome {outcome:?}"
+                                            ))
+                                        })?;
+                                let age = row.get::<_, f64>(3).max(0.0);
+                                return Ok(RobotsLookup::Fresh {
+                                    robots,
+                                    age: Duration::try_from_secs_f64(age).unwrap_or_default(),
+                                });
+                            }
+                            let claimed = client
+                                .query_opt(CLAIM, &[&host, &owner, &seconds])
+                                .await?
+                                .is_some();
+                            Ok(if claimed {
+                                RobotsLookup::Fetch
+                            } else {
+                                RobotsLookup::Wait
+                            })
+                        }
+                    })
+                    .await
+                })
+                .await
+                .map_err(|err| err.to_string())
+        })
+    }
+
+    fn store_robots(
+        &self,
+        host: &str,
+        robots: Option<SharedRobots>,
+        ttl: Duration,
+    ) -> BoxFuture<'_, SharedResult<()>> {
+        let host = host.to_string();
+        let owner = self.owner.clone();
+        let seconds = ttl.as_secs_f64();
+        let db = self.db.clone();
+        Box::pin(async move {
+            self.background
+                .spawn(&self.db.url, async move {
+                    db.retrying("storing a robots.txt", |pool| {
+                        let (host, owner, robots) = (host.clone(), owner.clone(), robots.clone());
+                        async move {
+                            let client = pool.get().await?;
+                            match robots {
+                                None => client.execute(UNCLAIM, &[&host, &owner]).await?,
+                                Some(robots) => {
+                                    let (outcome, body, detail) = columns(robots);
+                                    client
+                                        .execute(
+                                            STORE,
+                                            &[&host, &outcome, &body, &detail, &seconds],
+                                        )
+                                        .await?
+                                }
+                            };
+                            Ok(())
+                        }
+                    })
+                    .await
+                })
+                .await
+                .map_err(|err| err.to_string())
+        })
+    }
+}
+
+/// The `outcome`, `body` and `detail` columns of an answer.
+fn columns(robots: SharedRobots) -> (&'static str, Option<Vec<u8>>, Option<String>) {
+    match robots {
+        SharedRobots::Body(body) => ("body", Some(body), None),
+        SharedRobots::Unavailable => ("unavailable", None, None),
+        SharedRobots::Unreachable(why) => ("unreachable", None, Some(why)),
+    }
+}
+
+/// The answer stored in those columns; `None` for an outcome this newsmon does not know.
+fn shared_robots(
+    outcome: Option<&str>,
+    body: Option<Vec<u8>>,
+    detail: Option<String>,
+) -> Option<SharedRobots> {
+    match outcome? {
+        "body" => Some(SharedRobots::Body(body.unwrap_or_default())),
+        "unavailable" => Some(SharedRobots::Unavailable),
+        "unreachable" => Some(SharedRobots::Unreachable(detail.unwrap_or_default())),
+        _ => None,
+    }
+}
