@@ -163,7 +163,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     let status = store.status().unwrap();
     assert_eq!(
         (status.schema_version, status.articles, status.last_seq),
-        (2, 0, 0)
+        (3, 0, 0)
     );
     admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
     let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
