@@ -309,7 +309,15 @@ pub(crate) fn check(pattern: &str) -> Result<(), String> {
 /// case-insensitive, so every case variant is among them), or `None` when there is no
 /// finite set of non-empty ones.
 fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut seq = Extractor::new().extract(hir);
+    // Short prefixes and few of them: every letter of a case-insensitive phrase is a class
+    // of two or three, and extracting the default 250 variants of long prefixes for each of
+    // the taxonomy's branches took more of a short command's time than compiling the
+    // branches it then needed. A shorter prefix only gates less sharply.
+    let mut seq = Extractor::new()
+        .limit_class(4)
+        .limit_literal_len(4)
+        .limit_total(64)
+        .extract(hir);
     seq.optimize_for_prefix_by_preference();
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
