@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
 use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::Extractor;
@@ -194,7 +194,12 @@ impl Plan {
         }
         let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
-        let literals = match AhoCorasick::new(by_id.iter().map(|(_, l)| l)) {
+        // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
+        // a short command builds one gate per cue list it touches.
+        let built = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(by_id.iter().map(|(_, l)| l));
+        let literals = match built {
             Ok(ac) if !by_id.is_empty() => Some(ac),
             Ok(_) => None,
             // Too many literals for the automaton: every piece is a candidate.
