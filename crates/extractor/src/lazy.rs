@@ -1,4 +1,5 @@
-//! Regexes compiled on first use, shared by every key that has the same one.
+//! Alternations compiled on first use, branch by branch, shared by every key that has the
+//! same one.
 //!
 //! Compiling the default taxonomy's regexes takes most of a short command's time (a Unicode
 //! `\w` alone is a large automaton, and the patterns hold hundreds), while a command often
@@ -7,86 +8,296 @@
 //! (cheap) and compiles nothing; each regex compiles when a text first needs it, once per
 //! process, whatever thread asks first.
 //!
-//! "Needs" is narrower still: most regexes are alternations of phrasings, and every match
-//! of one starts with one of finitely many literals (all their case variants included),
-//! which `regex-syntax` extracts exactly as the regex engine does for its own prefilter. A
-//! text that holds none of them cannot match, and is answered without compiling; only a
-//! text that holds one compiles the regex. Matching is the same either way.
+//! "Needs" is narrower still. A key's cue list is an alternation `(?:b1)|(?:b2)|…` of
+//! phrasings, and every match of a branch starts with one of finitely many literals (all
+//! their case variants included), which `regex-syntax` extracts exactly as the regex
+//! engine does for its own prefilter. One Aho-Corasick automaton over every branch's
+//! literals says which branches a text may match; only those are compiled (each on its
+//! own, once) and run. A text that holds none is answered without compiling anything; an
+//! on-topic sentence naming three cues compiles three branches, not the key's hundred.
+//!
+//! Matching is the same as the whole alternation's, which is leftmost-first: from a
+//! position, the match that starts leftmost wins, and among branches matching at that
+//! start, the first in the list, with that branch's own preferred end. That is what
+//! [`merge`] computes from each candidate branch's next match. It relies on no branch
+//! matching the empty string (the regex iterator treats empty matches specially); an
+//! alternation with such a branch, or with one branch, is compiled whole, as before.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
+use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::Extractor;
 
 /// Compiled regexes may be large (hundreds of phrasings in five languages).
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
-/// A case-insensitive regex, compiled on first use. Clones share the compiled form.
+/// A case-insensitive alternation of branches, compiled on first use, branch by branch.
+/// Clones share the compiled forms.
 #[derive(Debug, Clone)]
 pub(crate) struct LazyRegex(Arc<Inner>);
 
 #[derive(Debug)]
 struct Inner {
+    /// The whole alternation, `(?:b1)|(?:b2)|…`: what it matches is what this matches.
     pattern: String,
-    /// The literals one of which starts every match, when they are finitely many (built on
-    /// first use, like the regex; `None` inside: no such set, always compile).
-    prefixes: OnceLock<Option<AhoCorasick>>,
-    /// `None`: the pattern, valid in syntax, is over the size limit; it then matches nothing
-    /// (the only way a checked pattern can fail to compile).
+    /// The branches as given.
+    parts: Vec<String>,
+    /// Built on first use: parsing the branches and extracting their literals is cheap
+    /// next to compiling them, but not free, and `config check` needs none of it.
+    plan: OnceLock<Plan>,
+}
+
+/// How the alternation is run: its pieces, and which of them a text may match.
+#[derive(Debug)]
+struct Plan {
+    /// The branches in order, or the whole alternation as one piece.
+    pieces: Vec<Piece>,
+    /// Over every piece's literals; literal `i` starts matches of the pieces `owners[i]`.
+    literals: Option<AhoCorasick>,
+    owners: Vec<Vec<usize>>,
+    /// Pieces without a finite set of non-empty literals: a candidate for every text.
+    always: Vec<usize>,
+}
+
+/// One separately compiled regex.
+#[derive(Debug)]
+struct Piece {
+    pattern: String,
+    /// `None` inside: the pattern, valid in syntax, is over the size limit; it then matches
+    /// nothing (the only way a checked pattern can fail to compile).
     regex: OnceLock<Option<Regex>>,
 }
 
 impl LazyRegex {
-    /// A regex for `pattern`, whose syntax [`check`] accepted.
-    pub(crate) fn new(pattern: String) -> LazyRegex {
+    /// The alternation of `parts`, each of whose syntax [`check`] accepted.
+    pub(crate) fn new(parts: Vec<String>) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
-            pattern,
-            prefixes: OnceLock::new(),
-            regex: OnceLock::new(),
+            pattern: alternation(&parts),
+            parts,
+            plan: OnceLock::new(),
         }))
     }
 
+    /// The whole alternation: equal strings match alike.
     pub(crate) fn as_str(&self) -> &str {
         &self.0.pattern
     }
 
-    /// Whether the haystack may hold a match: false only when it holds none of the prefixes.
-    fn may_match(&self, haystack: &str) -> bool {
+    fn plan(&self) -> &Plan {
         self.0
-            .prefixes
-            .get_or_init(|| prefixes(&self.0.pattern))
-            .as_ref()
-            .is_none_or(|ac| ac.is_match(haystack))
+            .plan
+            .get_or_init(|| Plan::new(&self.0.pattern, &self.0.parts))
     }
 
-    fn get(&self) -> Option<&Regex> {
-        self.0
-            .regex
-            .get_or_init(|| compile(&self.0.pattern).ok())
-            .as_ref()
-    }
-
+    /// Tries each candidate piece as soon as one of its literals is found, and stops at the
+    /// first that matches: a topic gate met early compiles one branch, not every one named.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
-        self.may_match(haystack) && self.get().is_some_and(|r| r.is_match(haystack))
-    }
-
-    pub(crate) fn find_iter<'h>(&self, haystack: &'h str) -> impl Iterator<Item = Match<'h>> {
-        let regex = if self.may_match(haystack) {
-            self.get()
-        } else {
-            None
+        let plan = self.plan();
+        let mut tried = vec![false; plan.pieces.len()];
+        let mut try_piece = |i: usize| {
+            !std::mem::replace(&mut tried[i], true)
+                && plan.pieces[i].get().is_some_and(|r| r.is_match(haystack))
         };
-        regex.into_iter().flat_map(move |r| r.find_iter(haystack))
+        if plan.always.iter().any(|&i| try_piece(i)) {
+            return true;
+        }
+        let Some(literals) = &plan.literals else {
+            return false;
+        };
+        literals.find_overlapping_iter(haystack).any(|found| {
+            plan.owners[found.pattern().as_usize()]
+                .iter()
+                .any(|&i| try_piece(i))
+        })
     }
 
-    /// Compiles it now; the error says why it cannot be.
+    /// Every match, left to right, without overlaps: the whole alternation's `find_iter`.
+    pub(crate) fn find_iter<'h>(&self, haystack: &'h str) -> std::vec::IntoIter<Match<'h>> {
+        let plan = self.plan();
+        let regexes: Vec<&Regex> = plan
+            .candidates(haystack)
+            .into_iter()
+            .filter_map(|i| plan.pieces[i].get())
+            .collect();
+        match regexes.as_slice() {
+            [] => Vec::new(),
+            // One piece (maybe the whole alternation): the regex's own iterator.
+            [regex] => regex.find_iter(haystack).collect(),
+            _ => merge(&regexes, haystack),
+        }
+        .into_iter()
+    }
+
+    /// Compiles every piece now; the error says why one cannot be.
     #[cfg(test)]
     pub(crate) fn force(&self) -> Result<(), String> {
-        self.get()
-            .map(|_| ())
-            .ok_or_else(|| compile(&self.0.pattern).err().unwrap_or_default())
+        for piece in &self.plan().pieces {
+            if piece.get().is_none() {
+                return Err(compile(&piece.pattern).err().unwrap_or_default());
+            }
+        }
+        Ok(())
     }
+
+    /// How many pieces are compiled so far.
+    #[cfg(test)]
+    pub(crate) fn compiled(&self) -> usize {
+        self.0.plan.get().map_or(0, |plan| {
+            plan.pieces
+                .iter()
+                .filter(|p| p.regex.get().is_some())
+                .count()
+        })
+    }
+}
+
+impl Plan {
+    fn new(pattern: &str, parts: &[String]) -> Plan {
+        let branches: Option<Vec<(String, Hir)>> = parts
+            .iter()
+            .map(|part| {
+                let branch = format!("(?:{part})");
+                let hir = parse(&branch)?;
+                // An empty match would need the iterator's special rule; keep it whole.
+                let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
+                never_empty.then_some((branch, hir))
+            })
+            .collect();
+        let pieces = match branches {
+            Some(branches) if branches.len() > 1 => branches,
+            // One branch, or one that may match empty: the whole alternation.
+            _ => parse(pattern)
+                .map(|hir| vec![(pattern.to_string(), hir)])
+                .unwrap_or_default(),
+        };
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, (_, hir)) in pieces.iter().enumerate() {
+            let Some(literals) = prefixes(hir) else {
+                always.push(i);
+                continue;
+            };
+            for literal in literals {
+                let next = owners.len();
+                let id = *index.entry(literal).or_insert(next);
+                if id == next {
+                    owners.push(Vec::new());
+                }
+                if owners[id].last() != Some(&i) {
+                    owners[id].push(i);
+                }
+            }
+        }
+        let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
+        by_id.sort_unstable();
+        // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
+        // a short command builds one gate per cue list it touches.
+        let built = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(by_id.iter().map(|(_, l)| l));
+        let literals = match built {
+            Ok(ac) if !by_id.is_empty() => Some(ac),
+            Ok(_) => None,
+            // Too many literals for the automaton: every piece is a candidate.
+            Err(_) => {
+                always = (0..pieces.len()).collect();
+                owners.clear();
+                None
+            }
+        };
+        Plan {
+            pieces: pieces
+                .into_iter()
+                .map(|(pattern, _)| Piece {
+                    pattern,
+                    regex: OnceLock::new(),
+                })
+                .collect(),
+            literals,
+            owners,
+            always,
+        }
+    }
+
+    /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
+    fn candidates(&self, haystack: &str) -> Vec<usize> {
+        let mut hit = vec![false; self.pieces.len()];
+        for &i in &self.always {
+            hit[i] = true;
+        }
+        if let Some(literals) = &self.literals {
+            for found in literals.find_overlapping_iter(haystack) {
+                for &i in &self.owners[found.pattern().as_usize()] {
+                    hit[i] = true;
+                }
+            }
+        }
+        hit.iter()
+            .enumerate()
+            .filter_map(|(i, &h)| h.then_some(i))
+            .collect()
+    }
+}
+
+impl Piece {
+    fn get(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.pattern).ok())
+            .as_ref()
+    }
+}
+
+/// The matches of the alternation of `branches` (in order, none matching the empty
+/// string), as its own iterator would report them: from each position, the leftmost
+/// start; at a tie, the earliest branch; then on from the match's end. A branch's next
+/// match is searched again only once the position has passed its start (a match found
+/// from an earlier position that starts at or after the current one is the one a search
+/// from here would find: the haystack, and so every look-behind, is the same).
+fn merge<'h>(branches: &[&Regex], haystack: &'h str) -> Vec<Match<'h>> {
+    let mut next: Vec<Option<Match<'h>>> = branches.iter().map(|r| r.find(haystack)).collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    loop {
+        for (regex, slot) in branches.iter().zip(next.iter_mut()) {
+            if slot.is_some_and(|m| m.start() < at) {
+                *slot = if at <= haystack.len() {
+                    regex.find_at(haystack, at)
+                } else {
+                    None
+                };
+            }
+        }
+        // `min_by_key` keeps the first of equal starts: the earliest branch.
+        let Some(m) = next.iter().flatten().min_by_key(|m| m.start()).copied() else {
+            break;
+        };
+        found.push(m);
+        // Never empty (see above), so this always moves on.
+        at = m.end().max(at + 1);
+    }
+    found
+}
+
+/// `(?:b1)|(?:b2)|…`: each branch grouped, so that its flags and alternations stay its own.
+fn alternation(parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Parses as the compiler will: case-insensitive.
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+        .ok()
 }
 
 /// Checks a pattern's syntax as the compiler will read it, without compiling it.
@@ -99,22 +310,25 @@ pub(crate) fn check(pattern: &str) -> Result<(), String> {
         .map_err(|e| last_line(&e.to_string()))
 }
 
-/// An automaton over the literals that start every match of `pattern` (read as the
-/// compiler reads it: case-insensitive, so every case variant is among them), or `None`
-/// when there is no finite set of non-empty ones.
-fn prefixes(pattern: &str) -> Option<AhoCorasick> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let mut seq = Extractor::new().extract(&hir);
+/// The literals that start every match of `hir` (read as the compiler reads it:
+/// case-insensitive, so every case variant is among them), or `None` when there is no
+/// finite set of non-empty ones.
+fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    // Short prefixes and few of them: every letter of a case-insensitive phrase is a class
+    // of two or three, and extracting the default 250 variants of long prefixes for each of
+    // the taxonomy's branches took more of a short command's time than compiling the
+    // branches it then needed. A shorter prefix only gates less sharply.
+    let mut seq = Extractor::new()
+        .limit_class(4)
+        .limit_literal_len(4)
+        .limit_total(64)
+        .extract(hir);
     seq.optimize_for_prefix_by_preference();
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
-    AhoCorasick::new(literals.iter().map(|l| l.as_bytes())).ok()
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 fn compile(pattern: &str) -> Result<Regex, String> {
@@ -141,6 +355,26 @@ fn last_line(message: &str) -> String {
 mod tests {
     use super::*;
 
+    fn lazy(parts: &[&str]) -> LazyRegex {
+        LazyRegex::new(parts.iter().map(|p| p.to_string()).collect())
+    }
+
+    /// What the whole alternation, compiled at once, finds.
+    fn whole(regex: &LazyRegex, text: &str) -> Vec<(usize, usize)> {
+        compile(regex.as_str())
+            .unwrap()
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    fn split(regex: &LazyRegex, text: &str) -> Vec<(usize, usize)> {
+        regex
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
     #[test]
     fn checks_like_the_compiler_and_compiles_once_on_use() {
         assert!(check(r"\bukrain\w*").is_ok());
@@ -149,51 +383,19 @@ mod tests {
             check("(unclosed").unwrap_err(),
             compile("(unclosed").unwrap_err()
         );
-        let lazy = LazyRegex::new(r"\bkyiv\w*".into());
-        let shared = lazy.clone();
-        assert!(lazy.0.regex.get().is_none(), "nothing compiled yet");
-        assert!(lazy.is_match("in KYIV's streets"));
-        assert!(
-            shared.0.regex.get().is_some(),
-            "clones share the compiled form"
-        );
-        let found: Vec<&str> = lazy.find_iter("kyiv, kyivan").map(|m| m.as_str()).collect();
+        let regex = lazy(&[r"\bkyiv\w*"]);
+        let shared = regex.clone();
+        assert_eq!(regex.compiled(), 0, "nothing compiled yet");
+        assert!(regex.is_match("in KYIV's streets"));
+        assert_eq!(shared.compiled(), 1, "clones share the compiled form");
+        let found: Vec<&str> = regex
+            .find_iter("kyiv, kyivan")
+            .map(|m| m.as_str())
+            .collect();
         assert_eq!(found, ["kyiv", "kyivan"]);
-        assert!(lazy.force().is_ok());
-        // A text without any of the literals is answered without compiling.
-        let phrases = LazyRegex::new(r"\b(?:security guarantee|backstop)s?\b".into());
-        assert!(!phrases.is_match("nothing to see here"));
-        assert!(phrases.0.regex.get().is_none());
-        assert!(
-            phrases.is_match("a US BACKSTOP"),
-            "case variants are prefixes too"
-        );
-        assert!(phrases.0.regex.get().is_some());
-        // No finite set of prefixes: compiled and run as is.
-        assert!(prefixes(r"\w+ guarantee").is_none());
-        assert!(LazyRegex::new(r"\w+ guarantee".into()).is_match("a guarantee"));
-        // Same answers as the compiled regex on texts that hold a prefix or not.
-        for (pattern, text) in [
-            (r"\bdowodc(?:y|ow) wojskow\w*", "dowodcy wojskowi z"),
-            (r"\bdowodc(?:y|ow) wojskow\w*", "dowodca"),
-            (r"\bкиєв\w*", "у києві"),
-            (r"\bкиєв\w*", "kyiv"),
-            (r"(?:leaders)(?:'s|s|es|')?\b", "LEADERS' summit"),
-        ] {
-            let lazy = LazyRegex::new(pattern.into());
-            let regex = compile(pattern).unwrap();
-            assert_eq!(
-                lazy.is_match(text),
-                regex.is_match(text),
-                "{pattern} on {text}"
-            );
-            assert_eq!(
-                lazy.find_iter(text).map(|m| m.range()).collect::<Vec<_>>(),
-                regex.find_iter(text).map(|m| m.range()).collect::<Vec<_>>()
-            );
-        }
+        assert!(regex.force().is_ok());
         // Over the size limit: valid syntax, matches nothing, says why when forced.
-        let huge = LazyRegex::new(r"(?:\w{1000}){20}".into());
+        let huge = lazy(&[r"(?:\w{1000}){20}"]);
         assert!(check(huge.as_str()).is_ok());
         assert!(!huge.is_match(&"a".repeat(3000)));
         assert!(
@@ -201,5 +403,80 @@ mod tests {
             "{:?}",
             huge.force()
         );
+    }
+
+    #[test]
+    fn only_the_branches_whose_literals_occur_are_compiled() {
+        let phrases = lazy(&[r"\bsecurity guarantees?\b", r"\bbackstops?\b", r"\bkyiv\w*"]);
+        assert!(!phrases.is_match("nothing to see here"));
+        assert_eq!(phrases.compiled(), 0);
+        assert!(
+            phrases.is_match("a US BACKSTOP"),
+            "case variants are literals too"
+        );
+        assert_eq!(phrases.compiled(), 1);
+        assert_eq!(split(&phrases, "kyiv wants a backstop"), [(0, 4), (13, 21)]);
+        assert_eq!(phrases.compiled(), 2);
+        // No finite set of literals: a candidate for every text.
+        assert!(prefixes(&parse(r"\w+ guarantee").unwrap()).is_none());
+        let open = lazy(&[r"\w+ guarantee", "backstop"]);
+        assert!(open.is_match("a guarantee"));
+        assert_eq!(open.compiled(), 1);
+        // A branch that may match empty: compiled whole, as one piece.
+        let empty = lazy(&["a?", "b"]);
+        assert_eq!(split(&empty, "xab"), whole(&empty, "xab"));
+        assert_eq!(empty.0.plan.get().unwrap().pieces.len(), 1);
+    }
+
+    #[test]
+    fn split_matches_what_the_whole_alternation_matches() {
+        // Ties at one start (the earlier branch wins, even when shorter), nested and
+        // overlapping phrasings, look-behind at a branch's start, non-ASCII text.
+        let alternations: &[&[&str]] = &[
+            &["a", "ab"],
+            &["ab", "a"],
+            &[
+                r"\bsecurity\b",
+                r"\bsecurity guarantees?\b",
+                r"\bguarantees?\b",
+            ],
+            &[r"\bguarantee", r"\bsecurity guarantee"],
+            &[r"\bkyiv\w*", r"\bкиєв\w*", r"\bкиев\w*"],
+            &[r"\bcoalition of the willing\b", r"\bwilling\b", r"\bthe\b"],
+            &[r"\bus\b", r"\bu\.?s\.?(?: ?- ?| )ukraine\b", r"s\b"],
+            &[r"abc", r"bcd", r"cde"],
+            &[
+                r"\bchef d'etat-major des armees\b.{0,120}\bhomologues\b",
+                r"\bhomologues\b",
+            ],
+        ];
+        let texts = [
+            "",
+            "ab a ab aab",
+            "security guarantees and a security guarantee; guarantees",
+            "Kyiv and kyivan, київ, києві, киевский",
+            "the coalition of the willing, the willing",
+            "US-Ukraine talks, the U.S. Ukraine deal, bus us",
+            "abcde bcde cde abcd",
+            "le chef d'etat-major des armees recoit ses homologues; homologues",
+        ];
+        for parts in alternations {
+            let regex = lazy(parts);
+            assert!(regex.0.plan.get().is_none());
+            for text in texts {
+                let folded = crate::fold::fold(text).text;
+                assert_eq!(
+                    split(&regex, &folded),
+                    whole(&regex, &folded),
+                    "{parts:?} on {folded}"
+                );
+                let any = compile(regex.as_str()).unwrap().is_match(&folded);
+                assert_eq!(regex.is_match(&folded), any, "{parts:?} on {folded}");
+            }
+            assert!(
+                regex.0.plan.get().unwrap().pieces.len() > 1,
+                "{parts:?} was split"
+            );
+        }
     }
 }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::dates::find_dates_in;
 use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameDecision, FrameSentence, Frames};
-// Compiled on first use, once per distinct regex (see lazy.rs): a short command pays only
-// for what its text needs.
+// Compiled on first use, once per distinct alternation and only the branches a text may
+// match (see lazy.rs): a short command pays only for what its text needs.
 use crate::lazy::{LazyRegex as Regex, check};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
@@ -494,15 +494,11 @@ fn compile_key(
             if parts.is_empty() {
                 return Ok(None);
             }
-            let alternation = parts
-                .iter()
-                .map(|p| format!("(?:{p})"))
-                .collect::<Vec<_>>()
-                .join("|");
+            let regex = Regex::new(parts);
             Ok(Some(
                 shared
-                    .entry(alternation)
-                    .or_insert_with_key(|pattern| Regex::new(pattern.clone()))
+                    .entry(regex.as_str().to_string())
+                    .or_insert(regex)
                     .clone(),
             ))
         };
@@ -743,6 +739,94 @@ exclude_scope = "paragraph"
         assert!(
             gates.len() < with_gate,
             "one compiled gate per distinct topic list"
+        );
+    }
+
+    /// Every `text` of the labelled fixtures (evaluation set, cases, the tagging corpus's
+    /// train and dev splits; never its frozen test split).
+    fn fixture_texts() -> Vec<String> {
+        fn texts(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::Table(table) => {
+                    for (name, value) in table {
+                        match value {
+                            toml::Value::String(text) if name == "text" => out.push(text.clone()),
+                            _ => texts(value, out),
+                        }
+                    }
+                }
+                toml::Value::Array(items) => items.iter().for_each(|v| texts(v, out)),
+                _ => {}
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let mut out = Vec::new();
+        for dir in ["eval", "cases", "tagcorpus/train", "tagcorpus/dev"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            for file in files {
+                let value: toml::Value =
+                    toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+                texts(&value, &mut out);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn split_alternations_match_what_the_whole_regexes_matched_on_the_fixtures() {
+        let t = tagger(include_str!("../../../config/taxonomy.toml"));
+        let mut regexes: Vec<&Regex> = Vec::new();
+        for key in &t.keys {
+            let lists = [
+                &key.strong,
+                &key.weak,
+                &key.context,
+                &key.exclude,
+                &key.topic,
+            ];
+            regexes.extend(lists.into_iter().flatten());
+            if let Some(event) = &key.event {
+                regexes.extend([&event.place, &event.participants]);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        regexes.retain(|r| seen.insert(r.as_str()));
+        let whole: Vec<regex::Regex> = regexes
+            .iter()
+            .map(|r| {
+                regex::RegexBuilder::new(r.as_str())
+                    .case_insensitive(true)
+                    .size_limit(64 << 20)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let texts = fixture_texts();
+        assert!(texts.len() > 400, "{} fixture texts", texts.len());
+        let (mut sentences, mut matches) = (0, 0);
+        for text in &texts {
+            for range in paragraphs(text).into_iter().flatten() {
+                let folded = fold(&text[range]).text;
+                sentences += 1;
+                for (lazy, whole) in regexes.iter().zip(&whole) {
+                    let expected: Vec<Range<usize>> =
+                        whole.find_iter(&folded).map(|m| m.range()).collect();
+                    let found: Vec<Range<usize>> =
+                        lazy.find_iter(&folded).map(|m| m.range()).collect();
+                    assert_eq!(found, expected, "{} on {folded}", lazy.as_str());
+                    assert_eq!(lazy.is_match(&folded), !expected.is_empty());
+                    matches += expected.len();
+                }
+            }
+        }
+        assert!(
+            sentences > 2_000 && matches > 7_000,
+            "{sentences} sentences, {matches} matches"
         );
     }
 
