@@ -285,8 +285,7 @@ impl Tagger {
             decisions.push(hit.decision);
         }
         if !decisions.is_empty() {
-            let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
-            hits.sort_by_key(|h| order(&h.mention.tag));
+            self.sort_in_taxonomy_order(hits);
         }
         decisions
     }
@@ -324,10 +323,16 @@ impl Tagger {
             });
         }
         if !decisions.is_empty() {
-            let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
-            hits.sort_by_key(|h| order(&h.mention.tag));
+            self.sort_in_taxonomy_order(hits);
         }
         decisions
+    }
+
+    /// Hits added after the rules go where their key stands in the taxonomy, as the rules'
+    /// own do, so output order does not depend on which stage found a key.
+    fn sort_in_taxonomy_order(&self, hits: &mut [KeyHits]) {
+        let order = |tag: &str| self.keys.iter().position(|k| k.tag == tag);
+        hits.sort_by_key(|h| order(&h.mention.tag));
     }
 }
 

@@ -665,33 +665,34 @@ fn week_containing(day: NaiveDate, weeks: i64) -> Option<Span> {
     Some((start, start.checked_add_days(Days::new(6))?))
 }
 
+/// The year a relative word points to, from the publication year: +1 for "next year" and
+/// its kin in every language, -1 for "last year", 0 otherwise ("this year").
+fn year_shift(word: &str) -> i32 {
+    const NEXT: [&str; 6] = [
+        "next",
+        "prochaine",
+        "nachsten",
+        "przysz",
+        "наступн",
+        "следующ",
+    ];
+    const LAST: [&str; 5] = ["last", "derniere", "zeszł", "минул", "прошл"];
+    if NEXT.iter().any(|w| word.contains(w)) {
+        1
+    } else if LAST.iter().any(|w| word.contains(w)) {
+        -1
+    } else {
+        0
+    }
+}
+
 pub(super) fn quarter(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let year = match year_of(caps, &["y"]) {
         Some(y) => y,
         None => {
             // "the second half of next year", "I kwartał przyszłego roku".
             let yw = caps.name("yw").map_or("", |m| m.as_str());
-            let shift = if [
-                "next",
-                "prochaine",
-                "nachsten",
-                "przysz",
-                "наступн",
-                "следующ",
-            ]
-            .iter()
-            .any(|w| yw.contains(w))
-            {
-                1
-            } else if ["last", "derniere", "zeszł", "минул", "прошл"]
-                .iter()
-                .any(|w| yw.contains(w))
-            {
-                -1
-            } else {
-                0
-            };
-            ctx.reference?.year() + shift
+            ctx.reference?.year() + year_shift(yw)
         }
     };
     if let Some(rq) = caps.name("rq") {
@@ -745,27 +746,7 @@ pub(super) fn year_part(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         Some(y) => y.as_str().parse().ok()?,
         // "the end of the year", "later this year", "Ende des Jahres": the publication
         // year, or the one after or before it.
-        None => {
-            let r = ctx.reference?.year();
-            let rel = caps.name("ry")?.as_str();
-            if [
-                "next",
-                "prochaine",
-                "nachsten",
-                "przysz",
-                "наступн",
-                "следующ",
-            ]
-            .iter()
-            .any(|w| rel.contains(w))
-            {
-                r + 1
-            } else if rel.contains("last") {
-                r - 1
-            } else {
-                r
-            }
-        }
+        None => ctx.reference?.year() + year_shift(caps.name("ry")?.as_str()),
     };
     let part = caps.name("part")?.as_str();
     let (a, b) = match super::part_kind(part) {
