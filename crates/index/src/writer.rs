@@ -113,16 +113,7 @@ impl Sink for Writer {
     fn upsert(&mut self, document: &Document) -> Result<()> {
         let fingerprint = fingerprint(&document.article.text);
         let cluster = self.cluster_for(fingerprint, id_number(&document_id(&document.url)));
-        let mut doc = to_tantivy(&self.fields, document);
-        doc.add_u64(self.fields.fingerprint, fingerprint);
-        doc.add_u64(self.fields.cluster, cluster);
-        // Delete and add in the same commit: readers never see both or neither.
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.url, &document.url));
-        self.writer
-            .add_document(doc)
-            .map_err(|e| Error::tantivy(&self.dir, e))?;
-        Ok(())
+        self.replace(document, fingerprint, cluster)
     }
 
     fn commit(&mut self) -> Result<()> {
@@ -146,9 +137,15 @@ impl Writer {
     pub fn upsert_clustered(&mut self, document: &Document, cluster: u64) -> Result<()> {
         let fingerprint = fingerprint(&document.article.text);
         remember(&mut self.clusters, (fingerprint, cluster), CLUSTER_WINDOW);
+        self.replace(document, fingerprint, cluster)
+    }
+
+    /// Replaces the document at the same URL, if any, with `document`.
+    fn replace(&mut self, document: &Document, fingerprint: u64, cluster: u64) -> Result<()> {
         let mut doc = to_tantivy(&self.fields, document);
         doc.add_u64(self.fields.fingerprint, fingerprint);
         doc.add_u64(self.fields.cluster, cluster);
+        // Delete and add in the same commit: readers never see both or neither.
         self.writer
             .delete_term(Term::from_field_text(self.fields.url, &document.url));
         self.writer
