@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fold::{fold, fold_str};
 
+mod colloquial;
 mod lexicon;
 
 use lexicon::Word;
@@ -232,6 +233,9 @@ struct Tables {
     approx: Vec<String>,
     between: Vec<String>,
     change: Vec<String>,
+    exceed: Vec<String>,
+    negations: Vec<String>,
+    from_words: Vec<String>,
     units: Vec<(String, &'static str)>,
     unit_adverbs: Vec<(String, &'static str)>,
     upper_after: Vec<String>,
@@ -268,6 +272,9 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         approx: list(lexicon::APPROX),
         between: list(lexicon::BETWEEN),
         change: list(lexicon::CHANGE_STEMS),
+        exceed: list(lexicon::EXCEED),
+        negations: list(lexicon::NEGATIONS),
+        from_words: list(lexicon::FROM_WORDS),
         units: pairs(lexicon::UNITS),
         unit_adverbs: pairs(lexicon::UNIT_ADVERBS),
         upper_after: list(lexicon::UPPER_AFTER),
@@ -373,6 +380,7 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
             break;
         }
     }
+    colloquial::add(text, &folded, &mut out, config);
     inherit_currency(text, &mut out, config);
     out
 }
@@ -450,6 +458,15 @@ fn parse(
         let s = sep.as_str().trim();
         let joins = matches!(s, "and" | "et" | "und" | "i" | "и" | "і" | "та");
         if joins && !t.between.iter().any(|w| ends_with_word(before, w)) {
+            return None;
+        }
+        // "going up from £1,150 to £1,275", "wzrósł z 5 do 7 zł": a change, two points.
+        let to = matches!(s, "to" | "-to-" | "do" | "до" | "a" | "bis");
+        if to
+            && t.from_words
+                .iter()
+                .any(|w| ends_with_word(before, w) && changed(before, w))
+        {
             return None;
         }
     }
@@ -759,9 +776,27 @@ fn bound_before(before: &str) -> Option<Bound> {
             }
             Some(Bound::Upper)
         }
-        (_, Some(_)) => Some(Bound::Lower),
+        (_, Some(l)) => {
+            // "shall in no event exceed £5,000": a negated floor verb is a ceiling.
+            let negated = t
+                .exceed
+                .iter()
+                .filter(|w| w.len() == l && ends_with_word(before, w))
+                .any(|w| negated(before, w));
+            Some(if negated { Bound::Upper } else { Bound::Lower })
+        }
         _ => None,
     }
+}
+
+/// Is there a negation among the few words before `cue` ("not", "in no event", "nie")?
+fn negated(before: &str, cue: &str) -> bool {
+    let head = before.trim_end().strip_suffix(cue).unwrap_or(before);
+    head.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(5)
+        .any(|w| w.ends_with("n't") || TABLES.negations.iter().any(|n| n == w))
 }
 
 /// The bound a cue right after the amount sets ("$10m max", "$5bn or more", "€2 million
@@ -787,8 +822,9 @@ fn bound_after(after: &str) -> Option<Bound> {
 /// proc., do", "going up to")?
 fn changed(before: &str, cue: &str) -> bool {
     let head = before.trim_end().strip_suffix(cue).unwrap_or(before);
+    // Figures are skipped: "wzrósł z 2 000 zł do" has its verb five tokens back.
     head.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
         .rev()
         .take(4)
         .any(|w| {
@@ -1117,6 +1153,83 @@ mod tests {
     }
 
     /// Bounds written after the amount, in each language.
+    #[test]
+    fn legal_ceilings_and_floors() {
+        for (text, side, value) in [
+            (
+                "liable to a fine not exceeding £20,000",
+                Bound::Upper,
+                20000.0,
+            ),
+            (
+                "liability shall in no event exceed USD 500,000",
+                Bound::Upper,
+                500000.0,
+            ),
+            ("the deposit must never exceed $3,000", Bound::Upper, 3000.0),
+            (
+                "claims exceeding €10,000 go to the county court",
+                Bound::Lower,
+                10000.0,
+            ),
+            ("a sum not less than £1,000", Bound::Lower, 1000.0),
+            ("nie więcej jednak niż 50 000,00 zł", Bound::Upper, 50000.0),
+            ("w kwocie nie niższej niż 2 000 zł", Bound::Lower, 2000.0),
+            (
+                "kara nieprzekraczająca kwoty 10 000 zł",
+                Bound::Upper,
+                10000.0,
+            ),
+            (
+                "une amende ne pouvant excéder 7 500 euros",
+                Bound::Upper,
+                7500.0,
+            ),
+            ("dans la limite de 3 000 euros", Bound::Upper, 3000.0),
+            (
+                "ne peut en aucun cas dépasser 1 000 euros",
+                Bound::Upper,
+                1000.0,
+            ),
+            ("bis zur Höhe von 25.000 Euro", Bound::Upper, 25000.0),
+            ("штраф не свыше 5 000 рублей", Bound::Upper, 5000.0),
+            ("не менее чем 10 000 рублей", Bound::Lower, 10000.0),
+            ("в сумі не менше ніж 2 000 грн", Bound::Lower, 2000.0),
+        ] {
+            let a = one(text);
+            assert_eq!(
+                (a.kind, a.bound, a.exact),
+                (AmountKind::Bound, Some(side), value),
+                "{text}"
+            );
+        }
+        // A named cap with no bound word is a point.
+        assert_eq!(
+            one("the liability cap of €1,000,000 applies").kind,
+            AmountKind::Point
+        );
+    }
+
+    #[test]
+    fn a_change_from_one_amount_to_another_is_two_points() {
+        for text in [
+            "My rent's going up from £1,150 to £1,275 a month",
+            "The fee was raised from $20 to $25.",
+            "Czynsz wzrósł z 2 000 zł do 2 300 zł.",
+            "Тариф підвищили з 100 грн до 120 грн.",
+        ] {
+            let found = find_amounts(text, &MoneyConfig::default());
+            let kinds: Vec<AmountKind> = found.iter().map(|a| a.kind).collect();
+            assert_eq!(
+                kinds,
+                [AmountKind::Point, AmountKind::Point],
+                "{text}: {found:?}"
+            );
+        }
+        // Without a verb of change, "from X to Y" stays a range.
+        assert_eq!(one("Prices range from $5 to $7.").kind, AmountKind::Range);
+    }
+
     #[test]
     fn bounds_after_the_amount() {
         for (text, side, value) in [
