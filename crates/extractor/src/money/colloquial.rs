@@ -62,7 +62,7 @@ const GRAND_FOLLOWERS: &[&str] = &[
 /// A count before a slang word: digits, "a"/"an", or number words ("two", "dwie", "pięć").
 fn count_pattern() -> String {
     let words = alternation(lexicon::NUMBER_WORDS.iter().map(|(w, _)| *w));
-    format!(r"\d+(?:[.,]\d+)?|an?|(?:{words})(?:[- ](?:{words}))*")
+    format!(r"\d+(?:[.,]\d+)?|(?:a )?couple(?: of)?|an?|(?:{words})(?:[- ](?:{words}))*")
 }
 
 static SLANG: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,6 +153,7 @@ fn slang(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
         };
         let times = match count.map(|c| c.as_str()) {
             None | Some("a" | "an") => 1.0,
+            Some(c) if c.contains("couple") => 2.0,
             Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) => match number(c) {
                 Some(v) => v,
                 None => continue,
@@ -338,6 +339,8 @@ mod tests {
         assert_eq!(points("Pożyczysz mi stówę do piątku?"), [p("PLN", 100.0)]);
         assert_eq!(points("Dałem mu dwie stówy."), [p("PLN", 200.0)]);
         assert_eq!(points("Wisisz mi dychę."), [p("PLN", 10.0)]);
+        assert_eq!(points("Это стоило пять штук баксов."), [p("USD", 5000.0)]);
+        assert_eq!(points("Купил 5 штук за 100 рублей."), [p("RUB", 100.0)]);
         assert_eq!(
             found("nie więcej niż stówę"),
             [(AmountKind::Bound, Some(Bound::Upper), "PLN".into(), 100.0)]
@@ -355,6 +358,10 @@ mod tests {
         );
         assert_eq!(points("She paid 5 grand for it."), [p("USD", 5000.0)]);
         assert_eq!(points("It set me back a grand."), [p("USD", 1000.0)]);
+        assert_eq!(
+            points("He borrowed a couple of grand off his dad."),
+            [p("USD", 2000.0)]
+        );
         assert_eq!(
             points("I earn €40k and he makes ten grand more."),
             [p("EUR", 40000.0), p("EUR", 10000.0)]

@@ -235,6 +235,7 @@ struct Tables {
     change: Vec<String>,
     exceed: Vec<String>,
     negations: Vec<String>,
+    clause_openers: Vec<String>,
     from_words: Vec<String>,
     units: Vec<(String, &'static str)>,
     unit_adverbs: Vec<(String, &'static str)>,
@@ -268,12 +269,17 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
             .map(|(w, k)| (fold_str(w), *k))
             .collect(),
         upper: list(lexicon::UPPER),
-        lower: list(lexicon::LOWER),
+        // Every verb of exceeding is a floor cue before its negation is looked at.
+        lower: list(lexicon::LOWER)
+            .into_iter()
+            .chain(list(lexicon::EXCEED))
+            .collect(),
         approx: list(lexicon::APPROX),
         between: list(lexicon::BETWEEN),
         change: list(lexicon::CHANGE_STEMS),
         exceed: list(lexicon::EXCEED),
         negations: list(lexicon::NEGATIONS),
+        clause_openers: list(lexicon::CLAUSE_OPENERS),
         from_words: list(lexicon::FROM_WORDS),
         units: pairs(lexicon::UNITS),
         unit_adverbs: pairs(lexicon::UNIT_ADVERBS),
@@ -636,9 +642,30 @@ fn scale_of(word: &str, currency: Option<&str>) -> Option<f64> {
         .map(|(_, f)| *f)
 }
 
+/// Plural scale words that, written before a number, multiply it ("тысяч пять").
+const INVERTED_SCALES: &[(&str, f64)] = &[
+    ("тысяч", 1e3),
+    ("тисяч", 1e3),
+    ("миллионов", 1e6),
+    ("мільйонів", 1e6),
+    ("миллиардов", 1e9),
+    ("мільярдів", 1e9),
+];
+
 /// The value of written-out number words ("four thousand five hundred" = 4500,
 /// "half a billion" = 5e8, "quatre-vingt-dix" = 90).
 fn words_value(raw: &str) -> Option<f64> {
+    // "тысяч пять рублей" (Russian and Ukrainian speech): a plural scale put first makes
+    // the number after it approximate, not added to it ("тысяча пятьсот" is 1500).
+    if let Some((scale, rest)) = raw.split_once(' ')
+        && let Some(factor) = INVERTED_SCALES
+            .iter()
+            .find(|(w, _)| *w == scale)
+            .map(|(_, f)| *f)
+        && let Some(count) = words_value(rest).filter(|v| *v < 1000.0)
+    {
+        return Some(count * factor);
+    }
     let mut factor = 1.0;
     let mut rest = raw;
     if let Some((w, f)) = TABLES
@@ -790,13 +817,17 @@ fn bound_before(before: &str) -> Option<Bound> {
 }
 
 /// Is there a negation among the few words before `cue` ("not", "in no event", "nie")?
+/// Only the cue's own clause counts: the words after the last comma or clause opener.
 fn negated(before: &str, cue: &str) -> bool {
+    let t = &*TABLES;
     let head = before.trim_end().strip_suffix(cue).unwrap_or(before);
+    let head = head.rsplit([',', ';', '(']).next().unwrap_or(head);
     head.split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .rev()
         .take(5)
-        .any(|w| w.ends_with("n't") || TABLES.negations.iter().any(|n| n == w))
+        .take_while(|w| !t.clause_openers.iter().any(|o| o == w))
+        .any(|w| w.ends_with("n't") || t.negations.iter().any(|n| n == w))
 }
 
 /// The bound a cue right after the amount sets ("$10m max", "$5bn or more", "€2 million
@@ -1195,6 +1226,43 @@ mod tests {
             ("штраф не свыше 5 000 рублей", Bound::Upper, 5000.0),
             ("не менее чем 10 000 рублей", Bound::Lower, 10000.0),
             ("в сумі не менше ніж 2 000 грн", Bound::Lower, 2000.0),
+            (
+                "Kara nie może być wyższa niż 20 000 zł.",
+                Bound::Upper,
+                20000.0,
+            ),
+            (
+                "w kwocie nie przekraczającej 5 000 zł",
+                Bound::Upper,
+                5000.0,
+            ),
+            (
+                "Сумма не должна превышать 1 000 000 рублей.",
+                Bound::Upper,
+                1e6,
+            ),
+            (
+                "Сума не повинна перевищувати 200 000 гривень.",
+                Bound::Upper,
+                2e5,
+            ),
+            ("He did not pay more than $50.", Bound::Upper, 50.0),
+            (
+                "Le montant ne saurait excéder 15 000 euros.",
+                Bound::Upper,
+                15000.0,
+            ),
+            // The negation of another clause is not the bound's.
+            (
+                "It does not apply where the claim exceeds £5,000.",
+                Bound::Lower,
+                5000.0,
+            ),
+            (
+                "This is not a claim, it exceeds £5,000.",
+                Bound::Lower,
+                5000.0,
+            ),
         ] {
             let a = one(text);
             assert_eq!(
@@ -1207,6 +1275,28 @@ mod tests {
         assert_eq!(
             one("the liability cap of €1,000,000 applies").kind,
             AmountKind::Point
+        );
+    }
+
+    #[test]
+    fn a_plural_scale_first_is_an_approximate_count_of_it() {
+        check(
+            "Это стоит тысяч пять рублей.",
+            "тысяч пять рублей",
+            5000,
+            "RUB",
+        );
+        check(
+            "Коштує тисяч десять гривень.",
+            "тисяч десять гривень",
+            10000,
+            "UAH",
+        );
+        check(
+            "Стоит тысяча пятьсот рублей.",
+            "тысяча пятьсот рублей",
+            1500,
+            "RUB",
         );
     }
 
