@@ -195,11 +195,19 @@ fn nearest_currency(text: &str, folded: &Folded, at: usize, known: &[Amount]) ->
             .unwrap_or(".")
             .contains(['.', '!', '?', '\n'])
     };
-    let with_currency = || known.iter().filter(|a| a.currency.is_some());
-    with_currency()
+    // `known` is in text order: the closest with a currency on each side of `at`.
+    let i = known.partition_point(|a| a.start < at);
+    let with_currency = |a: &&Amount| a.currency.is_some();
+    let before = known[..i].iter().rev().find(with_currency);
+    let after = known[i..].iter().find(with_currency);
+    let nearest = [before, after]
+        .into_iter()
+        .flatten()
         .filter(|a| sentence(a))
-        .min_by_key(|a| a.start.abs_diff(at))
-        .or_else(|| with_currency().next())
+        .min_by_key(|a| a.start.abs_diff(at));
+    nearest
+        .or(before)
+        .or(after)
         .and_then(|a| a.currency.clone())
         .or_else(|| Some("USD".to_string()))
 }
@@ -247,12 +255,11 @@ fn borrowed(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
             {
                 continue;
             }
-            let next = known
-                .iter()
-                .find(|a| a.start == next_start && a.currency.is_some());
-            match next {
-                Some(a) => a.currency.clone(),
-                None => continue,
+            // `known` is in text order: a binary search keeps the pass linear.
+            let i = known.partition_point(|a| a.start < next_start);
+            match known.get(i).filter(|a| a.start == next_start) {
+                Some(a) if a.currency.is_some() => a.currency.clone(),
+                _ => continue,
             }
         };
         if let Some(amount) = point(text, folded, n.start(), n.end(), value, currency, before) {
