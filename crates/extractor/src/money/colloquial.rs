@@ -39,6 +39,16 @@ const FIXED: &[(&str, f64, &str)] = &[
     ("dyszka", 10.0, "PLN"),
     ("dyszke", 10.0, "PLN"),
     ("dyszki", 10.0, "PLN"),
+    // German notes by their value ("'nen Zehner", "einen Fünfer", "zwei Hunnis").
+    ("funfer", 5.0, "EUR"),
+    ("zehner", 10.0, "EUR"),
+    ("zwanziger", 20.0, "EUR"),
+    ("funfziger", 50.0, "EUR"),
+    ("fuffziger", 50.0, "EUR"),
+    ("fuffi", 50.0, "EUR"),
+    ("hunni", 100.0, "EUR"),
+    ("hunnis", 100.0, "EUR"),
+    ("hunderter", 100.0, "EUR"),
 ];
 
 /// Labels before a number spelt out in parentheses, folded ("(słownie: pięć tysięcy)").
@@ -346,6 +356,8 @@ mod tests {
         assert_eq!(points("Pożyczysz mi stówę do piątku?"), [p("PLN", 100.0)]);
         assert_eq!(points("Dałem mu dwie stówy."), [p("PLN", 200.0)]);
         assert_eq!(points("Wisisz mi dychę."), [p("PLN", 10.0)]);
+        assert_eq!(points("Gib mir mal 'nen Zehner."), [p("EUR", 10.0)]);
+        assert_eq!(points("Das waren zwei Hunnis."), [p("EUR", 200.0)]);
         assert_eq!(points("Это стоило пять штук баксов."), [p("USD", 5000.0)]);
         assert_eq!(points("Купил 5 штук за 100 рублей."), [p("RUB", 100.0)]);
         assert_eq!(

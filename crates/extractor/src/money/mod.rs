@@ -205,8 +205,11 @@ fn amount_regex(ranges: bool) -> Regex {
             .map(|(w, ..)| *w)
             .filter(|w| !wordy(w)),
     );
+    // "a hundred and fifty": " and " joins number words only after a hundred or a scale
+    // word, so "between two and three million" stays a range.
+    let word = format!(r"(?:(?:hundred|thousand|million|billion) and (?:{words})|(?:{words}))");
     let number = format!(
-        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?(?:{words})(?:(?:-| |-and-|und)?(?:{words}))*\b)"
+        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?{word}(?:(?:-| |-and-|und)?{word})*\b)"
     );
     let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
     let second = if ranges {
@@ -478,7 +481,13 @@ fn parse(
     }
     if let Some(second) = &mut b {
         // "$500-600 billion", "від 2 до 3 млрд грн": the scale written once applies to both.
-        if second.scaled && !a.scaled && a.value < 1000.0 {
+        // A side in words lends only to a single word ("two", "twenty"), not "two hundred".
+        let bare = if a.weak {
+            a.value < 100.0
+        } else {
+            a.value < 1000.0
+        };
+        if second.scaled && !a.scaled && bare {
             a.value *= second.factor;
         }
         if second.value < a.value {
@@ -620,11 +629,17 @@ fn side(raw: &str, currency: Option<&str>) -> Option<Side> {
         });
     }
     let value = words_value(raw)?;
+    // "three million": the scale word ends it, and lends itself to a bare "two" before.
+    let last = raw.rsplit([' ', '-']).next().unwrap_or_default();
+    let factor = match TABLES.words.iter().find(|(w, _)| w == last) {
+        Some((_, Word::Scale(s))) => *s,
+        _ => 1.0,
+    };
     Some(Side {
         value,
-        scaled: false,
+        scaled: factor > 1.0,
         weak: true,
-        factor: 1.0,
+        factor,
     })
 }
 
@@ -1275,6 +1290,27 @@ mod tests {
         assert_eq!(
             one("the liability cap of €1,000,000 applies").kind,
             AmountKind::Point
+        );
+    }
+
+    #[test]
+    fn and_inside_written_numbers() {
+        check(
+            "That's a hundred and fifty quid down the drain.",
+            "a hundred and fifty quid",
+            150,
+            "GBP",
+        );
+        check(
+            "two thousand and five dollars",
+            "two thousand and five dollars",
+            2005,
+            "USD",
+        );
+        let a = one("between two and three million dollars");
+        assert_eq!(
+            (a.kind, a.exact, a.exact_max),
+            (AmountKind::Range, 2e6, Some(3e6))
         );
     }
 
