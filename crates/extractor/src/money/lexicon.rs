@@ -951,8 +951,8 @@ pub(super) const EXCEED: &[&str] = &[
     "выше",
 ];
 
-/// Words that open a clause: a negation before them is not the bound's ("does not apply
-/// where the claim exceeds £5,000").
+/// Words that open a clause, or take the negation for themselves: a negation before them
+/// is not the bound's ("does not apply where the claim exceeds £5,000", "not only").
 pub(super) const CLAUSE_OPENERS: &[&str] = &[
     "where",
     "when",
@@ -986,11 +986,22 @@ pub(super) const CLAUSE_OPENERS: &[&str] = &[
     "коли",
     "який",
     "яка",
+    // "not only … more than $5bn": the negation belongs to "only".
+    "only",
+    "just",
+    "merely",
+    "seulement",
+    "nur",
+    "tylko",
+    "только",
+    "лише",
+    "тільки",
 ];
 
 /// Negations that turn a verb of exceeding into a ceiling.
 pub(super) const NEGATIONS: &[&str] = &[
     "not",
+    "nor",
     "no",
     "never",
     "cannot",

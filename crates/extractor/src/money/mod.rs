@@ -1278,6 +1278,8 @@ mod tests {
                 Bound::Lower,
                 5000.0,
             ),
+            ("It not only raised more than $5bn.", Bound::Lower, 5e9),
+            ("a fine of not less than $500", Bound::Lower, 500.0),
         ] {
             let a = one(text);
             assert_eq!(
