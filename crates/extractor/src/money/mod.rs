@@ -217,8 +217,9 @@ fn amount_regex(ranges: bool) -> Regex {
     } else {
         String::new()
     };
+    // ",-" and ",--" after the figure: no cents ("5.000,- EUR", "5000,- zł").
     let pattern = format!(
-        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
+        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?:,--?|\.--?)?(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
     );
     // The pattern is built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
@@ -1313,6 +1314,29 @@ mod tests {
         assert_eq!(
             (a.kind, a.exact, a.exact_max),
             (AmountKind::Range, 2e6, Some(3e6))
+        );
+    }
+
+    #[test]
+    fn no_cents_dashes_and_teens_in_words() {
+        check("The Price is 5.000,- EUR net.", "5.000,- EUR", 5000, "EUR");
+        check(
+            "Wynagrodzenie w kwocie 5000,- zł.",
+            "5000,- zł",
+            5000,
+            "PLN",
+        );
+        check(
+            "у розмірі 17 000 (сімнадцять тисяч) гривень 00 копійок",
+            "17 000",
+            17000,
+            "UAH",
+        );
+        check(
+            "штраф пятнадцать тысяч рублей",
+            "пятнадцать тысяч рублей",
+            15000,
+            "RUB",
         );
     }
 
