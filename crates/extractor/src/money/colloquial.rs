@@ -39,6 +39,10 @@ const FIXED: &[(&str, f64, &str)] = &[
     ("dyszka", 10.0, "PLN"),
     ("dyszke", 10.0, "PLN"),
     ("dyszki", 10.0, "PLN"),
+    ("tysiak", 1000.0, "PLN"),
+    ("tysiaka", 1000.0, "PLN"),
+    ("tysiaki", 1000.0, "PLN"),
+    ("tysiakow", 1000.0, "PLN"),
     // German notes by their value ("'nen Zehner", "einen Fünfer", "zwei Hunnis").
     ("funfer", 5.0, "EUR"),
     ("zehner", 10.0, "EUR"),
@@ -356,6 +360,7 @@ mod tests {
         assert_eq!(points("Pożyczysz mi stówę do piątku?"), [p("PLN", 100.0)]);
         assert_eq!(points("Dałem mu dwie stówy."), [p("PLN", 200.0)]);
         assert_eq!(points("Wisisz mi dychę."), [p("PLN", 10.0)]);
+        assert_eq!(points("Zaoszczędziłem tysiaka."), [p("PLN", 1000.0)]);
         assert_eq!(points("Gib mir mal 'nen Zehner."), [p("EUR", 10.0)]);
         assert_eq!(points("Das waren zwei Hunnis."), [p("EUR", 200.0)]);
         assert_eq!(points("Это стоило пять штук баксов."), [p("USD", 5000.0)]);

@@ -1323,6 +1323,14 @@ pub(super) const FRACTIONS: &[(&str, f64)] = &[
     ("pół", 0.5),
     ("півтора", 1.5),
     ("полтора", 1.5),
+    ("полторы", 1.5),
+    ("півтори", 1.5),
+    ("półtora", 1.5),
+    ("półtorej", 1.5),
+    // A couple is two ("a couple of hundred dollars", "a couple million").
+    ("a couple of", 2.0),
+    ("couple of", 2.0),
+    ("a couple", 2.0),
     ("пів", 0.5),
 ];
 

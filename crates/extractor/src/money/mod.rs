@@ -1338,6 +1338,36 @@ mod tests {
             15000,
             "RUB",
         );
+        check(
+            "в полторы тысячи рублей",
+            "полторы тысячи рублей",
+            1500,
+            "RUB",
+        );
+        check(
+            "півтори тисячі гривень",
+            "півтори тисячі гривень",
+            1500,
+            "UAH",
+        );
+        check(
+            "półtora tysiąca złotych",
+            "półtora tysiąca złotych",
+            1500,
+            "PLN",
+        );
+        check(
+            "It costs a couple of hundred dollars.",
+            "a couple of hundred dollars",
+            200,
+            "USD",
+        );
+        check(
+            "a couple million euros",
+            "a couple million euros",
+            2_000_000,
+            "EUR",
+        );
     }
 
     #[test]
