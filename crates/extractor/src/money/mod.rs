@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fold::{fold, fold_str};
 
+mod colloquial;
 mod lexicon;
 
 use lexicon::Word;
@@ -204,8 +205,11 @@ fn amount_regex(ranges: bool) -> Regex {
             .map(|(w, ..)| *w)
             .filter(|w| !wordy(w)),
     );
+    // "a hundred and fifty": " and " joins number words only after a hundred or a scale
+    // word, so "between two and three million" stays a range.
+    let word = format!(r"(?:(?:hundred|thousand|million|billion) and (?:{words})|(?:{words}))");
     let number = format!(
-        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?(?:{words})(?:(?:-| |-and-|und)?(?:{words}))*\b)"
+        r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?{word}(?:(?:-| |-and-|und)?{word})*\b)"
     );
     let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
     let second = if ranges {
@@ -213,8 +217,9 @@ fn amount_regex(ranges: bool) -> Regex {
     } else {
         String::new()
     };
+    // ",-" and ",--" after the figure: no cents ("5.000,- EUR", "5000,- zł").
     let pattern = format!(
-        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
+        r"(?P<tilde>[~≈] ?)?(?P<pre>{pre})?(?P<n1>{number}){second}(?:,--?|\.--?)?(?P<plus>-plus|\+)?(?:(?: (?:de |d'|of )?| ?|(?: de | d'))(?P<post>(?:{wordy_post})\b|{symbol_post}))?"
     );
     // The pattern is built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
@@ -232,6 +237,10 @@ struct Tables {
     approx: Vec<String>,
     between: Vec<String>,
     change: Vec<String>,
+    exceed: Vec<String>,
+    negations: Vec<String>,
+    clause_openers: Vec<String>,
+    from_words: Vec<String>,
     units: Vec<(String, &'static str)>,
     unit_adverbs: Vec<(String, &'static str)>,
     upper_after: Vec<String>,
@@ -264,10 +273,18 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
             .map(|(w, k)| (fold_str(w), *k))
             .collect(),
         upper: list(lexicon::UPPER),
-        lower: list(lexicon::LOWER),
+        // Every verb of exceeding is a floor cue before its negation is looked at.
+        lower: list(lexicon::LOWER)
+            .into_iter()
+            .chain(list(lexicon::EXCEED))
+            .collect(),
         approx: list(lexicon::APPROX),
         between: list(lexicon::BETWEEN),
         change: list(lexicon::CHANGE_STEMS),
+        exceed: list(lexicon::EXCEED),
+        negations: list(lexicon::NEGATIONS),
+        clause_openers: list(lexicon::CLAUSE_OPENERS),
+        from_words: list(lexicon::FROM_WORDS),
         units: pairs(lexicon::UNITS),
         unit_adverbs: pairs(lexicon::UNIT_ADVERBS),
         upper_after: list(lexicon::UPPER_AFTER),
@@ -373,6 +390,7 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
             break;
         }
     }
+    colloquial::add(text, &folded, &mut out, config);
     inherit_currency(text, &mut out, config);
     out
 }
@@ -452,10 +470,25 @@ fn parse(
         if joins && !t.between.iter().any(|w| ends_with_word(before, w)) {
             return None;
         }
+        // "going up from £1,150 to £1,275", "wzrósł z 5 do 7 zł": a change, two points.
+        let to = matches!(s, "to" | "-to-" | "do" | "до" | "a" | "bis");
+        if to
+            && t.from_words
+                .iter()
+                .any(|w| ends_with_word(before, w) && changed(before, w))
+        {
+            return None;
+        }
     }
     if let Some(second) = &mut b {
         // "$500-600 billion", "від 2 до 3 млрд грн": the scale written once applies to both.
-        if second.scaled && !a.scaled && a.value < 1000.0 {
+        // A side in words lends only to a single word ("two", "twenty"), not "two hundred".
+        let bare = if a.weak {
+            a.value < 100.0
+        } else {
+            a.value < 1000.0
+        };
+        if second.scaled && !a.scaled && bare {
             a.value *= second.factor;
         }
         if second.value < a.value {
@@ -597,11 +630,17 @@ fn side(raw: &str, currency: Option<&str>) -> Option<Side> {
         });
     }
     let value = words_value(raw)?;
+    // "three million": the scale word ends it, and lends itself to a bare "two" before.
+    let last = raw.rsplit([' ', '-']).next().unwrap_or_default();
+    let factor = match TABLES.words.iter().find(|(w, _)| w == last) {
+        Some((_, Word::Scale(s))) => *s,
+        _ => 1.0,
+    };
     Some(Side {
         value,
-        scaled: false,
+        scaled: factor > 1.0,
         weak: true,
-        factor: 1.0,
+        factor,
     })
 }
 
@@ -619,9 +658,30 @@ fn scale_of(word: &str, currency: Option<&str>) -> Option<f64> {
         .map(|(_, f)| *f)
 }
 
+/// Plural scale words that, written before a number, multiply it ("тысяч пять").
+const INVERTED_SCALES: &[(&str, f64)] = &[
+    ("тысяч", 1e3),
+    ("тисяч", 1e3),
+    ("миллионов", 1e6),
+    ("мільйонів", 1e6),
+    ("миллиардов", 1e9),
+    ("мільярдів", 1e9),
+];
+
 /// The value of written-out number words ("four thousand five hundred" = 4500,
 /// "half a billion" = 5e8, "quatre-vingt-dix" = 90).
 fn words_value(raw: &str) -> Option<f64> {
+    // "тысяч пять рублей" (Russian and Ukrainian speech): a plural scale put first makes
+    // the number after it approximate, not added to it ("тысяча пятьсот" is 1500).
+    if let Some((scale, rest)) = raw.split_once(' ')
+        && let Some(factor) = INVERTED_SCALES
+            .iter()
+            .find(|(w, _)| *w == scale)
+            .map(|(_, f)| *f)
+        && let Some(count) = words_value(rest).filter(|v| *v < 1000.0)
+    {
+        return Some(count * factor);
+    }
     let mut factor = 1.0;
     let mut rest = raw;
     if let Some((w, f)) = TABLES
@@ -759,9 +819,31 @@ fn bound_before(before: &str) -> Option<Bound> {
             }
             Some(Bound::Upper)
         }
-        (_, Some(_)) => Some(Bound::Lower),
+        (_, Some(l)) => {
+            // "shall in no event exceed £5,000": a negated floor verb is a ceiling.
+            let negated = t
+                .exceed
+                .iter()
+                .filter(|w| w.len() == l && ends_with_word(before, w))
+                .any(|w| negated(before, w));
+            Some(if negated { Bound::Upper } else { Bound::Lower })
+        }
         _ => None,
     }
+}
+
+/// Is there a negation among the few words before `cue` ("not", "in no event", "nie")?
+/// Only the cue's own clause counts: the words after the last comma or clause opener.
+fn negated(before: &str, cue: &str) -> bool {
+    let t = &*TABLES;
+    let head = before.trim_end().strip_suffix(cue).unwrap_or(before);
+    let head = head.rsplit([',', ';', '(']).next().unwrap_or(head);
+    head.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(5)
+        .take_while(|w| !t.clause_openers.iter().any(|o| o == w))
+        .any(|w| w.ends_with("n't") || t.negations.iter().any(|n| n == w))
 }
 
 /// The bound a cue right after the amount sets ("$10m max", "$5bn or more", "€2 million
@@ -787,8 +869,9 @@ fn bound_after(after: &str) -> Option<Bound> {
 /// proc., do", "going up to")?
 fn changed(before: &str, cue: &str) -> bool {
     let head = before.trim_end().strip_suffix(cue).unwrap_or(before);
+    // Figures are skipped: "wzrósł z 2 000 zł do" has its verb five tokens back.
     head.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
         .rev()
         .take(4)
         .any(|w| {
@@ -1117,6 +1200,218 @@ mod tests {
     }
 
     /// Bounds written after the amount, in each language.
+    #[test]
+    fn legal_ceilings_and_floors() {
+        for (text, side, value) in [
+            (
+                "liable to a fine not exceeding £20,000",
+                Bound::Upper,
+                20000.0,
+            ),
+            (
+                "liability shall in no event exceed USD 500,000",
+                Bound::Upper,
+                500000.0,
+            ),
+            ("the deposit must never exceed $3,000", Bound::Upper, 3000.0),
+            (
+                "claims exceeding €10,000 go to the county court",
+                Bound::Lower,
+                10000.0,
+            ),
+            ("a sum not less than £1,000", Bound::Lower, 1000.0),
+            ("nie więcej jednak niż 50 000,00 zł", Bound::Upper, 50000.0),
+            ("w kwocie nie niższej niż 2 000 zł", Bound::Lower, 2000.0),
+            (
+                "kara nieprzekraczająca kwoty 10 000 zł",
+                Bound::Upper,
+                10000.0,
+            ),
+            (
+                "une amende ne pouvant excéder 7 500 euros",
+                Bound::Upper,
+                7500.0,
+            ),
+            ("dans la limite de 3 000 euros", Bound::Upper, 3000.0),
+            (
+                "ne peut en aucun cas dépasser 1 000 euros",
+                Bound::Upper,
+                1000.0,
+            ),
+            ("bis zur Höhe von 25.000 Euro", Bound::Upper, 25000.0),
+            ("штраф не свыше 5 000 рублей", Bound::Upper, 5000.0),
+            ("не менее чем 10 000 рублей", Bound::Lower, 10000.0),
+            ("в сумі не менше ніж 2 000 грн", Bound::Lower, 2000.0),
+            (
+                "Kara nie może być wyższa niż 20 000 zł.",
+                Bound::Upper,
+                20000.0,
+            ),
+            (
+                "w kwocie nie przekraczającej 5 000 zł",
+                Bound::Upper,
+                5000.0,
+            ),
+            (
+                "Сумма не должна превышать 1 000 000 рублей.",
+                Bound::Upper,
+                1e6,
+            ),
+            (
+                "Сума не повинна перевищувати 200 000 гривень.",
+                Bound::Upper,
+                2e5,
+            ),
+            ("He did not pay more than $50.", Bound::Upper, 50.0),
+            (
+                "Le montant ne saurait excéder 15 000 euros.",
+                Bound::Upper,
+                15000.0,
+            ),
+            // The negation of another clause is not the bound's.
+            (
+                "It does not apply where the claim exceeds £5,000.",
+                Bound::Lower,
+                5000.0,
+            ),
+            (
+                "This is not a claim, it exceeds £5,000.",
+                Bound::Lower,
+                5000.0,
+            ),
+            ("It not only raised more than $5bn.", Bound::Lower, 5e9),
+            ("a fine of not less than $500", Bound::Lower, 500.0),
+        ] {
+            let a = one(text);
+            assert_eq!(
+                (a.kind, a.bound, a.exact),
+                (AmountKind::Bound, Some(side), value),
+                "{text}"
+            );
+        }
+        // A named cap with no bound word is a point.
+        assert_eq!(
+            one("the liability cap of €1,000,000 applies").kind,
+            AmountKind::Point
+        );
+    }
+
+    #[test]
+    fn and_inside_written_numbers() {
+        check(
+            "That's a hundred and fifty quid down the drain.",
+            "a hundred and fifty quid",
+            150,
+            "GBP",
+        );
+        check(
+            "two thousand and five dollars",
+            "two thousand and five dollars",
+            2005,
+            "USD",
+        );
+        let a = one("between two and three million dollars");
+        assert_eq!(
+            (a.kind, a.exact, a.exact_max),
+            (AmountKind::Range, 2e6, Some(3e6))
+        );
+    }
+
+    #[test]
+    fn no_cents_dashes_and_teens_in_words() {
+        check("The Price is 5.000,- EUR net.", "5.000,- EUR", 5000, "EUR");
+        check(
+            "Wynagrodzenie w kwocie 5000,- zł.",
+            "5000,- zł",
+            5000,
+            "PLN",
+        );
+        check(
+            "у розмірі 17 000 (сімнадцять тисяч) гривень 00 копійок",
+            "17 000",
+            17000,
+            "UAH",
+        );
+        check(
+            "штраф пятнадцать тысяч рублей",
+            "пятнадцать тысяч рублей",
+            15000,
+            "RUB",
+        );
+        check(
+            "в полторы тысячи рублей",
+            "полторы тысячи рублей",
+            1500,
+            "RUB",
+        );
+        check(
+            "півтори тисячі гривень",
+            "півтори тисячі гривень",
+            1500,
+            "UAH",
+        );
+        check(
+            "półtora tysiąca złotych",
+            "półtora tysiąca złotych",
+            1500,
+            "PLN",
+        );
+        check(
+            "It costs a couple of hundred dollars.",
+            "a couple of hundred dollars",
+            200,
+            "USD",
+        );
+        check(
+            "a couple million euros",
+            "a couple million euros",
+            2_000_000,
+            "EUR",
+        );
+    }
+
+    #[test]
+    fn a_plural_scale_first_is_an_approximate_count_of_it() {
+        check(
+            "Это стоит тысяч пять рублей.",
+            "тысяч пять рублей",
+            5000,
+            "RUB",
+        );
+        check(
+            "Коштує тисяч десять гривень.",
+            "тисяч десять гривень",
+            10000,
+            "UAH",
+        );
+        check(
+            "Стоит тысяча пятьсот рублей.",
+            "тысяча пятьсот рублей",
+            1500,
+            "RUB",
+        );
+    }
+
+    #[test]
+    fn a_change_from_one_amount_to_another_is_two_points() {
+        for text in [
+            "My rent's going up from £1,150 to £1,275 a month",
+            "The fee was raised from $20 to $25.",
+            "Czynsz wzrósł z 2 000 zł do 2 300 zł.",
+            "Тариф підвищили з 100 грн до 120 грн.",
+        ] {
+            let found = find_amounts(text, &MoneyConfig::default());
+            let kinds: Vec<AmountKind> = found.iter().map(|a| a.kind).collect();
+            assert_eq!(
+                kinds,
+                [AmountKind::Point, AmountKind::Point],
+                "{text}: {found:?}"
+            );
+        }
+        // Without a verb of change, "from X to Y" stays a range.
+        assert_eq!(one("Prices range from $5 to $7.").kind, AmountKind::Range);
+    }
+
     #[test]
     fn bounds_after_the_amount() {
         for (text, side, value) in [

@@ -1,0 +1,468 @@
+//! Amounts the main pattern cannot see on its own, read after it:
+//!
+//! - slang with a value of its own: "a fiver" (£5), "two tenners" (£20), "stówa" (100 zł),
+//!   "dycha" (10 zł), and "two grand" (a thousand of the currency the text uses);
+//! - a bare number that borrows the currency written once after the next amount:
+//!   "59,99 statt 89,99 Euro", "went up from 5 to 7 dollars", and figures followed by the
+//!   same number in words, then the currency: "2 400 000 (два миллиона четыреста тысяч)
+//!   рублей".
+//!
+//! Every pattern here is a `regex` (linear time) and each match reads a bounded window.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{
+    Amount, AmountKind, MoneyConfig, NUM, TABLES, alternation, bound_before, changed,
+    ends_with_word, lexicon, lookbehind, number, push, to_units, words_value, wordy,
+};
+use crate::fold::Folded;
+
+/// Slang words worth a fixed amount, folded ("stówę" is "stowe"), with their value.
+const FIXED: &[(&str, f64, &str)] = &[
+    ("fiver", 5.0, "GBP"),
+    ("fivers", 5.0, "GBP"),
+    ("tenner", 10.0, "GBP"),
+    ("tenners", 10.0, "GBP"),
+    ("stowa", 100.0, "PLN"),
+    ("stowe", 100.0, "PLN"),
+    ("stowy", 100.0, "PLN"),
+    ("stow", 100.0, "PLN"),
+    ("stowka", 100.0, "PLN"),
+    ("stowke", 100.0, "PLN"),
+    ("stowki", 100.0, "PLN"),
+    ("stowek", 100.0, "PLN"),
+    ("dycha", 10.0, "PLN"),
+    ("dyche", 10.0, "PLN"),
+    ("dychy", 10.0, "PLN"),
+    ("dyszka", 10.0, "PLN"),
+    ("dyszke", 10.0, "PLN"),
+    ("dyszki", 10.0, "PLN"),
+    ("tysiak", 1000.0, "PLN"),
+    ("tysiaka", 1000.0, "PLN"),
+    ("tysiaki", 1000.0, "PLN"),
+    ("tysiakow", 1000.0, "PLN"),
+    // German notes by their value ("'nen Zehner", "einen Fünfer", "zwei Hunnis").
+    ("funfer", 5.0, "EUR"),
+    ("zehner", 10.0, "EUR"),
+    ("zwanziger", 20.0, "EUR"),
+    ("funfziger", 50.0, "EUR"),
+    ("fuffziger", 50.0, "EUR"),
+    ("fuffi", 50.0, "EUR"),
+    ("hunni", 100.0, "EUR"),
+    ("hunnis", 100.0, "EUR"),
+    ("hunderter", 100.0, "EUR"),
+];
+
+/// Labels before a number spelt out in parentheses, folded ("(słownie: pięć tysięcy)").
+const SPELLED: &[&str] = &[
+    "słownie",
+    "slownie",
+    "прописью",
+    "in words",
+    "en toutes lettres",
+    "in worten",
+];
+
+/// Words that may follow "grand" when it is money ("two grand in cash", "ten grand a
+/// month", "a grand."), not an adjective ("a grand jury", "two grand pianos").
+const GRAND_FOLLOWERS: &[&str] = &[
+    "", "in", "for", "to", "a", "an", "on", "and", "or", "each", "per", "from", "off", "cash",
+    "more", "less", "up", "down", "at", "but", "so", "if", "when", "then", "is", "was", "of",
+    "that", "this", "now", "last", "next", "back", "total", "tops", "max", "min", "plus",
+];
+
+/// A count before a slang word: digits, "a"/"an", or number words ("two", "dwie", "pięć").
+fn count_pattern() -> String {
+    let words = alternation(lexicon::NUMBER_WORDS.iter().map(|(w, _)| *w));
+    format!(r"\d+(?:[.,]\d+)?|(?:a )?couple(?: of)?|an?|(?:{words})(?:[- ](?:{words}))*")
+}
+
+static SLANG: LazyLock<Regex> = LazyLock::new(|| {
+    let fixed = alternation(FIXED.iter().map(|(w, ..)| *w));
+    let count = count_pattern();
+    let pattern =
+        format!(r"\b(?:(?P<n>{count}) )?(?P<w>{fixed})\b|\b(?P<gn>{count}) (?P<grand>grand)\b");
+    // Built from constants: failing to compile is a bug every test catches.
+    #[allow(clippy::expect_used)]
+    Regex::new(&pattern).expect("the slang regex compiles")
+});
+
+/// A bare number, then a joiner or the same number in words in parentheses.
+static BORROWER: LazyLock<Regex> = LazyLock::new(|| {
+    let instead = alternation(lexicon::INSTEAD.iter().copied());
+    let pattern = format!(
+        r"\b(?P<n>{NUM})(?: (?P<instead>{instead}) | (?P<to>to|do|до|a|auf|bis|na|на) | ?\((?P<words>[^()]{{1,160}})\) ?)"
+    );
+    #[allow(clippy::expect_used)]
+    Regex::new(&pattern).expect("the borrower regex compiles")
+});
+
+/// A currency name or symbol at the start of the text ("рублей 00 копеек", "zł").
+static CURRENCY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let wordy_post = alternation(
+        lexicon::SUFFIXES
+            .iter()
+            .map(|(w, ..)| *w)
+            .filter(|w| wordy(w)),
+    );
+    let symbol_post = alternation(
+        lexicon::SUFFIXES
+            .iter()
+            .map(|(w, ..)| *w)
+            .filter(|w| !wordy(w)),
+    );
+    #[allow(clippy::expect_used)]
+    Regex::new(&format!(r"^(?:(?:{wordy_post})\b|(?:{symbol_post}))"))
+        .expect("the currency regex compiles")
+});
+
+/// Adds the slang and borrowed-currency amounts of `text` to `out`, in text order.
+pub(super) fn add(text: &str, folded: &Folded, out: &mut Vec<Amount>, config: &MoneyConfig) {
+    let mut found = slang(text, folded, out);
+    found.extend(borrowed(text, folded, out));
+    for amount in found {
+        if out
+            .iter()
+            .any(|a| a.start < amount.end && amount.start < a.end)
+        {
+            continue;
+        }
+        push(out, amount, config);
+    }
+    out.sort_by_key(|a| a.start);
+}
+
+fn slang(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
+    let f = folded.text.as_str();
+    let mut found = Vec::new();
+    for caps in SLANG.captures_iter(f) {
+        let Some(whole) = caps.get(0) else { continue };
+        let (count, value, currency) = if let Some(w) = caps.name("w") {
+            let Some((_, value, currency)) = FIXED.iter().find(|(x, ..)| *x == w.as_str()) else {
+                continue;
+            };
+            // "stow", "Stowe": the Polish word is written with "ó".
+            let (s, e) = folded.original_range(text, w.start(), w.end());
+            if w.as_str().starts_with("stow")
+                && !text.get(s..e).is_some_and(|o| o.contains(['ó', 'Ó']))
+            {
+                continue;
+            }
+            (caps.name("n"), *value, Some((*currency).to_string()))
+        } else {
+            let Some(grand) = caps.name("grand") else {
+                continue;
+            };
+            let next = f[grand.end()..]
+                .trim_start()
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            if !GRAND_FOLLOWERS.contains(&next) {
+                continue;
+            }
+            (caps.name("gn"), 1000.0, None)
+        };
+        let times = match count.map(|c| c.as_str()) {
+            None | Some("a" | "an") => 1.0,
+            Some(c) if c.contains("couple") => 2.0,
+            Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) => match number(c) {
+                Some(v) => v,
+                None => continue,
+            },
+            Some(c) => match words_value(c) {
+                Some(v) => v,
+                None => continue,
+            },
+        };
+        let currency = currency.or_else(|| nearest_currency(text, folded, whole.start(), known));
+        let before = lookbehind(f, whole.start());
+        if let Some(amount) = point(
+            text,
+            folded,
+            whole.start(),
+            whole.end(),
+            times * value,
+            currency,
+            before,
+        ) {
+            found.push(amount);
+        }
+    }
+    found
+}
+
+/// The currency of the amount nearest to `at` in the same sentence, else of any amount in
+/// the text, else the dollar ("grand" alone is American usage).
+fn nearest_currency(text: &str, folded: &Folded, at: usize, known: &[Amount]) -> Option<String> {
+    let (at, _) = folded.original_range(text, at, at + 1);
+    let sentence = |a: &Amount| {
+        let (from, to) = if a.start < at {
+            (a.end, at)
+        } else {
+            (at, a.start)
+        };
+        !text
+            .get(from..to)
+            .unwrap_or(".")
+            .contains(['.', '!', '?', '\n'])
+    };
+    // `known` is in text order: the closest with a currency on each side of `at`.
+    let i = known.partition_point(|a| a.start < at);
+    let with_currency = |a: &&Amount| a.currency.is_some();
+    let before = known[..i].iter().rev().find(with_currency);
+    let after = known[i..].iter().find(with_currency);
+    let nearest = [before, after]
+        .into_iter()
+        .flatten()
+        .filter(|a| sentence(a))
+        .min_by_key(|a| a.start.abs_diff(at));
+    nearest
+        .or(before)
+        .or(after)
+        .and_then(|a| a.currency.clone())
+        .or_else(|| Some("USD".to_string()))
+}
+
+/// Bare numbers that take the currency of what follows them.
+fn borrowed(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
+    let t = &*TABLES;
+    let f = folded.text.as_str();
+    let mut found = Vec::new();
+    for caps in BORROWER.captures_iter(f) {
+        let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) else {
+            continue;
+        };
+        let Some(value) = number(n.as_str()) else {
+            continue;
+        };
+        let before = lookbehind(f, n.start());
+        let (next_start, _) = folded.original_range(text, whole.end(), whole.end() + 1);
+        let currency = if let Some(words) = caps.name("words") {
+            // "2 400 000 (два миллиона четыреста тысяч) рублей": the words must say the
+            // same number, and a currency must follow them.
+            let mut said = words.as_str().trim();
+            for label in SPELLED {
+                said = said.strip_prefix(label).unwrap_or(said);
+            }
+            let said = said.trim_start_matches([':', ' ']);
+            if !words_value(said).is_some_and(|w| (w - value).abs() <= 0.005 * value) {
+                continue;
+            }
+            let Some(m) = CURRENCY_AFTER.find(&f[whole.end()..]) else {
+                continue;
+            };
+            match t.suffixes.iter().find(|(s, ..)| s == m.as_str()) {
+                Some((_, code, factor)) if *factor == 1.0 => Some((*code).to_string()),
+                _ => continue,
+            }
+        } else {
+            // "from 2019 to €5bn" is a year; a change needs "from" and a verb before it.
+            if caps.name("to").is_some()
+                && (!t
+                    .from_words
+                    .iter()
+                    .any(|w| ends_with_word(before, w) && changed(before, w))
+                    || n.as_str().len() == 4 && n.as_str().chars().all(|c| c.is_ascii_digit()))
+            {
+                continue;
+            }
+            // `known` is in text order: a binary search keeps the pass linear.
+            let i = known.partition_point(|a| a.start < next_start);
+            match known.get(i).filter(|a| a.start == next_start) {
+                Some(a) if a.currency.is_some() => a.currency.clone(),
+                _ => continue,
+            }
+        };
+        if let Some(amount) = point(text, folded, n.start(), n.end(), value, currency, before) {
+            found.push(amount);
+        }
+    }
+    found
+}
+
+/// A point or a bound (by the cue before it) over `start..end` of the folded text.
+fn point(
+    text: &str,
+    folded: &Folded,
+    start: usize,
+    end: usize,
+    value: f64,
+    currency: Option<String>,
+    before: &str,
+) -> Option<Amount> {
+    if value <= 0.0 {
+        return None;
+    }
+    let bound = bound_before(before);
+    let approx = TABLES.approx.iter().any(|w| ends_with_word(before, w));
+    let (s, e) = folded.original_range(text, start, end);
+    Some(Amount {
+        text: text.get(s..e)?.to_string(),
+        value: to_units(value)?,
+        max: None,
+        currency,
+        usd: None,
+        usd_max: None,
+        approx,
+        kind: if bound.is_some() {
+            AmountKind::Bound
+        } else {
+            AmountKind::Point
+        },
+        min: None,
+        bound,
+        per: None,
+        exact: value,
+        exact_max: None,
+        start: s,
+        end: e,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Bound, find_amounts};
+    use super::*;
+
+    /// (kind, bound, currency, value) of every amount found.
+    fn found(text: &str) -> Vec<(AmountKind, Option<Bound>, String, f64)> {
+        find_amounts(text, &MoneyConfig::default())
+            .into_iter()
+            .map(|a| (a.kind, a.bound, a.currency.unwrap_or_default(), a.exact))
+            .collect()
+    }
+
+    fn points(text: &str) -> Vec<(String, f64)> {
+        found(text)
+            .into_iter()
+            .map(|(kind, _, c, v)| {
+                assert_eq!(kind, AmountKind::Point, "{text}");
+                (c, v)
+            })
+            .collect()
+    }
+
+    fn p(c: &str, v: f64) -> (String, f64) {
+        (c.to_string(), v)
+    }
+
+    #[test]
+    fn slang_with_a_value_of_its_own() {
+        assert_eq!(
+            points("can you lend us a fiver till payday"),
+            [p("GBP", 5.0)]
+        );
+        assert_eq!(points("Found a tenner in my old jeans"), [p("GBP", 10.0)]);
+        assert_eq!(points("that's two tenners for the lot"), [p("GBP", 20.0)]);
+        assert_eq!(points("Pożyczysz mi stówę do piątku?"), [p("PLN", 100.0)]);
+        assert_eq!(points("Dałem mu dwie stówy."), [p("PLN", 200.0)]);
+        assert_eq!(points("Wisisz mi dychę."), [p("PLN", 10.0)]);
+        assert_eq!(points("Zaoszczędziłem tysiaka."), [p("PLN", 1000.0)]);
+        assert_eq!(points("Gib mir mal 'nen Zehner."), [p("EUR", 10.0)]);
+        assert_eq!(points("Das waren zwei Hunnis."), [p("EUR", 200.0)]);
+        assert_eq!(points("Это стоило пять штук баксов."), [p("USD", 5000.0)]);
+        assert_eq!(points("Купил 5 штук за 100 рублей."), [p("RUB", 100.0)]);
+        assert_eq!(
+            found("nie więcej niż stówę"),
+            [(AmountKind::Bound, Some(Bound::Upper), "PLN".into(), 100.0)]
+        );
+    }
+
+    #[test]
+    fn grand_takes_the_currency_around_it() {
+        assert_eq!(
+            found("He wants two grand in cash for the van, but I'll offer him £1,800 at most."),
+            [
+                (AmountKind::Point, None, "GBP".into(), 2000.0),
+                (AmountKind::Bound, Some(Bound::Upper), "GBP".into(), 1800.0)
+            ]
+        );
+        assert_eq!(points("She paid 5 grand for it."), [p("USD", 5000.0)]);
+        assert_eq!(points("It set me back a grand."), [p("USD", 1000.0)]);
+        assert_eq!(
+            points("He borrowed a couple of grand off his dad."),
+            [p("USD", 2000.0)]
+        );
+        assert_eq!(
+            points("I earn €40k and he makes ten grand more."),
+            [p("EUR", 40000.0), p("EUR", 10000.0)]
+        );
+    }
+
+    #[test]
+    fn slang_look_alikes_are_not_money() {
+        for text in [
+            "A grand jury indicted him in 2019.",
+            "They own two grand pianos.",
+            "Stow your bags under the seat.",
+            "We skied at Stowe last winter.",
+            "the Grand Prix starts at 3 pm",
+            "It was a grand day out.",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn a_bare_number_borrows_the_next_currency() {
+        assert_eq!(
+            points("Die Jacke war im Angebot, 59,99 statt 89,99 Euro!"),
+            [p("EUR", 59.99), p("EUR", 89.99)]
+        );
+        assert_eq!(
+            points("I paid 15 instead of 20 dollars."),
+            [p("USD", 15.0), p("USD", 20.0)]
+        );
+        assert_eq!(
+            points("Zapłaciłem 40 zamiast 60 zł."),
+            [p("PLN", 40.0), p("PLN", 60.0)]
+        );
+        assert_eq!(
+            points("Ticket price went up from 5 to 7 dollars."),
+            [p("USD", 5.0), p("USD", 7.0)]
+        );
+        assert_eq!(
+            points("Der Preis stieg von 49 auf 59 Euro."),
+            [p("EUR", 49.0), p("EUR", 59.0)]
+        );
+        assert_eq!(
+            points("Цена выросла с 300 до 450 рублей."),
+            [p("RUB", 300.0), p("RUB", 450.0)]
+        );
+    }
+
+    #[test]
+    fn figures_then_the_same_number_in_words_then_the_currency() {
+        assert_eq!(
+            points(
+                "Стоимость работ составляет 2 400 000 (два миллиона четыреста тысяч) рублей 00 копеек."
+            ),
+            [p("RUB", 2_400_000.0)]
+        );
+        assert_eq!(
+            points("Kwota 5 000 (słownie: pięć tysięcy) złotych płatna z góry."),
+            [p("PLN", 5000.0)]
+        );
+        assert_eq!(
+            points("a fee of 250 (two hundred fifty) dollars"),
+            [p("USD", 250.0)]
+        );
+    }
+
+    #[test]
+    fn borrowed_look_alikes_are_not_money() {
+        for text in [
+            "Article 12 (see above) dollars and cents are defined in section 3.",
+            "Revenue grew from 2019 to 2021.",
+            "It rose from 5 to 7 per cent.",
+            "See paragraph 4 (four) of the agreement.",
+            "Case no. 12 (twelve) was adjourned to 3 June.",
+            "He chose 7 instead of 9.",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+}
