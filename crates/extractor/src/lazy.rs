@@ -31,6 +31,9 @@ use regex::{Match, Regex, RegexBuilder};
 use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::Extractor;
 
+/// At most this many known words gate a branch (a bit each in a `u8`).
+const MAX_NEEDS: usize = 8;
+
 /// Compiled regexes may be large (hundreds of phrasings in five languages).
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
@@ -45,6 +48,9 @@ struct Inner {
     pattern: String,
     /// The branches as given.
     parts: Vec<String>,
+    /// For each branch, words that every match of it contains, when its caller knows them
+    /// (a phrase's words): such a branch needs no parsing to be gated.
+    known: Vec<Option<Vec<String>>>,
     /// Built on first use: parsing the branches and extracting their literals is cheap
     /// next to compiling them, but not free, and `config check` needs none of it.
     plan: OnceLock<Plan>,
@@ -55,9 +61,14 @@ struct Inner {
 struct Plan {
     /// The branches in order, or the whole alternation as one piece.
     pieces: Vec<Piece>,
-    /// Over every piece's literals; literal `i` starts matches of the pieces `owners[i]`.
+    /// Over every piece's literals; literal `i` meets need `n` of piece `p` for each
+    /// `(p, n)` in `owners[i]`.
     literals: Option<AhoCorasick>,
-    owners: Vec<Vec<usize>>,
+    owners: Vec<Vec<(usize, u8)>>,
+    /// How many needs each piece has: it is a candidate once every one is met. A need is
+    /// a set of literals one of which every match of the piece contains (for a parsed
+    /// branch, one need: its prefixes; for a known phrase, one per word).
+    needs: Vec<u8>,
     /// Pieces without a finite set of non-empty literals: a candidate for every text.
     always: Vec<usize>,
 }
@@ -73,10 +84,21 @@ struct Piece {
 
 impl LazyRegex {
     /// The alternation of `parts`, each of whose syntax [`check`] accepted.
+    #[cfg(test)]
     pub(crate) fn new(parts: Vec<String>) -> LazyRegex {
+        let known = vec![None; parts.len()];
+        LazyRegex::with_prefixes(parts, known)
+    }
+
+    /// As [`LazyRegex::new`], with `known[i]`, when given, non-empty ASCII alphanumeric
+    /// strings that every match of `parts[i]` contains (each in some case variant; at most
+    /// [`MAX_NEEDS`] of them count, the first ones): the branch is then gated by them
+    /// without being parsed.
+    pub(crate) fn with_prefixes(parts: Vec<String>, known: Vec<Option<Vec<String>>>) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
             pattern: alternation(&parts),
             parts,
+            known,
             plan: OnceLock::new(),
         }))
     }
@@ -89,13 +111,14 @@ impl LazyRegex {
     fn plan(&self) -> &Plan {
         self.0
             .plan
-            .get_or_init(|| Plan::new(&self.0.pattern, &self.0.parts))
+            .get_or_init(|| Plan::new(&self.0.pattern, &self.0.parts, &self.0.known))
     }
 
     /// Tries each candidate piece as soon as one of its literals is found, and stops at the
     /// first that matches: a topic gate met early compiles one branch, not every one named.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
         let plan = self.plan();
+        let mut met = vec![0u8; plan.pieces.len()];
         let mut tried = vec![false; plan.pieces.len()];
         let mut try_piece = |i: usize| {
             !std::mem::replace(&mut tried[i], true)
@@ -110,7 +133,7 @@ impl LazyRegex {
         literals.find_overlapping_iter(haystack).any(|found| {
             plan.owners[found.pattern().as_usize()]
                 .iter()
-                .any(|&i| try_piece(i))
+                .any(|&(i, n)| plan.meet(&mut met, i, n) && try_piece(i))
         })
     }
 
@@ -155,49 +178,66 @@ impl LazyRegex {
 }
 
 impl Plan {
-    fn new(pattern: &str, parts: &[String]) -> Plan {
-        let branches: Option<Vec<(String, Hir)>> = parts
+    fn new(pattern: &str, parts: &[String], known: &[Option<Vec<String>>]) -> Plan {
+        let branches: Option<Vec<(String, Option<Vec<Vec<Vec<u8>>>>)>> = parts
             .iter()
-            .map(|part| {
+            .zip(known)
+            .map(|(part, known)| {
                 let branch = format!("(?:{part})");
+                // Known words are required literals, so the branch never matches empty.
+                if let Some(words) = known.as_ref().filter(|w| !w.is_empty()) {
+                    let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
+                    return Some((branch, Some(needs.collect())));
+                }
                 let hir = parse(&branch)?;
                 // An empty match would need the iterator's special rule; keep it whole.
                 let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then_some((branch, hir))
+                never_empty.then(|| (branch, prefixes(&hir).map(|p| vec![p])))
             })
             .collect();
         let pieces = match branches {
             Some(branches) if branches.len() > 1 => branches,
             // One branch, or one that may match empty: the whole alternation.
+            Some(mut one) if one.len() == 1 && known.first().is_some_and(Option::is_some) => {
+                one[0].0 = pattern.to_string();
+                one
+            }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), hir)])
+                .map(|hir| vec![(pattern.to_string(), prefixes(&hir).map(|p| vec![p]))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut owners: Vec<Vec<(usize, u8)>> = Vec::new();
+        let mut needs = vec![0u8; pieces.len()];
         let mut always = Vec::new();
-        for (i, (_, hir)) in pieces.iter().enumerate() {
-            let Some(literals) = prefixes(hir) else {
+        for (i, (_, gate)) in pieces.iter().enumerate() {
+            let Some(gate) = gate else {
                 always.push(i);
                 continue;
             };
-            for literal in literals {
-                let next = owners.len();
-                let id = *index.entry(literal).or_insert(next);
-                if id == next {
-                    owners.push(Vec::new());
-                }
-                if owners[id].last() != Some(&i) {
-                    owners[id].push(i);
+            needs[i] = gate.len() as u8;
+            for (n, literals) in (0u8..).zip(gate) {
+                for literal in literals.iter().cloned() {
+                    let next = owners.len();
+                    let id = *index.entry(literal).or_insert(next);
+                    if id == next {
+                        owners.push(Vec::new());
+                    }
+                    if !owners[id].contains(&(i, n)) {
+                        owners[id].push((i, n));
+                    }
                 }
             }
         }
         let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
         // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
-        // a short command builds one gate per cue list it touches.
+        // a short command builds one gate per cue list it touches. ASCII case-insensitive:
+        // a known prefix is given in one case (see `variants`); the extracted literals of
+        // the other branches hold every case variant already, so this only gates wider.
         let built = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .ascii_case_insensitive(true)
             .build(by_id.iter().map(|(_, l)| l));
         let literals = match built {
             Ok(ac) if !by_id.is_empty() => Some(ac),
@@ -219,8 +259,21 @@ impl Plan {
                 .collect(),
             literals,
             owners,
+            needs,
             always,
         }
+    }
+
+    /// Records that need `n` of piece `i` is met (in `met`, a bit per need); true when
+    /// that makes every need of the piece met.
+    fn meet(&self, met: &mut [u8], i: usize, n: u8) -> bool {
+        let full = met[i] == self.full(i);
+        met[i] |= 1 << n;
+        !full && met[i] == self.full(i)
+    }
+
+    fn full(&self, i: usize) -> u8 {
+        ((1u16 << self.needs[i]) - 1) as u8
     }
 
     /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
@@ -230,9 +283,12 @@ impl Plan {
             hit[i] = true;
         }
         if let Some(literals) = &self.literals {
+            let mut met = vec![0u8; self.pieces.len()];
             for found in literals.find_overlapping_iter(haystack) {
-                for &i in &self.owners[found.pattern().as_usize()] {
-                    hit[i] = true;
+                for &(i, n) in &self.owners[found.pattern().as_usize()] {
+                    if self.meet(&mut met, i, n) {
+                        hit[i] = true;
+                    }
                 }
             }
         }
@@ -289,6 +345,29 @@ fn alternation(parts: &[String]) -> String {
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|")
+}
+
+/// The spellings of an ASCII alphanumeric prefix that a case-insensitive regex matches,
+/// up to ASCII case (the gate ignores that): Unicode simple case folding maps two
+/// non-ASCII letters to ASCII ones, KELVIN SIGN to `k` and LONG S to `s`.
+fn variants(prefix: &str) -> Vec<Vec<u8>> {
+    let mut out = vec![String::new()];
+    for c in prefix.chars().map(|c| c.to_ascii_lowercase()) {
+        let other = match c {
+            'k' => Some('\u{212A}'),
+            's' => Some('\u{17F}'),
+            _ => None,
+        };
+        let mut next = Vec::with_capacity(out.len() * 2);
+        for done in out {
+            if let Some(o) = other {
+                next.push(format!("{done}{o}"));
+            }
+            next.push(format!("{done}{c}"));
+        }
+        out = next;
+    }
+    out.into_iter().map(String::into_bytes).collect()
 }
 
 /// Parses as the compiler will: case-insensitive.
@@ -426,6 +505,47 @@ mod tests {
         let empty = lazy(&["a?", "b"]);
         assert_eq!(split(&empty, "xab"), whole(&empty, "xab"));
         assert_eq!(empty.0.plan.get().unwrap().pieces.len(), 1);
+    }
+
+    #[test]
+    fn known_prefixes_gate_every_case_variant_without_parsing() {
+        let parts = [
+            r"\bkyiv\w*",
+            r"\bsecurity guarantees?\b",
+            r"\bus\b",
+            r"\b9/11\b",
+        ];
+        let known = [&["kyiv"][..], &["security", "guarantee"], &["us"], &["9"]]
+            .map(|words| Some(words.iter().map(|w| w.to_string()).collect::<Vec<_>>()));
+        let regex = LazyRegex::with_prefixes(
+            parts.iter().map(|p| p.to_string()).collect(),
+            known.to_vec(),
+        );
+        let texts = [
+            "nothing here",
+            "KYIV and Kyivan; SECURITY guarantees, US, us, 9/11",
+            // KELVIN SIGN and LONG S: ASCII letters' case variants outside ASCII.
+            "\u{212A}yiv, \u{17F}ecurity guarantee, u\u{17F}",
+        ];
+        for text in texts {
+            assert_eq!(split(&regex, text), whole(&regex, text), "on {text}");
+            let any = compile(regex.as_str()).unwrap().is_match(text);
+            assert_eq!(regex.is_match(text), any, "on {text}");
+        }
+        assert_eq!(split(&regex, texts[2]).len(), 3);
+        assert!(variants("sk").contains(&"\u{17F}\u{212A}".as_bytes().to_vec()));
+        // One branch with a known prefix: still gated.
+        let one = LazyRegex::with_prefixes(
+            vec![r"\bbackstops?\b".into()],
+            vec![Some(vec!["back".into(), "stop".into()])],
+        );
+        assert!(!one.is_match("a guarantee"));
+        assert_eq!(one.compiled(), 0);
+        assert!(
+            !one.is_match("back off, stop"),
+            "both words occur: a candidate, and the regex says no"
+        );
+        assert!(one.is_match("a BACKSTOP"));
     }
 
     #[test]
