@@ -24,7 +24,7 @@
 //! alternation with such a branch, or with one branch, is compiled whole, as before.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
@@ -51,6 +51,8 @@ struct Inner {
     /// For each branch, words that every match of it contains, when its caller knows them
     /// (a phrase's words): such a branch needs no parsing to be gated.
     known: Vec<Option<Vec<String>>>,
+    /// Where the branches' compiled forms are kept, shared with other alternations.
+    pieces: Pieces,
     /// Built on first use: parsing the branches and extracting their literals is cheap
     /// next to compiling them, but not free, and `config check` needs none of it.
     plan: OnceLock<Plan>,
@@ -73,13 +75,27 @@ struct Plan {
     always: Vec<usize>,
 }
 
+/// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
+/// say) is a branch of several keys' lists and compiles once. Clones share.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Arc<OnceLock<Option<Regex>>>>>>);
+
+impl Pieces {
+    fn slot(&self, pattern: &str) -> Arc<OnceLock<Option<Regex>>> {
+        // A poisoned lock only means another thread panicked while inserting: the map is
+        // still whole.
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(pattern.to_string()).or_default().clone()
+    }
+}
+
 /// One separately compiled regex.
 #[derive(Debug)]
 struct Piece {
     pattern: String,
     /// `None` inside: the pattern, valid in syntax, is over the size limit; it then matches
     /// nothing (the only way a checked pattern can fail to compile).
-    regex: OnceLock<Option<Regex>>,
+    regex: Arc<OnceLock<Option<Regex>>>,
 }
 
 impl LazyRegex {
@@ -87,18 +103,23 @@ impl LazyRegex {
     #[cfg(test)]
     pub(crate) fn new(parts: Vec<String>) -> LazyRegex {
         let known = vec![None; parts.len()];
-        LazyRegex::with_prefixes(parts, known)
+        LazyRegex::with_prefixes(parts, known, &Pieces::default())
     }
 
     /// As [`LazyRegex::new`], with `known[i]`, when given, non-empty ASCII alphanumeric
     /// strings that every match of `parts[i]` contains (each in some case variant; at most
     /// [`MAX_NEEDS`] of them count, the first ones): the branch is then gated by them
     /// without being parsed.
-    pub(crate) fn with_prefixes(parts: Vec<String>, known: Vec<Option<Vec<String>>>) -> LazyRegex {
+    pub(crate) fn with_prefixes(
+        parts: Vec<String>,
+        known: Vec<Option<Vec<String>>>,
+        pieces: &Pieces,
+    ) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
             pattern: alternation(&parts),
             parts,
             known,
+            pieces: pieces.clone(),
             plan: OnceLock::new(),
         }))
     }
@@ -109,9 +130,14 @@ impl LazyRegex {
     }
 
     fn plan(&self) -> &Plan {
-        self.0
-            .plan
-            .get_or_init(|| Plan::new(&self.0.pattern, &self.0.parts, &self.0.known))
+        self.0.plan.get_or_init(|| {
+            Plan::new(
+                &self.0.pattern,
+                &self.0.parts,
+                &self.0.known,
+                &self.0.pieces,
+            )
+        })
     }
 
     /// Tries each candidate piece as soon as one of its literals is found, and stops at the
@@ -178,7 +204,12 @@ impl LazyRegex {
 }
 
 impl Plan {
-    fn new(pattern: &str, parts: &[String], known: &[Option<Vec<String>>]) -> Plan {
+    fn new(
+        pattern: &str,
+        parts: &[String],
+        known: &[Option<Vec<String>>],
+        shared: &Pieces,
+    ) -> Plan {
         let branches: Option<Vec<(String, Option<Vec<Vec<Vec<u8>>>>)>> = parts
             .iter()
             .zip(known)
@@ -253,8 +284,8 @@ impl Plan {
             pieces: pieces
                 .into_iter()
                 .map(|(pattern, _)| Piece {
+                    regex: shared.slot(&pattern),
                     pattern,
-                    regex: OnceLock::new(),
                 })
                 .collect(),
             literals,
@@ -520,6 +551,7 @@ mod tests {
         let regex = LazyRegex::with_prefixes(
             parts.iter().map(|p| p.to_string()).collect(),
             known.to_vec(),
+            &Pieces::default(),
         );
         let texts = [
             "nothing here",
@@ -538,6 +570,7 @@ mod tests {
         let one = LazyRegex::with_prefixes(
             vec![r"\bbackstops?\b".into()],
             vec![Some(vec!["back".into(), "stop".into()])],
+            &Pieces::default(),
         );
         assert!(!one.is_match("a guarantee"));
         assert_eq!(one.compiled(), 0);

@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{LazyRegex as Regex, check};
+use crate::lazy::{LazyRegex as Regex, Pieces, check};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
@@ -92,9 +92,10 @@ struct KeyHits {
 impl Tagger {
     pub(crate) fn new(taxonomy: &Taxonomy) -> Result<Tagger> {
         let mut shared = HashMap::new();
+        let pieces = Pieces::default();
         let keys = taxonomy
             .keys()
-            .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared))
+            .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared, &pieces))
             .collect::<Result<Vec<_>>>()?;
         let model = match &taxonomy.model {
             Some((file, source)) => Some(std::sync::Arc::new(Model::new(
@@ -474,12 +475,13 @@ fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
 }
 
 /// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic
-/// gate of a story, say) share one, compiled once.
+/// gate of a story, say) share one, compiled once; `pieces` likewise their branches.
 fn compile_key(
     taxonomy: &Taxonomy,
     tag: String,
     key: &KeyConfig,
     shared: &mut HashMap<String, Regex>,
+    pieces: &Pieces,
 ) -> Result<CompiledKey> {
     let mut build =
         |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
@@ -497,7 +499,7 @@ fn compile_key(
             if parts.is_empty() {
                 return Ok(None);
             }
-            let regex = Regex::with_prefixes(parts, known);
+            let regex = Regex::with_prefixes(parts, known, pieces);
             Ok(Some(
                 shared
                     .entry(regex.as_str().to_string())
