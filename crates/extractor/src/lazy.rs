@@ -48,9 +48,8 @@ struct Inner {
     pattern: String,
     /// The branches as given.
     parts: Vec<String>,
-    /// For each branch, words that every match of it contains, when its caller knows them
-    /// (a phrase's words): such a branch needs no parsing to be gated.
-    known: Vec<Option<Vec<String>>>,
+    /// For each branch, what its caller knows of it: its words or its parse.
+    known: Vec<Known>,
     /// Where the branches' compiled forms are kept, shared with other alternations.
     pieces: Pieces,
     /// Built on first use: parsing the branches and extracting their literals is cheap
@@ -73,6 +72,17 @@ struct Plan {
     needs: Vec<u8>,
     /// Pieces without a finite set of non-empty literals: a candidate for every text.
     always: Vec<usize>,
+}
+
+/// What a caller knows of a branch, so that planning need not parse it (again).
+#[derive(Debug)]
+pub(crate) enum Known {
+    /// Non-empty ASCII alphanumeric strings that every match contains, each in some case
+    /// variant (a phrase's words); at most [`MAX_NEEDS`] count, the first ones.
+    Words(Vec<String>),
+    /// The branch as [`check`] parsed it.
+    Parsed(Hir),
+    Nothing,
 }
 
 /// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
@@ -102,19 +112,13 @@ impl LazyRegex {
     /// The alternation of `parts`, each of whose syntax [`check`] accepted.
     #[cfg(test)]
     pub(crate) fn new(parts: Vec<String>) -> LazyRegex {
-        let known = vec![None; parts.len()];
-        LazyRegex::with_prefixes(parts, known, &Pieces::default())
+        let known = parts.iter().map(|_| Known::Nothing).collect();
+        LazyRegex::with_known(parts, known, &Pieces::default())
     }
 
-    /// As [`LazyRegex::new`], with `known[i]`, when given, non-empty ASCII alphanumeric
-    /// strings that every match of `parts[i]` contains (each in some case variant; at most
-    /// [`MAX_NEEDS`] of them count, the first ones): the branch is then gated by them
-    /// without being parsed.
-    pub(crate) fn with_prefixes(
-        parts: Vec<String>,
-        known: Vec<Option<Vec<String>>>,
-        pieces: &Pieces,
-    ) -> LazyRegex {
+    /// As [`LazyRegex::new`], with what is known of each part (`known[i]` of `parts[i]`),
+    /// and the compiled branches kept in `pieces`.
+    pub(crate) fn with_known(parts: Vec<String>, known: Vec<Known>, pieces: &Pieces) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
             pattern: alternation(&parts),
             parts,
@@ -204,32 +208,35 @@ impl LazyRegex {
 }
 
 impl Plan {
-    fn new(
-        pattern: &str,
-        parts: &[String],
-        known: &[Option<Vec<String>>],
-        shared: &Pieces,
-    ) -> Plan {
+    fn new(pattern: &str, parts: &[String], known: &[Known], shared: &Pieces) -> Plan {
         let branches: Option<Vec<(String, Option<Vec<Vec<Vec<u8>>>>)>> = parts
             .iter()
             .zip(known)
             .map(|(part, known)| {
                 let branch = format!("(?:{part})");
-                // Known words are required literals, so the branch never matches empty.
-                if let Some(words) = known.as_ref().filter(|w| !w.is_empty()) {
-                    let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
-                    return Some((branch, Some(needs.collect())));
-                }
-                let hir = parse(&branch)?;
+                let parsed;
+                let hir = match known {
+                    // Required literals: the branch never matches empty.
+                    Known::Words(words) if !words.is_empty() => {
+                        let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
+                        return Some((branch, Some(needs.collect())));
+                    }
+                    // `(?:p)` parses as `p` does.
+                    Known::Parsed(hir) => hir,
+                    _ => {
+                        parsed = parse(&branch)?;
+                        &parsed
+                    }
+                };
                 // An empty match would need the iterator's special rule; keep it whole.
                 let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then(|| (branch, prefixes(&hir).map(|p| vec![p])))
+                never_empty.then(|| (branch, prefixes(hir).map(|p| vec![p])))
             })
             .collect();
         let pieces = match branches {
             Some(branches) if branches.len() > 1 => branches,
             // One branch, or one that may match empty: the whole alternation.
-            Some(mut one) if one.len() == 1 && known.first().is_some_and(Option::is_some) => {
+            Some(mut one) if one.len() == 1 && matches!(known.first(), Some(Known::Words(_))) => {
                 one[0].0 = pattern.to_string();
                 one
             }
@@ -410,13 +417,13 @@ fn parse(pattern: &str) -> Option<Hir> {
         .ok()
 }
 
-/// Checks a pattern's syntax as the compiler will read it, without compiling it.
-pub(crate) fn check(pattern: &str) -> Result<(), String> {
+/// Checks a pattern's syntax as the compiler will read it, without compiling it; the
+/// parse is kept for planning ([`Known::Parsed`]).
+pub(crate) fn check(pattern: &str) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(pattern)
-        .map(|_| ())
         .map_err(|e| last_line(&e.to_string()))
 }
 
@@ -539,37 +546,41 @@ mod tests {
     }
 
     #[test]
-    fn known_prefixes_gate_every_case_variant_without_parsing() {
+    fn known_words_gate_every_case_variant_without_parsing() {
         let parts = [
             r"\bkyiv\w*",
             r"\bsecurity guarantees?\b",
             r"\bus\b",
             r"\b9/11\b",
+            r"\bkiev\w*",
         ];
-        let known = [&["kyiv"][..], &["security", "guarantee"], &["us"], &["9"]]
-            .map(|words| Some(words.iter().map(|w| w.to_string()).collect::<Vec<_>>()));
-        let regex = LazyRegex::with_prefixes(
+        let mut known: Vec<Known> = [&["kyiv"][..], &["security", "guarantee"], &["us"], &["9"]]
+            .into_iter()
+            .map(|words| Known::Words(words.iter().map(|w| w.to_string()).collect()))
+            .collect();
+        known.push(Known::Parsed(check(parts[4]).unwrap()));
+        let regex = LazyRegex::with_known(
             parts.iter().map(|p| p.to_string()).collect(),
-            known.to_vec(),
+            known,
             &Pieces::default(),
         );
         let texts = [
             "nothing here",
             "KYIV and Kyivan; SECURITY guarantees, US, us, 9/11",
             // KELVIN SIGN and LONG S: ASCII letters' case variants outside ASCII.
-            "\u{212A}yiv, \u{17F}ecurity guarantee, u\u{17F}",
+            "\u{212A}yiv, \u{17F}ecurity guarantee, u\u{17F}, \u{212A}IEV",
         ];
         for text in texts {
             assert_eq!(split(&regex, text), whole(&regex, text), "on {text}");
             let any = compile(regex.as_str()).unwrap().is_match(text);
             assert_eq!(regex.is_match(text), any, "on {text}");
         }
-        assert_eq!(split(&regex, texts[2]).len(), 3);
+        assert_eq!(split(&regex, texts[2]).len(), 4);
         assert!(variants("sk").contains(&"\u{17F}\u{212A}".as_bytes().to_vec()));
         // One branch with a known prefix: still gated.
-        let one = LazyRegex::with_prefixes(
+        let one = LazyRegex::with_known(
             vec![r"\bbackstops?\b".into()],
-            vec![Some(vec!["back".into(), "stop".into()])],
+            vec![Known::Words(vec!["back".into(), "stop".into()])],
             &Pieces::default(),
         );
         assert!(!one.is_match("a guarantee"));

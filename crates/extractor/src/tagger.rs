@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{LazyRegex as Regex, Pieces, check};
+use crate::lazy::{Known, LazyRegex as Regex, Pieces, check};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
@@ -486,20 +486,22 @@ fn compile_key(
     let mut build =
         |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
             let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
-            let mut known: Vec<Option<Vec<String>>> =
-                phrases.iter().map(|p| phrase_words(p)).collect();
+            let mut known: Vec<Known> = phrases
+                .iter()
+                .map(|p| phrase_words(p).map_or(Known::Nothing, Known::Words))
+                .collect();
             for (i, pattern) in patterns.iter().enumerate() {
                 // Checked alone so that an error points at the one bad pattern.
-                check(pattern).map_err(|e| {
+                let parsed = check(pattern).map_err(|e| {
                     taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
                 })?;
                 parts.push(pattern.clone());
-                known.push(None);
+                known.push(Known::Parsed(parsed));
             }
             if parts.is_empty() {
                 return Ok(None);
             }
-            let regex = Regex::with_prefixes(parts, known, pieces);
+            let regex = Regex::with_known(parts, known, pieces);
             Ok(Some(
                 shared
                     .entry(regex.as_str().to_string())
