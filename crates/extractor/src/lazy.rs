@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
 use regex_syntax::hir::Hir;
-use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// At most this many known words gate a branch (a bit each in a `u8`).
 const MAX_NEEDS: usize = 8;
@@ -230,7 +230,7 @@ impl Plan {
                 };
                 // An empty match would need the iterator's special rule; keep it whole.
                 let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then(|| (branch, prefixes(hir).map(|p| vec![p])))
+                never_empty.then(|| (branch, needs(hir)))
             })
             .collect();
         let pieces = match branches {
@@ -241,7 +241,7 @@ impl Plan {
                 one
             }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), prefixes(&hir).map(|p| vec![p]))])
+                .map(|hir| vec![(pattern.to_string(), needs(&hir))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -427,20 +427,49 @@ pub(crate) fn check(pattern: &str) -> Result<Hir, String> {
         .map_err(|e| last_line(&e.to_string()))
 }
 
+/// A parsed branch's needs: the literals that start every match, and those that end every
+/// match (a pattern such as `ukrain\w*.{0,80}\b90 mld eur` starts like dozens of others
+/// and ends like few), each when there is a finite set of non-empty ones; `None` when
+/// neither is.
+fn needs(hir: &Hir) -> Option<Vec<Vec<Vec<u8>>>> {
+    let needs: Vec<Vec<Vec<u8>>> = [prefixes(hir), suffixes(hir)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!needs.is_empty()).then_some(needs)
+}
+
 /// The literals that start every match of `hir` (read as the compiler reads it:
 /// case-insensitive, so every case variant is among them), or `None` when there is no
 /// finite set of non-empty ones.
 fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    // Short prefixes and few of them: every letter of a case-insensitive phrase is a class
+    let mut seq = short_literals(ExtractKind::Prefix).extract(hir);
+    seq.optimize_for_prefix_by_preference();
+    non_empty(seq)
+}
+
+/// The literals that end every match of `hir`, as [`prefixes`] those that start it.
+fn suffixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut seq = short_literals(ExtractKind::Suffix).extract(hir);
+    seq.optimize_for_suffix_by_preference();
+    non_empty(seq)
+}
+
+fn short_literals(kind: ExtractKind) -> Extractor {
+    // Short literals and few of them: every letter of a case-insensitive phrase is a class
     // of two or three, and extracting the default 250 variants of long prefixes for each of
     // the taxonomy's branches took more of a short command's time than compiling the
-    // branches it then needed. A shorter prefix only gates less sharply.
-    let mut seq = Extractor::new()
+    // branches it then needed. A shorter literal only gates less sharply.
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(kind)
         .limit_class(4)
         .limit_literal_len(4)
-        .limit_total(64)
-        .extract(hir);
-    seq.optimize_for_prefix_by_preference();
+        .limit_total(64);
+    extractor
+}
+
+fn non_empty(seq: regex_syntax::hir::literal::Seq) -> Option<Vec<Vec<u8>>> {
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
@@ -534,11 +563,22 @@ mod tests {
         assert_eq!(phrases.compiled(), 1);
         assert_eq!(split(&phrases, "kyiv wants a backstop"), [(0, 4), (13, 21)]);
         assert_eq!(phrases.compiled(), 2);
-        // No finite set of literals: a candidate for every text.
-        assert!(prefixes(&parse(r"\w+ guarantee").unwrap()).is_none());
-        let open = lazy(&[r"\w+ guarantee", "backstop"]);
-        assert!(open.is_match("a guarantee"));
+        // No finite set of literals at either end: a candidate for every text.
+        assert!(needs(&parse(r"\w+ guarantee\w*").unwrap()).is_none());
+        let open = lazy(&[r"\w+ guarantee\w*", "backstop"]);
+        assert!(open.is_match("a guarantees"));
         assert_eq!(open.compiled(), 1);
+        // Prefixes too common, suffixes rare: gated by both.
+        let ends = lazy(&[r"\bukrain\w*.{0,80}\b90 mld eur", r"\bukraine\b"]);
+        assert!(ends.is_match("Ukraine, 90 mld EUR"));
+        assert_eq!(
+            ends.compiled(),
+            1,
+            "the first branch whose needs are met matches: one compiled"
+        );
+        let ends = lazy(&[r"\bukrain\w*.{0,80}\b90 mld eur", r"\bukraine\b"]);
+        assert!(ends.is_match("Ukraine, 90 mld"));
+        assert_eq!(ends.compiled(), 1, "no suffix of the first: not compiled");
         // A branch that may match empty: compiled whole, as one piece.
         let empty = lazy(&["a?", "b"]);
         assert_eq!(split(&empty, "xab"), whole(&empty, "xab"));
