@@ -88,10 +88,16 @@ pub(crate) enum Known {
 /// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
 /// say) is a branch of several keys' lists and compiles once. Clones share.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Arc<OnceLock<Option<Regex>>>>>>);
+pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Slot>>>);
+
+/// A branch's compiled form, once compiled (`None` inside: see [`Piece::regex`]).
+type Slot = Arc<OnceLock<Option<Regex>>>;
+
+/// The literal sets a piece needs (one of each must occur in a text it matches).
+type Needs = Vec<Vec<Vec<u8>>>;
 
 impl Pieces {
-    fn slot(&self, pattern: &str) -> Arc<OnceLock<Option<Regex>>> {
+    fn slot(&self, pattern: &str) -> Slot {
         // A poisoned lock only means another thread panicked while inserting: the map is
         // still whole.
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -105,7 +111,7 @@ struct Piece {
     pattern: String,
     /// `None` inside: the pattern, valid in syntax, is over the size limit; it then matches
     /// nothing (the only way a checked pattern can fail to compile).
-    regex: Arc<OnceLock<Option<Regex>>>,
+    regex: Slot,
 }
 
 impl LazyRegex {
@@ -209,7 +215,7 @@ impl LazyRegex {
 
 impl Plan {
     fn new(pattern: &str, parts: &[String], known: &[Known], shared: &Pieces) -> Plan {
-        let branches: Option<Vec<(String, Option<Vec<Vec<Vec<u8>>>>)>> = parts
+        let branches: Option<Vec<(String, Option<Needs>)>> = parts
             .iter()
             .zip(known)
             .map(|(part, known)| {
@@ -431,8 +437,8 @@ pub(crate) fn check(pattern: &str) -> Result<Hir, String> {
 /// match (a pattern such as `ukrain\w*.{0,80}\b90 mld eur` starts like dozens of others
 /// and ends like few), each when there is a finite set of non-empty ones; `None` when
 /// neither is.
-fn needs(hir: &Hir) -> Option<Vec<Vec<Vec<u8>>>> {
-    let needs: Vec<Vec<Vec<u8>>> = [prefixes(hir), suffixes(hir)]
+fn needs(hir: &Hir) -> Option<Needs> {
+    let needs: Needs = [prefixes(hir), suffixes(hir)]
         .into_iter()
         .flatten()
         .collect();
