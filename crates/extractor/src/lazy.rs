@@ -24,12 +24,15 @@
 //! alternation with such a branch, or with one branch, is compiled whole, as before.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
 use regex_syntax::hir::Hir;
-use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+/// At most this many known words gate a branch (a bit each in a `u8`).
+const MAX_NEEDS: usize = 8;
 
 /// Compiled regexes may be large (hundreds of phrasings in five languages).
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
@@ -45,6 +48,10 @@ struct Inner {
     pattern: String,
     /// The branches as given.
     parts: Vec<String>,
+    /// For each branch, what its caller knows of it: its words or its parse.
+    known: Vec<Known>,
+    /// Where the branches' compiled forms are kept, shared with other alternations.
+    pieces: Pieces,
     /// Built on first use: parsing the branches and extracting their literals is cheap
     /// next to compiling them, but not free, and `config check` needs none of it.
     plan: OnceLock<Plan>,
@@ -55,11 +62,47 @@ struct Inner {
 struct Plan {
     /// The branches in order, or the whole alternation as one piece.
     pieces: Vec<Piece>,
-    /// Over every piece's literals; literal `i` starts matches of the pieces `owners[i]`.
+    /// Over every piece's literals; literal `i` meets need `n` of piece `p` for each
+    /// `(p, n)` in `owners[i]`.
     literals: Option<AhoCorasick>,
-    owners: Vec<Vec<usize>>,
+    owners: Vec<Vec<(usize, u8)>>,
+    /// How many needs each piece has: it is a candidate once every one is met. A need is
+    /// a set of literals one of which every match of the piece contains (for a parsed
+    /// branch, one need: its prefixes; for a known phrase, one per word).
+    needs: Vec<u8>,
     /// Pieces without a finite set of non-empty literals: a candidate for every text.
     always: Vec<usize>,
+}
+
+/// What a caller knows of a branch, so that planning need not parse it (again).
+#[derive(Debug)]
+pub(crate) enum Known {
+    /// Non-empty ASCII alphanumeric strings that every match contains, each in some case
+    /// variant (a phrase's words); at most [`MAX_NEEDS`] count, the first ones.
+    Words(Vec<String>),
+    /// The branch as [`check`] parsed it.
+    Parsed(Hir),
+    Nothing,
+}
+
+/// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
+/// say) is a branch of several keys' lists and compiles once. Clones share.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Slot>>>);
+
+/// A branch's compiled form, once compiled (`None` inside: see [`Piece::regex`]).
+type Slot = Arc<OnceLock<Option<Regex>>>;
+
+/// The literal sets a piece needs (one of each must occur in a text it matches).
+type Needs = Vec<Vec<Vec<u8>>>;
+
+impl Pieces {
+    fn slot(&self, pattern: &str) -> Slot {
+        // A poisoned lock only means another thread panicked while inserting: the map is
+        // still whole.
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(pattern.to_string()).or_default().clone()
+    }
 }
 
 /// One separately compiled regex.
@@ -68,15 +111,25 @@ struct Piece {
     pattern: String,
     /// `None` inside: the pattern, valid in syntax, is over the size limit; it then matches
     /// nothing (the only way a checked pattern can fail to compile).
-    regex: OnceLock<Option<Regex>>,
+    regex: Slot,
 }
 
 impl LazyRegex {
     /// The alternation of `parts`, each of whose syntax [`check`] accepted.
+    #[cfg(test)]
     pub(crate) fn new(parts: Vec<String>) -> LazyRegex {
+        let known = parts.iter().map(|_| Known::Nothing).collect();
+        LazyRegex::with_known(parts, known, &Pieces::default())
+    }
+
+    /// As [`LazyRegex::new`], with what is known of each part (`known[i]` of `parts[i]`),
+    /// and the compiled branches kept in `pieces`.
+    pub(crate) fn with_known(parts: Vec<String>, known: Vec<Known>, pieces: &Pieces) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
             pattern: alternation(&parts),
             parts,
+            known,
+            pieces: pieces.clone(),
             plan: OnceLock::new(),
         }))
     }
@@ -87,15 +140,21 @@ impl LazyRegex {
     }
 
     fn plan(&self) -> &Plan {
-        self.0
-            .plan
-            .get_or_init(|| Plan::new(&self.0.pattern, &self.0.parts))
+        self.0.plan.get_or_init(|| {
+            Plan::new(
+                &self.0.pattern,
+                &self.0.parts,
+                &self.0.known,
+                &self.0.pieces,
+            )
+        })
     }
 
     /// Tries each candidate piece as soon as one of its literals is found, and stops at the
     /// first that matches: a topic gate met early compiles one branch, not every one named.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
         let plan = self.plan();
+        let mut met = vec![0u8; plan.pieces.len()];
         let mut tried = vec![false; plan.pieces.len()];
         let mut try_piece = |i: usize| {
             !std::mem::replace(&mut tried[i], true)
@@ -110,7 +169,7 @@ impl LazyRegex {
         literals.find_overlapping_iter(haystack).any(|found| {
             plan.owners[found.pattern().as_usize()]
                 .iter()
-                .any(|&i| try_piece(i))
+                .any(|&(i, n)| plan.meet(&mut met, i, n) && try_piece(i))
         })
     }
 
@@ -155,49 +214,74 @@ impl LazyRegex {
 }
 
 impl Plan {
-    fn new(pattern: &str, parts: &[String]) -> Plan {
-        let branches: Option<Vec<(String, Hir)>> = parts
+    fn new(pattern: &str, parts: &[String], known: &[Known], shared: &Pieces) -> Plan {
+        let branches: Option<Vec<(String, Option<Needs>)>> = parts
             .iter()
-            .map(|part| {
+            .zip(known)
+            .map(|(part, known)| {
                 let branch = format!("(?:{part})");
-                let hir = parse(&branch)?;
+                let parsed;
+                let hir = match known {
+                    // Required literals: the branch never matches empty.
+                    Known::Words(words) if !words.is_empty() => {
+                        let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
+                        return Some((branch, Some(needs.collect())));
+                    }
+                    // `(?:p)` parses as `p` does.
+                    Known::Parsed(hir) => hir,
+                    _ => {
+                        parsed = parse(&branch)?;
+                        &parsed
+                    }
+                };
                 // An empty match would need the iterator's special rule; keep it whole.
                 let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then_some((branch, hir))
+                never_empty.then(|| (branch, needs(hir)))
             })
             .collect();
         let pieces = match branches {
             Some(branches) if branches.len() > 1 => branches,
             // One branch, or one that may match empty: the whole alternation.
+            Some(mut one) if one.len() == 1 && matches!(known.first(), Some(Known::Words(_))) => {
+                one[0].0 = pattern.to_string();
+                one
+            }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), hir)])
+                .map(|hir| vec![(pattern.to_string(), needs(&hir))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut owners: Vec<Vec<(usize, u8)>> = Vec::new();
+        let mut needs = vec![0u8; pieces.len()];
         let mut always = Vec::new();
-        for (i, (_, hir)) in pieces.iter().enumerate() {
-            let Some(literals) = prefixes(hir) else {
+        for (i, (_, gate)) in pieces.iter().enumerate() {
+            let Some(gate) = gate else {
                 always.push(i);
                 continue;
             };
-            for literal in literals {
-                let next = owners.len();
-                let id = *index.entry(literal).or_insert(next);
-                if id == next {
-                    owners.push(Vec::new());
-                }
-                if owners[id].last() != Some(&i) {
-                    owners[id].push(i);
+            needs[i] = gate.len() as u8;
+            for (n, literals) in (0u8..).zip(gate) {
+                for literal in literals.iter().cloned() {
+                    let next = owners.len();
+                    let id = *index.entry(literal).or_insert(next);
+                    if id == next {
+                        owners.push(Vec::new());
+                    }
+                    if !owners[id].contains(&(i, n)) {
+                        owners[id].push((i, n));
+                    }
                 }
             }
         }
         let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
         // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
-        // a short command builds one gate per cue list it touches.
+        // a short command builds one gate per cue list it touches. ASCII case-insensitive:
+        // a known prefix is given in one case (see `variants`); the extracted literals of
+        // the other branches hold every case variant already, so this only gates wider.
         let built = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .ascii_case_insensitive(true)
             .build(by_id.iter().map(|(_, l)| l));
         let literals = match built {
             Ok(ac) if !by_id.is_empty() => Some(ac),
@@ -213,14 +297,27 @@ impl Plan {
             pieces: pieces
                 .into_iter()
                 .map(|(pattern, _)| Piece {
+                    regex: shared.slot(&pattern),
                     pattern,
-                    regex: OnceLock::new(),
                 })
                 .collect(),
             literals,
             owners,
+            needs,
             always,
         }
+    }
+
+    /// Records that need `n` of piece `i` is met (in `met`, a bit per need); true when
+    /// that makes every need of the piece met.
+    fn meet(&self, met: &mut [u8], i: usize, n: u8) -> bool {
+        let full = met[i] == self.full(i);
+        met[i] |= 1 << n;
+        !full && met[i] == self.full(i)
+    }
+
+    fn full(&self, i: usize) -> u8 {
+        ((1u16 << self.needs[i]) - 1) as u8
     }
 
     /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
@@ -230,9 +327,12 @@ impl Plan {
             hit[i] = true;
         }
         if let Some(literals) = &self.literals {
+            let mut met = vec![0u8; self.pieces.len()];
             for found in literals.find_overlapping_iter(haystack) {
-                for &i in &self.owners[found.pattern().as_usize()] {
-                    hit[i] = true;
+                for &(i, n) in &self.owners[found.pattern().as_usize()] {
+                    if self.meet(&mut met, i, n) {
+                        hit[i] = true;
+                    }
                 }
             }
         }
@@ -291,6 +391,29 @@ fn alternation(parts: &[String]) -> String {
         .join("|")
 }
 
+/// The spellings of an ASCII alphanumeric prefix that a case-insensitive regex matches,
+/// up to ASCII case (the gate ignores that): Unicode simple case folding maps two
+/// non-ASCII letters to ASCII ones, KELVIN SIGN to `k` and LONG S to `s`.
+fn variants(prefix: &str) -> Vec<Vec<u8>> {
+    let mut out = vec![String::new()];
+    for c in prefix.chars().map(|c| c.to_ascii_lowercase()) {
+        let other = match c {
+            'k' => Some('\u{212A}'),
+            's' => Some('\u{17F}'),
+            _ => None,
+        };
+        let mut next = Vec::with_capacity(out.len() * 2);
+        for done in out {
+            if let Some(o) = other {
+                next.push(format!("{done}{o}"));
+            }
+            next.push(format!("{done}{c}"));
+        }
+        out = next;
+    }
+    out.into_iter().map(String::into_bytes).collect()
+}
+
 /// Parses as the compiler will: case-insensitive.
 fn parse(pattern: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
@@ -300,30 +423,59 @@ fn parse(pattern: &str) -> Option<Hir> {
         .ok()
 }
 
-/// Checks a pattern's syntax as the compiler will read it, without compiling it.
-pub(crate) fn check(pattern: &str) -> Result<(), String> {
+/// Checks a pattern's syntax as the compiler will read it, without compiling it; the
+/// parse is kept for planning ([`Known::Parsed`]).
+pub(crate) fn check(pattern: &str) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(pattern)
-        .map(|_| ())
         .map_err(|e| last_line(&e.to_string()))
+}
+
+/// A parsed branch's needs: the literals that start every match, and those that end every
+/// match (a pattern such as `ukrain\w*.{0,80}\b90 mld eur` starts like dozens of others
+/// and ends like few), each when there is a finite set of non-empty ones; `None` when
+/// neither is.
+fn needs(hir: &Hir) -> Option<Needs> {
+    let needs: Needs = [prefixes(hir), suffixes(hir)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!needs.is_empty()).then_some(needs)
 }
 
 /// The literals that start every match of `hir` (read as the compiler reads it:
 /// case-insensitive, so every case variant is among them), or `None` when there is no
 /// finite set of non-empty ones.
 fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    // Short prefixes and few of them: every letter of a case-insensitive phrase is a class
+    let mut seq = short_literals(ExtractKind::Prefix).extract(hir);
+    seq.optimize_for_prefix_by_preference();
+    non_empty(seq)
+}
+
+/// The literals that end every match of `hir`, as [`prefixes`] those that start it.
+fn suffixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut seq = short_literals(ExtractKind::Suffix).extract(hir);
+    seq.optimize_for_suffix_by_preference();
+    non_empty(seq)
+}
+
+fn short_literals(kind: ExtractKind) -> Extractor {
+    // Short literals and few of them: every letter of a case-insensitive phrase is a class
     // of two or three, and extracting the default 250 variants of long prefixes for each of
     // the taxonomy's branches took more of a short command's time than compiling the
-    // branches it then needed. A shorter prefix only gates less sharply.
-    let mut seq = Extractor::new()
+    // branches it then needed. A shorter literal only gates less sharply.
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(kind)
         .limit_class(4)
         .limit_literal_len(4)
-        .limit_total(64)
-        .extract(hir);
-    seq.optimize_for_prefix_by_preference();
+        .limit_total(64);
+    extractor
+}
+
+fn non_empty(seq: regex_syntax::hir::literal::Seq) -> Option<Vec<Vec<u8>>> {
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
@@ -417,15 +569,73 @@ mod tests {
         assert_eq!(phrases.compiled(), 1);
         assert_eq!(split(&phrases, "kyiv wants a backstop"), [(0, 4), (13, 21)]);
         assert_eq!(phrases.compiled(), 2);
-        // No finite set of literals: a candidate for every text.
-        assert!(prefixes(&parse(r"\w+ guarantee").unwrap()).is_none());
-        let open = lazy(&[r"\w+ guarantee", "backstop"]);
-        assert!(open.is_match("a guarantee"));
+        // No finite set of literals at either end: a candidate for every text.
+        assert!(needs(&parse(r"\w+ guarantee\w*").unwrap()).is_none());
+        let open = lazy(&[r"\w+ guarantee\w*", "backstop"]);
+        assert!(open.is_match("a guarantees"));
         assert_eq!(open.compiled(), 1);
+        // Prefixes too common, suffixes rare: gated by both.
+        let ends = lazy(&[r"\bukrain\w*.{0,80}\b90 mld eur", r"\bukraine\b"]);
+        assert!(ends.is_match("Ukraine, 90 mld EUR"));
+        assert_eq!(
+            ends.compiled(),
+            1,
+            "the first branch whose needs are met matches: one compiled"
+        );
+        let ends = lazy(&[r"\bukrain\w*.{0,80}\b90 mld eur", r"\bukraine\b"]);
+        assert!(ends.is_match("Ukraine, 90 mld"));
+        assert_eq!(ends.compiled(), 1, "no suffix of the first: not compiled");
         // A branch that may match empty: compiled whole, as one piece.
         let empty = lazy(&["a?", "b"]);
         assert_eq!(split(&empty, "xab"), whole(&empty, "xab"));
         assert_eq!(empty.0.plan.get().unwrap().pieces.len(), 1);
+    }
+
+    #[test]
+    fn known_words_gate_every_case_variant_without_parsing() {
+        let parts = [
+            r"\bkyiv\w*",
+            r"\bsecurity guarantees?\b",
+            r"\bus\b",
+            r"\b9/11\b",
+            r"\bkiev\w*",
+        ];
+        let mut known: Vec<Known> = [&["kyiv"][..], &["security", "guarantee"], &["us"], &["9"]]
+            .into_iter()
+            .map(|words| Known::Words(words.iter().map(|w| w.to_string()).collect()))
+            .collect();
+        known.push(Known::Parsed(check(parts[4]).unwrap()));
+        let regex = LazyRegex::with_known(
+            parts.iter().map(|p| p.to_string()).collect(),
+            known,
+            &Pieces::default(),
+        );
+        let texts = [
+            "nothing here",
+            "KYIV and Kyivan; SECURITY guarantees, US, us, 9/11",
+            // KELVIN SIGN and LONG S: ASCII letters' case variants outside ASCII.
+            "\u{212A}yiv, \u{17F}ecurity guarantee, u\u{17F}, \u{212A}IEV",
+        ];
+        for text in texts {
+            assert_eq!(split(&regex, text), whole(&regex, text), "on {text}");
+            let any = compile(regex.as_str()).unwrap().is_match(text);
+            assert_eq!(regex.is_match(text), any, "on {text}");
+        }
+        assert_eq!(split(&regex, texts[2]).len(), 4);
+        assert!(variants("sk").contains(&"\u{17F}\u{212A}".as_bytes().to_vec()));
+        // One branch with a known prefix: still gated.
+        let one = LazyRegex::with_known(
+            vec![r"\bbackstops?\b".into()],
+            vec![Known::Words(vec!["back".into(), "stop".into()])],
+            &Pieces::default(),
+        );
+        assert!(!one.is_match("a guarantee"));
+        assert_eq!(one.compiled(), 0);
+        assert!(
+            !one.is_match("back off, stop"),
+            "both words occur: a candidate, and the regex says no"
+        );
+        assert!(one.is_match("a BACKSTOP"));
     }
 
     #[test]

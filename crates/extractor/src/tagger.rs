@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{LazyRegex as Regex, check};
+use crate::lazy::{Known, LazyRegex as Regex, Pieces, check};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::sentence::paragraphs;
@@ -92,9 +92,10 @@ struct KeyHits {
 impl Tagger {
     pub(crate) fn new(taxonomy: &Taxonomy) -> Result<Tagger> {
         let mut shared = HashMap::new();
+        let pieces = Pieces::default();
         let keys = taxonomy
             .keys()
-            .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared))
+            .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared, &pieces))
             .collect::<Result<Vec<_>>>()?;
         let model = match &taxonomy.model {
             Some((file, source)) => Some(std::sync::Arc::new(Model::new(
@@ -479,27 +480,33 @@ fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
 }
 
 /// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic
-/// gate of a story, say) share one, compiled once.
+/// gate of a story, say) share one, compiled once; `pieces` likewise their branches.
 fn compile_key(
     taxonomy: &Taxonomy,
     tag: String,
     key: &KeyConfig,
     shared: &mut HashMap<String, Regex>,
+    pieces: &Pieces,
 ) -> Result<CompiledKey> {
     let mut build =
         |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
             let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
+            let mut known: Vec<Known> = phrases
+                .iter()
+                .map(|p| phrase_words(p).map_or(Known::Nothing, Known::Words))
+                .collect();
             for (i, pattern) in patterns.iter().enumerate() {
                 // Checked alone so that an error points at the one bad pattern.
-                check(pattern).map_err(|e| {
+                let parsed = check(pattern).map_err(|e| {
                     taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
                 })?;
                 parts.push(pattern.clone());
+                known.push(Known::Parsed(parsed));
             }
             if parts.is_empty() {
                 return Ok(None);
             }
-            let regex = Regex::new(parts);
+            let regex = Regex::with_known(parts, known, pieces);
             Ok(Some(
                 shared
                     .entry(regex.as_str().to_string())
@@ -536,6 +543,35 @@ fn compile_key(
         topic: build("topic_patterns", &key.topic, &key.topic_patterns)?,
         tag,
     })
+}
+
+/// Words that every match of [`phrase_regex`]`(phrase)` contains: the folded phrase's
+/// runs of ASCII letters and digits, which that function copies as they are, so that the
+/// branch is gated without being parsed. Only runs of four or more characters (short words
+/// such as "of" or "a" occur everywhere and gate nothing), or the first run when there is
+/// none; each cut before a fourth `k` or `s` (each has a non-ASCII case variant, and the
+/// gate holds every spelling). `None` when the phrase has no such run.
+fn phrase_words(phrase: &str) -> Option<Vec<String>> {
+    let folded = fold_str(phrase.trim());
+    let runs: Vec<String> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
+        .map(|run| {
+            let mut odd = 0;
+            run.chars()
+                .take_while(|&c| {
+                    odd += usize::from(matches!(c, 'k' | 's'));
+                    odd <= 3
+                })
+                .collect()
+        })
+        .collect();
+    let long: Vec<String> = runs.iter().filter(|r| r.len() >= 4).cloned().collect();
+    match (long.is_empty(), runs.into_iter().next()) {
+        (false, _) => Some(long),
+        (true, Some(first)) if !first.is_empty() => Some(vec![first]),
+        _ => None,
+    }
 }
 
 /// A literal phrase as a regex over folded text: word boundaries at both ends, spaces
