@@ -28,10 +28,10 @@ const DEV3_DATES_FLOOR: f64 = 1.0;
 /// first (money 0.940, 2026-12-07), then tuned on by class (see BENCHMARKS.md, issue 9).
 const DEV4_MONEY_FLOOR: f64 = 1.0;
 /// The frozen test split, scored once per batch of changes (BENCHMARKS.md keeps every
-/// score): held at the last measured accuracy (2026-12-07, batch 3: money 106/113, dates
+/// score): held at the last measured accuracy (2026-12-07, batch 4: money 109/113, dates
 /// 147/160) so that nothing slips back. The issue's bar is money 0.95 and dates 0.90;
 /// raise these as batches reach it, never lower them.
-const TEST_MONEY_FLOOR: f64 = 0.938;
+const TEST_MONEY_FLOOR: f64 = 0.964;
 const TEST_DATES_FLOOR: f64 = 0.918;
 
 fn check(split: &str, money_floor: f64, dates_floor: f64) {
