@@ -184,6 +184,27 @@ pub struct SourceReport {
     pub due_reason: String,
 }
 
+impl SourceReport {
+    /// One log line per polled source, with when it is due next and why; `run` and the shared
+    /// (PostgreSQL) scheduler both log through it.
+    pub(crate) fn log(&self) {
+        for failure in &self.failures {
+            tracing::warn!("failed: {failure}");
+        }
+        tracing::info!(
+            source = %self.name,
+            new = self.articles_new,
+            updated = self.articles_updated,
+            unchanged = self.articles_unchanged,
+            failed = self.articles_failed,
+            not_modified = self.not_modified,
+            next_due = %self.next_due.to_rfc3339(),
+            due_because = %self.due_reason,
+            "source polled"
+        );
+    }
+}
+
 /// Work indexed but not yet committed, acknowledged by the next [`Pipeline::commit`].
 #[derive(Default)]
 struct Pending {

@@ -143,7 +143,7 @@ pub async fn lease_loop(
                         busy.remove(&report.name);
                         awaiting.insert(report.name.clone());
                         done.insert(report.name.clone());
-                        log_report(&report);
+                        report.log();
                         totals.add(&report);
                         pipeline.progress.set_length(by_name.len() as u64);
                     }
@@ -170,21 +170,6 @@ pub async fn lease_loop(
     // Polls abandoned above were not recorded: their sources are free for others now.
     blocking(&store, |store| store.release_leases()).await?;
     Ok(totals)
-}
-
-fn log_report(report: &SourceReport) {
-    for failure in &report.failures {
-        tracing::warn!("failed: {failure}");
-    }
-    tracing::info!(
-        source = %report.name,
-        new = report.articles_new,
-        updated = report.articles_updated,
-        unchanged = report.articles_unchanged,
-        failed = report.articles_failed,
-        not_modified = report.not_modified,
-        "source polled"
-    );
 }
 
 /// Commits; the polls recorded by it gave their leases back.

@@ -165,7 +165,7 @@ async fn scheduler(
                     tasks.remove(&id);
                     busy[i] = false;
                     due[i] = report.next_due;
-                    log_report(&report);
+                    report.log();
                     totals.add(&report);
                     if pipeline.commit_due()
                         && let Err(err) = pipeline.commit().await
@@ -194,7 +194,7 @@ async fn scheduler(
     };
     tracing::info!(signal, in_flight = in_flight.len(), "shutting down");
     crate::pipeline::drain_within(&mut in_flight, grace, |(_, report)| {
-        log_report(&report);
+        report.log();
         totals.add(&report);
     })
     .await;
@@ -254,21 +254,4 @@ fn initial_due(
                 .map_or(now, |at| at.min(now + max_wait))
         })
         .collect()
-}
-
-fn log_report(report: &crate::pipeline::SourceReport) {
-    for failure in &report.failures {
-        tracing::warn!("failed: {failure}");
-    }
-    tracing::info!(
-        source = %report.name,
-        new = report.articles_new,
-        updated = report.articles_updated,
-        unchanged = report.articles_unchanged,
-        failed = report.articles_failed,
-        not_modified = report.not_modified,
-        next_due = %report.next_due.to_rfc3339(),
-        due_because = %report.due_reason,
-        "source polled"
-    );
 }
