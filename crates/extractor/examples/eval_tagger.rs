@@ -31,10 +31,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .position(|a| a == "--train")
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
+    // The set is the one argument that is neither a flag nor an option's value; `--quick`
+    // and `-v` take no value, so "--quick DIR" must not swallow DIR.
+    const TAKES_VALUE: [&str; 5] = [
+        "--train",
+        "--frames",
+        "--write",
+        "--target-precision",
+        "--min-threshold",
+    ];
     let dir = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || !args[i - 1].starts_with("--")))
+        .find(|(i, a)| {
+            !a.starts_with('-') && (*i == 0 || !TAKES_VALUE.contains(&args[i - 1].as_str()))
+        })
         .map_or_else(|| root.join("tests/eval"), |(_, a)| PathBuf::from(a));
     let mut taxonomy = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?;
     if let Some(train) = train {
