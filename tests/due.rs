@@ -497,3 +497,74 @@ fn config_check_names_a_bad_floor_or_ceiling() {
     let run = dir.newsmon(&["config", "check"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// `ingest --due` (what a timer runs): a source is polled when it was never polled or its next
+/// due time has come, over the embedded state and over PostgreSQL alike; plain `ingest`
+/// still polls everything.
+fn ingest_due_polls_only_what_is_due(state: &str) {
+    let site = Site::start();
+    site.set(
+        "/ttl.xml",
+        200,
+        &[("content-type", RSS)],
+        &rss(Some(90), &["/a/1"]),
+    );
+    site.set(
+        "/busy.xml",
+        503,
+        &[("retry-after", "7200")],
+        "down for maintenance",
+    );
+    site.article("/a/1", "Story 1");
+    let dir = TestDir::new();
+    dir.write_config_with(
+        &[
+            ("ttl", site.url("/ttl.xml")),
+            ("busy", site.url("/busy.xml")),
+        ],
+        "retries = 0",
+        &format!("{SCHEDULE}{state}"),
+    );
+    let polls = || {
+        (
+            site.requests("/ttl.xml").len(),
+            site.requests("/busy.xml").len(),
+        )
+    };
+    // Never polled: both are due.
+    let run = dir.newsmon(&["ingest", "--due", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(polls(), (1, 1));
+    assert_eq!(run.json()["sources_not_due"], 0, "{run:?}");
+    assert_eq!(run.json()["articles_new"], 1, "{run:?}");
+
+    // The feed asked for 90 minutes, the busy server for two hours: nothing is due.
+    let run = dir.newsmon(&["ingest", "--due"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(polls(), (1, 1), "a source was polled before it was due");
+    assert!(
+        run.stdout.contains("0 polled") && run.stdout.contains("2 not due yet"),
+        "{run:?}"
+    );
+
+    // Without --due, every source is polled, as before.
+    let run = dir.newsmon(&["ingest"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(polls(), (2, 2));
+}
+
+#[test]
+fn ingest_due_skips_the_sources_whose_time_has_not_come() {
+    ingest_due_polls_only_what_is_due("");
+}
+
+#[test]
+fn ingest_due_skips_the_sources_whose_time_has_not_come_over_postgres() {
+    let Some(db) = crate::util::pg::TestDb::create("ingest_due") else {
+        return;
+    };
+    ingest_due_polls_only_what_is_due(&format!(
+        "\n[state]\nbackend = \"postgres\"\nurl = {:?}\nlease_secs = 10\nretry_secs = 60\n",
+        db.url
+    ));
+}

@@ -97,4 +97,34 @@ mod tests {
         let err = anyhow::anyhow!("inner").context("outer");
         assert_eq!(chain(&err), "outer: inner");
     }
+
+    /// The shipped systemd units run command lines that this CLI accepts: a renamed flag
+    /// must not leave a unit that fails on a user's server.
+    #[test]
+    fn the_shipped_systemd_units_run_valid_command_lines() {
+        use clap::Parser;
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&config).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines() {
+                let Some(command) = line.strip_prefix("ExecStart=") else {
+                    continue;
+                };
+                let words: Vec<&str> = command.split_whitespace().collect();
+                if !words[0].ends_with("/newsmon") {
+                    continue;
+                }
+                if let Err(err) = cmd::Cli::try_parse_from(&words) {
+                    panic!("{}: {command}: {err}", path.display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(
+            checked >= 2,
+            "only {checked} newsmon units found in {config:?}"
+        );
+    }
 }

@@ -93,6 +93,8 @@ pub struct Summary {
     pub sources_polled: usize,
     pub sources_failed: usize,
     pub sources_not_modified: usize,
+    /// Sources left alone by `ingest --due` because their time has not come.
+    pub sources_not_due: usize,
     pub articles_new: usize,
     pub articles_updated: usize,
     pub articles_unchanged: usize,

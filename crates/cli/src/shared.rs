@@ -62,6 +62,15 @@ pub enum Mode {
     Schedule,
     /// `ingest`: every source not polled since the pass started, once, then stop.
     Pass,
+    /// `ingest --due`: every source due by its schedule, once, then stop.
+    DuePass,
+}
+
+impl Mode {
+    /// Whether the loop ends when nothing is left to lease (a one-shot pass).
+    fn is_pass(self) -> bool {
+        !matches!(self, Mode::Schedule)
+    }
 }
 
 /// Polls what this process can lease until `shutdown` (or, for a pass, until no source is
@@ -89,7 +98,7 @@ pub async fn lease_loop(
         sources.into_iter().map(|s| (s.name.clone(), s)).collect();
     let started = Utc::now();
     let due = match mode {
-        Mode::Schedule => Due::BySchedule,
+        Mode::Schedule | Mode::DuePass => Due::BySchedule,
         Mode::Pass => Due::NotPolledSince(started),
     };
     let mut done: HashSet<String> = HashSet::new();
@@ -117,7 +126,7 @@ pub async fn lease_loop(
             let candidates: Vec<String> = by_name
                 .keys()
                 .filter(|name| !busy.contains(*name))
-                .filter(|name| matches!(mode, Mode::Schedule) || !done.contains(*name))
+                .filter(|name| !mode.is_pass() || !done.contains(*name))
                 .cloned()
                 .collect();
             if !candidates.is_empty() {
@@ -132,7 +141,7 @@ pub async fn lease_loop(
             let pipeline = Arc::clone(&pipeline);
             in_flight.spawn(async move { pipeline.poll_source(&source).await });
         }
-        if matches!(mode, Mode::Pass) && leased.is_empty() && in_flight.is_empty() {
+        if mode.is_pass() && leased.is_empty() && in_flight.is_empty() {
             break None;
         }
         tokio::select! {
@@ -169,6 +178,10 @@ pub async fn lease_loop(
     pipeline.commit().await?;
     // Polls abandoned above were not recorded: their sources are free for others now.
     blocking(&store, |store| store.release_leases()).await?;
+    if matches!(mode, Mode::DuePass) {
+        // Not due, or polled by another ingester meanwhile: either way, not this pass's.
+        totals.sources_not_due = by_name.len().saturating_sub(done.len());
+    }
     Ok(totals)
 }
 
@@ -220,12 +233,17 @@ pub async fn run(
 
 /// `newsmon ingest` over PostgreSQL: one pass over the sources no other ingester polled
 /// since this one started.
-pub async fn ingest(pipeline: Arc<Pipeline>, loaded: &Loaded, store: PgStore) -> Result<Summary> {
+pub async fn ingest(
+    pipeline: Arc<Pipeline>,
+    loaded: &Loaded,
+    store: PgStore,
+    due_only: bool,
+) -> Result<Summary> {
     lease_loop(
         pipeline,
         store,
         SourceSpec::all(loaded),
-        Mode::Pass,
+        if due_only { Mode::DuePass } else { Mode::Pass },
         Times::of(loaded),
         std::future::pending(),
     )

@@ -210,7 +210,7 @@ async fn scheduler(
 
 /// The longest any source may wait: the ceiling, `max_interval_mins`, which also bounds what a
 /// server may ask for (a feed TTL, `Retry-After`).
-fn longest_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Duration {
+pub(crate) fn longest_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono::Duration {
     crate::schedule::Schedule::new(schedule)
         .ceiling()
         .max(configured_wait(schedule, sources))
@@ -232,7 +232,7 @@ fn configured_wait(schedule: &ScheduleConfig, sources: &[SourceSpec]) -> chrono:
 /// When each source is due: as crawl state says for a source polled before at the same URL
 /// (so that a restart keeps each source's rhythm and backoff), else now. A date further than
 /// `max_wait` (the ceiling) away, left by an earlier config, is brought forward.
-fn initial_due(
+pub(crate) fn initial_due(
     pipeline: &Pipeline,
     sources: &[SourceSpec],
     max_wait: chrono::Duration,
