@@ -25,8 +25,8 @@ pub struct Feed {
     pub title: Option<String>,
     /// The items, in document order.
     pub items: Vec<FeedItem>,
-    /// RSS 2.0 `<ttl>`: minutes the feed may be cached before it is fetched again. (The
-    /// Syndication module's `sy:updatePeriod` is not read: feed-rs does not expose it.)
+    /// RSS 2.0 `<ttl>`: minutes the feed may be cached before it is fetched again; without
+    /// one, the Syndication module's `sy:updatePeriod` / `sy:updateFrequency`.
     pub ttl_mins: Option<u32>,
 }
 
@@ -82,7 +82,11 @@ impl FeedItem {
 /// Fails with [`Error::NotFeed`], naming `feed_url` and what is wrong, for anything else.
 pub fn parse_feed(body: &[u8], feed_url: &Url) -> Result<Feed> {
     match parse_model(body, feed_url)? {
-        Some(parsed) => Ok(convert(parsed, feed_url)),
+        Some(parsed) => {
+            let mut feed = convert(parsed, feed_url);
+            feed.ttl_mins = feed.ttl_mins.or_else(|| syndication::update_minutes(body));
+            Ok(feed)
+        }
         None => Ok(Feed {
             title: None,
             items: Vec::new(),
@@ -418,5 +422,6 @@ fn text_of(text: &model::Text) -> Option<String> {
     (!plain.is_empty()).then_some(plain)
 }
 
+mod syndication;
 #[cfg(test)]
 mod tests;

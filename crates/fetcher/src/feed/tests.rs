@@ -362,3 +362,21 @@ fn rss_ttl_is_read_in_minutes_and_bad_values_are_dropped() {
     );
     assert_eq!(atom.ttl_mins, None);
 }
+
+#[test]
+fn the_syndication_module_stands_in_for_a_missing_ttl() {
+    let feed = |head: &str| {
+        parse(&format!(
+            "<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\">\
+             <channel><title>T</title>{head}\
+             <item><title>a</title><link>https://example.com/a</link></item></channel></rss>"
+        ))
+    };
+    let hourly =
+        "<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>";
+    let parsed = feed(hourly);
+    assert_eq!(parsed.ttl_mins, Some(15));
+    assert_eq!(parsed.items.len(), 1);
+    // `<ttl>` says it directly and wins.
+    assert_eq!(feed(&format!("<ttl>90</ttl>{hourly}")).ttl_mins, Some(90));
+}
