@@ -51,6 +51,11 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FramesConfig {
+    /// The story's period, `YYYY-MM-DD..YYYY-MM-DD`: no frame fires in an article
+    /// published outside it (the other years' summits, funds and guarantees that share
+    /// the words); an article without a date counts as inside.
+    #[serde(default)]
+    pub period: Option<String>,
     /// Concept name → entries (stems, or whole words ending in `$`).
     #[serde(default)]
     pub concepts: BTreeMap<String, Vec<String>>,
@@ -111,6 +116,8 @@ pub(crate) struct Frames {
     lexicon: Lexicon,
     /// The days, indexed after the lexicon's concepts: their names and spans.
     days: Vec<(String, NaiveDate, NaiveDate)>,
+    /// The story's period (see [`FramesConfig::period`]).
+    period: Option<(NaiveDate, NaiveDate)>,
     frames: Vec<Frame>,
 }
 
@@ -194,6 +201,14 @@ impl Frames {
                     })
             })
             .collect::<Result<Vec<_>>>()?;
+        let period = match &config.period {
+            None => None,
+            Some(span) => Some(parse_days(span).ok_or_else(|| {
+                error(format!(
+                    "period: `{span}` is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+                ))
+            })?),
+        };
         let names: Vec<&String> = config
             .concepts
             .keys()
@@ -261,6 +276,7 @@ impl Frames {
         Ok(Frames {
             lexicon,
             days,
+            period,
             frames,
         })
     }
@@ -284,6 +300,12 @@ impl Frames {
         article: FrameArticle,
         wanted: impl Fn(&str) -> bool,
     ) -> Vec<FrameHit> {
+        let outside = |(first, last): (NaiveDate, NaiveDate)| {
+            article.published.is_some_and(|p| p < first || p > last)
+        };
+        if self.period.is_some_and(outside) {
+            return Vec::new();
+        }
         let frames: Vec<&Frame> = self.frames.iter().filter(|f| wanted(&f.tag)).collect();
         if frames.is_empty() {
             return Vec::new();
@@ -774,6 +796,30 @@ story = 1
         let tags: Vec<&str> = tagging.mentions.iter().map(|m| m.tag.as_str()).collect();
         assert_eq!(tags, ["meeting/leaders-summit", "tier/us-backstop"]);
         assert_eq!(tagging.frames[0].frame, "the-summit-in-the-story");
+    }
+
+    #[test]
+    fn no_frame_fires_in_an_article_published_outside_the_period() {
+        let frames = format!("period = \"2025-11-01..2026-12-31\"\n{DAYS}");
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"Elysee summit\"]\ntopic = [\"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let tagger = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(&frames, "f.toml")
+            .unwrap();
+        let live = "Ukraine's allies gather. The leaders meet now.";
+        assert_eq!(tagger.tag_with(live, on(6)).mentions.len(), 1);
+        let before = chrono::NaiveDate::from_ymd_opt(2025, 8, 18)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc());
+        let text = "Ukraine's allies wait. The leaders will meet today.";
+        assert!(tagger.tag_with(text, before).mentions.is_empty());
+        let bad = "period = \"2025\"\n";
+        assert!(Frames::from_toml(bad, &[], "f").is_err());
     }
 
     #[test]
