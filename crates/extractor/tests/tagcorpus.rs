@@ -85,25 +85,25 @@ const TEST_WITH_MODEL: Floors = Floors {
 /// frames: meetings by date, story context").
 const TRAIN_WITH_FRAMES: Floors = Floors {
     precision: 0.97,
-    recall: 0.88,
-    kind_recall: 0.81,
-    lang_recall: 0.84,
+    recall: 0.89,
+    kind_recall: 0.85,
+    lang_recall: 0.85,
     decoys_tagged: 1,
 };
 const DEV_WITH_FRAMES: Floors = Floors {
     precision: 1.0,
-    recall: 0.82,
-    kind_recall: 0.75,
-    lang_recall: 0.66,
+    recall: 0.87,
+    kind_recall: 0.85,
+    lang_recall: 0.71,
     decoys_tagged: 0,
 };
 /// dev2 with the frames: first scored before anyone read it (P 0.964 R 0.734, 2 decoys
 /// tagged), then a development split.
 const DEV2_WITH_FRAMES: Floors = Floors {
     precision: 0.99,
-    recall: 0.87,
-    kind_recall: 0.82,
-    lang_recall: 0.84,
+    recall: 0.89,
+    kind_recall: 0.88,
+    lang_recall: 0.87,
     decoys_tagged: 0,
 };
 
