@@ -319,3 +319,42 @@ fn concept_frames_are_opt_in_and_explained() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_frame_finds_a_meeting_by_its_day_and_explains_the_date() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let config = dir.path("newsmon.toml");
+    let frames = crate::util::repo().join("config/frames.toml");
+    let with = std::fs::read_to_string(&config).unwrap().replacen(
+        "[http]",
+        &format!("frames = {:?}\n[http]", frames.display().to_string()),
+        1,
+    );
+    dir.write("newsmon.toml", &with);
+    let text = "Kyiv's allies gather in France. The heads of government meet on Tuesday.";
+    let tag = |published: &str| {
+        crate::util::newsmon(
+            &["--config", config.to_str().unwrap()],
+            &["tag", "-", "--published", published, "--explain"],
+            Some(text),
+        )
+    };
+    // Published Saturday 3 January 2026: "on Tuesday" is the 6th, the summit's day.
+    let run = tag("2026-01-03");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("meeting/leaders-summit"), "{run:?}");
+    assert!(
+        run.stdout.contains("decided by frame leaders-on-their-day: leaders_group = \"heads of government\" x summit_day = \""),
+        "{run:?}"
+    );
+    // A week later "on Tuesday" is the 13th; in 2024 the frames' period is over.
+    for published in ["2026-01-10", "2024-07-06"] {
+        let run = tag(published);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(
+            !run.stdout.contains("leaders-summit"),
+            "{published}: {run:?}"
+        );
+    }
+}

@@ -22,12 +22,25 @@
 //! unless = ["nato_summit_2024"]         # none of these anywhere in the text
 //! ```
 //!
+//! **Days** name an event by its date rather than its words: `[days] summit_day =
+//! "2026-01-06"` (or `"2026-01-06..2026-01-07"`) is an item like a concept, present in a
+//! sentence when a date the date recogniser resolved there ("on Tuesday", "yesterday",
+//! "6 January") falls within those days, in any language. `published = ["summit_day"]`
+//! asks that the article itself be published on one of those days (a live blog's
+//! present tense: "the leaders meet at the Élysée").
+//!
+//! **Story context**: `story = N` lets a frame fire only in an article where at least `N`
+//! other keys were already found (by the rules or by frames without `story`), so weak
+//! passing mentions ("the summit", "the plant") resolve to the story's key in coverage
+//! of the story and stay silent in a decoy that shares the words.
+//!
 //! The tagger runs frames only for keys its rules did not find, within each key's topic
 //! gate; every frame hit keeps its sentence, offsets and which concept matched which word.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::fold::Folded;
@@ -38,9 +51,17 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FramesConfig {
+    /// The story's period, `YYYY-MM-DD..YYYY-MM-DD`: no frame fires in an article
+    /// published outside it (the other years' summits, funds and guarantees that share
+    /// the words); an article without a date counts as inside.
+    #[serde(default)]
+    pub period: Option<String>,
     /// Concept name → entries (stems, or whole words ending in `$`).
     #[serde(default)]
     pub concepts: BTreeMap<String, Vec<String>>,
+    /// Day name → `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`: items met by a resolved date.
+    #[serde(default)]
+    pub days: BTreeMap<String, String>,
     /// The frames, in any order.
     #[serde(default, rename = "frame")]
     pub frames: Vec<FrameConfig>,
@@ -69,6 +90,13 @@ pub struct FrameConfig {
     /// Items that veto the frame anywhere in the text.
     #[serde(default)]
     pub unless: Vec<String>,
+    /// Days (of `[days]`) of which the article's publication date must fall on one.
+    #[serde(default)]
+    pub published: Vec<String>,
+    /// How many other keys the article must already have (found by the rules or by
+    /// frames without `story`) before this frame may fire.
+    #[serde(default)]
+    pub story: usize,
 }
 
 /// Why a frame tagged a key: the frame and the words that met each concept.
@@ -86,6 +114,10 @@ pub struct FrameDecision {
 #[derive(Debug, Clone)]
 pub(crate) struct Frames {
     lexicon: Lexicon,
+    /// The days, indexed after the lexicon's concepts: their names and spans.
+    days: Vec<(String, NaiveDate, NaiveDate)>,
+    /// The story's period (see [`FramesConfig::period`]).
+    period: Option<(NaiveDate, NaiveDate)>,
     frames: Vec<Frame>,
 }
 
@@ -101,13 +133,27 @@ struct Frame {
     text: Vec<Item>,
     not: Vec<Item>,
     unless: Vec<Item>,
+    /// Indices into `Frames::days`.
+    published: Vec<usize>,
+    story: usize,
 }
 
-/// A sentence as the frames see it: its paragraph and folded text.
+/// A sentence as the frames see it: its paragraph, folded text, and the dates resolved
+/// in it (first and last day, byte range in the text).
 pub(crate) struct FrameSentence<'a> {
     pub(crate) paragraph: usize,
     pub(crate) folded: &'a Folded,
     pub(crate) range: Range<usize>,
+    pub(crate) dates: Vec<(NaiveDate, NaiveDate, Range<usize>)>,
+}
+
+/// What the frames know of the article beyond its sentences.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FrameArticle<'a> {
+    /// Its publication date.
+    pub(crate) published: Option<NaiveDate>,
+    /// The keys already found by the rules.
+    pub(crate) found: &'a [String],
 }
 
 /// A frame's hit: the sentence, the byte range in the text, and the decision.
@@ -119,8 +165,16 @@ pub(crate) struct FrameHit {
     pub(crate) decision: FrameDecision,
 }
 
-/// The concepts of one sentence: for each concept, where it first occurs (folded).
-type Found = Vec<Option<Range<usize>>>;
+/// Where a concept first occurs in a sentence: folded offsets for a lexicon concept,
+/// offsets of the original sentence for a day.
+#[derive(Debug, Clone)]
+enum At {
+    Folded(Range<usize>),
+    Original(Range<usize>),
+}
+
+/// The concepts of one sentence: for each concept (then each day), where it occurs.
+type Found = Vec<Option<At>>;
 
 impl Frames {
     /// Compiles `config`; every frame's tag must be one of `tags`. `source` names the
@@ -134,7 +188,32 @@ impl Frames {
             concepts: config.concepts.clone(),
         })
         .map_err(error)?;
-        let names: Vec<&String> = config.concepts.keys().collect();
+        let days = config
+            .days
+            .iter()
+            .map(|(name, span)| {
+                parse_days(span)
+                    .map(|(first, last)| (name.clone(), first, last))
+                    .ok_or_else(|| {
+                        error(format!(
+                            "[days] {name}: `{span}` is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let period = match &config.period {
+            None => None,
+            Some(span) => Some(parse_days(span).ok_or_else(|| {
+                error(format!(
+                    "period: `{span}` is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+                ))
+            })?),
+        };
+        let names: Vec<&String> = config
+            .concepts
+            .keys()
+            .chain(days.iter().map(|(name, _, _)| name))
+            .collect();
         let frames = config
             .frames
             .iter()
@@ -170,7 +249,20 @@ impl Frames {
                         })
                         .collect()
                 };
+                let published = frame
+                    .published
+                    .iter()
+                    .map(|day| {
+                        days.iter()
+                            .position(|(n, _, _)| n == day.trim())
+                            .ok_or_else(|| {
+                                error(format!("[[frame]] {name}: unknown day `{}`", day.trim()))
+                            })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(Frame {
+                    published,
+                    story: frame.story,
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
                     paragraph: items(&frame.paragraph)?,
@@ -181,7 +273,12 @@ impl Frames {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Frames { lexicon, frames })
+        Ok(Frames {
+            lexicon,
+            days,
+            period,
+            frames,
+        })
     }
 
     /// Parses and compiles frames TOML (see [`Frames::new`]).
@@ -193,79 +290,129 @@ impl Frames {
         Frames::new(&config, tags, source)
     }
 
-    /// The first hit of each tag accepted by `wanted`, in frame order; `text` is the
-    /// tagged text that the sentences' ranges index.
+    /// The first hit of each tag accepted by `wanted`, in frame order (frames with
+    /// `story` after the others); `text` is the tagged text that the sentences' ranges
+    /// index.
     pub(crate) fn find(
         &self,
         text: &str,
         sentences: &[FrameSentence],
+        article: FrameArticle,
         wanted: impl Fn(&str) -> bool,
     ) -> Vec<FrameHit> {
+        let outside = |(first, last): (NaiveDate, NaiveDate)| {
+            article.published.is_some_and(|p| p < first || p > last)
+        };
+        if self.period.is_some_and(outside) {
+            return Vec::new();
+        }
         let frames: Vec<&Frame> = self.frames.iter().filter(|f| wanted(&f.tag)).collect();
         if frames.is_empty() {
             return Vec::new();
         }
-        let concepts = self.lexicon_size();
-        let found: Vec<Found> = sentences
-            .iter()
-            .map(|s| {
-                let mut found = vec![None; concepts];
-                for (c, range) in self.lexicon.find(&s.folded.text) {
-                    found[c] = Some(range);
-                }
-                found
-            })
-            .collect();
-        let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
-        let mut in_paragraph = vec![vec![false; concepts]; paragraphs];
-        let mut in_text = vec![false; concepts];
-        for (s, f) in sentences.iter().zip(&found) {
-            for (c, r) in f.iter().enumerate() {
-                if r.is_some() {
-                    in_paragraph[s.paragraph][c] = true;
-                    in_text[c] = true;
-                }
+        let found: Vec<Found> = sentences.iter().map(|s| self.concepts_of(s)).collect();
+        let presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
+        let mut hits: Vec<FrameHit> = Vec::new();
+        for frame in frames.iter().filter(|f| f.story == 0) {
+            if self.article_allows(frame, &presence, article) {
+                self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
         }
-        let any = |item: &Item, present: &dyn Fn(usize) -> bool| item.iter().any(|&c| present(c));
-        let mut hits: Vec<FrameHit> = Vec::new();
-        for frame in frames {
-            if frame.unless.iter().any(|i| any(i, &|c| in_text[c]))
-                || !frame.text.iter().all(|i| any(i, &|c| in_text[c]))
-            {
-                continue;
-            }
-            for (i, sentence) in sentences.iter().enumerate() {
-                let here = &found[i];
-                let matches = frame
-                    .all
-                    .iter()
-                    .all(|item| any(item, &|c| here[c].is_some()))
-                    && frame
-                        .paragraph
-                        .iter()
-                        .all(|item| any(item, &|c| in_paragraph[sentence.paragraph][c]))
-                    && !frame
-                        .not
-                        .iter()
-                        .any(|item| any(item, &|c| here[c].is_some()));
-                if !matches {
-                    continue;
-                }
-                if let Some(hit) = hits.iter_mut().find(|h| h.decision.tag == frame.tag) {
-                    if !hit.sentences.contains(&i) {
-                        hit.sentences.push(i);
-                    }
-                    continue;
-                }
-                hits.push(self.hit(frame, text, i, sentence, here));
+        // Story frames: the keys found so far (rules and plain frames) say whether the
+        // article is about the story at all.
+        let mut keys: Vec<&str> = article.found.iter().map(String::as_str).collect();
+        keys.extend(hits.iter().map(|h| h.decision.tag.as_str()));
+        keys.sort_unstable();
+        keys.dedup();
+        let keys: Vec<String> = keys.into_iter().map(str::to_string).collect();
+        for frame in frames.iter().filter(|f| f.story > 0) {
+            let others = keys.iter().filter(|k| **k != frame.tag).count();
+            if others >= frame.story && self.article_allows(frame, &presence, article) {
+                self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
         }
         hits
     }
 
-    fn lexicon_size(&self) -> usize {
-        self.lexicon.len()
+    /// For each concept and day, where it first occurs in the sentence.
+    fn concepts_of(&self, sentence: &FrameSentence) -> Found {
+        let concepts = self.lexicon.len();
+        let mut found = vec![None; concepts + self.days.len()];
+        for (c, range) in self.lexicon.find(&sentence.folded.text) {
+            found[c] = Some(At::Folded(range));
+        }
+        for (d, (_, first, last)) in self.days.iter().enumerate() {
+            found[concepts + d] = sentence
+                .dates
+                .iter()
+                .find(|(start, end, _)| start >= first && end <= last)
+                .map(|(_, _, range)| {
+                    At::Original(
+                        range.start.saturating_sub(sentence.range.start)
+                            ..range.end.saturating_sub(sentence.range.start),
+                    )
+                });
+        }
+        found
+    }
+
+    /// The frame's text-wide conditions: `unless`, `text` and `published`.
+    fn article_allows(&self, frame: &Frame, presence: &Presence, article: FrameArticle) -> bool {
+        let published_ok = frame.published.is_empty()
+            || article.published.is_some_and(|p| {
+                frame.published.iter().any(|&d| {
+                    self.days
+                        .get(d)
+                        .is_some_and(|(_, first, last)| p >= *first && p <= *last)
+                })
+            });
+        published_ok
+            && !frame.unless.iter().any(|i| presence.in_text(i))
+            && frame.text.iter().all(|i| presence.in_text(i))
+    }
+
+    /// Adds the frame's matching sentences to `hits` (a new hit for its first sentence
+    /// when its tag has none yet).
+    fn match_sentences(
+        &self,
+        frame: &Frame,
+        text: &str,
+        sentences: &[FrameSentence],
+        found: &[Found],
+        presence: &Presence,
+        hits: &mut Vec<FrameHit>,
+    ) {
+        for (i, sentence) in sentences.iter().enumerate() {
+            let here = &found[i];
+            let present = |item: &Item| item.iter().any(|&c| here[c].is_some());
+            let matches = frame.all.iter().all(present)
+                && frame
+                    .paragraph
+                    .iter()
+                    .all(|item| presence.in_paragraph(sentence.paragraph, item))
+                && !frame.not.iter().any(present);
+            if !matches {
+                continue;
+            }
+            if let Some(hit) = hits.iter_mut().find(|h| h.decision.tag == frame.tag) {
+                if !hit.sentences.contains(&i) {
+                    hit.sentences.push(i);
+                }
+                continue;
+            }
+            hits.push(self.hit(frame, text, i, sentence, here));
+        }
+    }
+
+    fn name(&self, c: usize) -> &str {
+        let concepts = self.lexicon.len();
+        if c < concepts {
+            self.lexicon.name(c)
+        } else {
+            self.days
+                .get(c - concepts)
+                .map_or("", |(n, _, _)| n.as_str())
+        }
     }
 
     /// The evidence of a frame in sentence `i`: the span from the first to the last
@@ -282,17 +429,27 @@ impl Frames {
         let mut concepts = Vec::new();
         let mut span: Option<Range<usize>> = None;
         for item in &frame.all {
-            let Some((c, range)) = item
+            let Some((c, at)) = item
                 .iter()
                 .find_map(|&c| found[c].as_ref().map(|r| (c, r.clone())))
             else {
                 continue;
             };
-            let (from, to) = sentence
-                .folded
-                .original_range(sentence_text, range.start, range.end);
-            let word = word_at(sentence_text, from, to);
-            concepts.push((self.lexicon.name(c).to_string(), word.to_string()));
+            let (from, to, word) = match at {
+                At::Folded(range) => {
+                    let (from, to) =
+                        sentence
+                            .folded
+                            .original_range(sentence_text, range.start, range.end);
+                    (from, to, word_at(sentence_text, from, to))
+                }
+                At::Original(range) => (
+                    range.start,
+                    range.end,
+                    sentence_text.get(range).unwrap_or_default(),
+                ),
+            };
+            concepts.push((self.name(c).to_string(), word.to_string()));
             span = Some(match span {
                 None => from..to,
                 Some(s) => s.start.min(from)..s.end.max(to),
@@ -310,6 +467,53 @@ impl Frames {
             },
         }
     }
+}
+
+/// Which concepts occur in each paragraph and in the whole text.
+struct Presence {
+    paragraphs: Vec<Vec<bool>>,
+    text: Vec<bool>,
+}
+
+impl Presence {
+    fn new(sentences: &[FrameSentence], found: &[Found], concepts: usize) -> Presence {
+        let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
+        let mut presence = Presence {
+            paragraphs: vec![vec![false; concepts]; paragraphs],
+            text: vec![false; concepts],
+        };
+        for (s, f) in sentences.iter().zip(found) {
+            for (c, r) in f.iter().enumerate() {
+                if r.is_some() {
+                    if let Some(p) = presence.paragraphs.get_mut(s.paragraph) {
+                        p[c] = true;
+                    }
+                    presence.text[c] = true;
+                }
+            }
+        }
+        presence
+    }
+
+    fn in_text(&self, item: &Item) -> bool {
+        item.iter().any(|&c| self.text[c])
+    }
+
+    fn in_paragraph(&self, paragraph: usize, item: &Item) -> bool {
+        self.paragraphs
+            .get(paragraph)
+            .is_some_and(|p| item.iter().any(|&c| p[c]))
+    }
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`, first day not after the last.
+fn parse_days(span: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (first, last) = match span.split_once("..") {
+        Some((a, b)) => (day(a)?, day(b)?),
+        None => (day(span)?, day(span)?),
+    };
+    (first <= last).then_some((first, last))
 }
 
 /// The whole word around `from..to` of `text` (a stem matched its start).
@@ -361,9 +565,10 @@ not = ["brexit"]
                 paragraph: *p,
                 folded: f,
                 range: r.clone(),
+                dates: Vec::new(),
             })
             .collect();
-        frames.find(text, &sentences, |_| true)
+        frames.find(text, &sentences, FrameArticle::default(), |_| true)
     }
 
     #[test]
@@ -419,9 +624,12 @@ unless = ["miami"]
                     paragraph: 0,
                     folded: f,
                     range: r.clone(),
+                    dates: Vec::new(),
                 })
                 .collect();
-            frames.find(text, &sentences, |_| true).len()
+            frames
+                .find(text, &sentences, FrameArticle::default(), |_| true)
+                .len()
         };
         assert_eq!(hits("In Paris.\n\nWitkoff met Umerov."), 1);
         assert_eq!(hits("Witkoff met Umerov."), 0);
@@ -495,6 +703,141 @@ unless = ["miami"]
                 .unwrap()
                 .with_frames(FRAMES, "f.toml")
                 .is_err()
+        );
+    }
+
+    const DAYS: &str = r#"
+[concepts]
+leaders = ["leaders"]
+meeting = ["meet"]
+summit = ["summit"]
+
+[days]
+summit_day = "2026-01-06"
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "leaders-meet-on-the-day"
+all = ["leaders", "meeting", "summit_day"]
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "leaders-meet-today"
+all = ["leaders", "meeting"]
+published = ["summit_day"]
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "the-summit-in-the-story"
+all = ["summit"]
+story = 1
+"#;
+
+    fn day_tagger() -> crate::Tagger {
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"Elysee summit\"]\ntopic = [\"Ukraine\"]\n\
+             [tier.us-backstop]\nlabel = \"y\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        taxonomy
+            .build()
+            .unwrap()
+            .with_frames(DAYS, "f.toml")
+            .unwrap()
+    }
+
+    fn on(day: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::NaiveDate::from_ymd_opt(2026, 1, day)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc())
+    }
+
+    #[test]
+    fn a_resolved_date_on_the_events_day_meets_the_frame() {
+        let tagger = day_tagger();
+        // Published Saturday 3 January: "on Tuesday" is the 6th, "on Friday" the 2nd or 9th.
+        let text = "Ukraine's allies wait. The leaders will meet on Tuesday.";
+        let tagging = tagger.tag_with(text, on(3));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        let decision = &tagging.frames[0];
+        assert_eq!(decision.frame, "leaders-meet-on-the-day");
+        assert!(
+            decision
+                .concepts
+                .iter()
+                .any(|(c, w)| c == "summit_day" && w.contains("Tuesday")),
+            "{decision:?}"
+        );
+        let friday = "Ukraine's allies wait. The leaders will meet on Friday.";
+        assert!(tagger.tag_with(friday, on(3)).mentions.is_empty());
+        // Without a publication date, "on Tuesday" resolves to no day.
+        assert!(tagger.tag_with(text, None).mentions.is_empty());
+    }
+
+    #[test]
+    fn published_days_and_story_context_gate_frames() {
+        let tagger = day_tagger();
+        let live = "Ukraine's allies gather. The leaders meet now.";
+        assert_eq!(
+            tagger.tag_with(live, on(6)).frames[0].frame,
+            "leaders-meet-today"
+        );
+        assert!(tagger.tag_with(live, on(7)).mentions.is_empty());
+        // A passing "summit" counts only where another key of the story was found.
+        assert!(
+            tagger
+                .tag_with("Ukraine: the summit ended.", on(9))
+                .mentions
+                .is_empty()
+        );
+        let story = "Ukraine wants an Article 5-like pledge. The summit ended.";
+        let tagging = tagger.tag_with(story, on(9));
+        let tags: Vec<&str> = tagging.mentions.iter().map(|m| m.tag.as_str()).collect();
+        assert_eq!(tags, ["meeting/leaders-summit", "tier/us-backstop"]);
+        assert_eq!(tagging.frames[0].frame, "the-summit-in-the-story");
+    }
+
+    #[test]
+    fn no_frame_fires_in_an_article_published_outside_the_period() {
+        let frames = format!("period = \"2025-11-01..2026-12-31\"\n{DAYS}");
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"Elysee summit\"]\ntopic = [\"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let tagger = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(&frames, "f.toml")
+            .unwrap();
+        let live = "Ukraine's allies gather. The leaders meet now.";
+        assert_eq!(tagger.tag_with(live, on(6)).mentions.len(), 1);
+        let before = chrono::NaiveDate::from_ymd_opt(2025, 8, 18)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc());
+        let text = "Ukraine's allies wait. The leaders will meet today.";
+        assert!(tagger.tag_with(text, before).mentions.is_empty());
+        let bad = "period = \"2025\"\n";
+        assert!(Frames::from_toml(bad, &[], "f").is_err());
+    }
+
+    #[test]
+    fn bad_days_are_errors_naming_the_day() {
+        let tags = ["meeting/leaders-summit".to_string()];
+        let bad = "[days]\nd = \"2026-13-01\"\n";
+        assert_eq!(
+            Frames::from_toml(bad, &tags, "f").unwrap_err().to_string(),
+            "f: [days] d: `2026-13-01` is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+        );
+        let reversed = "[days]\nd = \"2026-01-07..2026-01-06\"\n";
+        assert!(Frames::from_toml(reversed, &tags, "f").is_err());
+        let unknown = "[concepts]\na = [\"x\"]\n[[frame]]\ntag = \"meeting/leaders-summit\"\nname = \"n\"\nall = [\"a\"]\npublished = [\"e\"]\n";
+        assert_eq!(
+            Frames::from_toml(unknown, &tags, "f")
+                .unwrap_err()
+                .to_string(),
+            "f: [[frame]] n: unknown day `e`"
         );
     }
 

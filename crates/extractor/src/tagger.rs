@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::dates::find_dates_in;
 use crate::fold::{Folded, fold, fold_str};
-use crate::frames::{FrameDecision, FrameSentence, Frames};
+use crate::frames::{FrameArticle, FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
 use crate::lazy::{Known, LazyRegex as Regex, Pieces, check};
@@ -197,7 +197,13 @@ impl Tagger {
             .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
             .collect();
         // frames: the keys the rules missed, before the learned scorer sees what is left
-        let frames = self.framed(text, &sentences, &mut hits, &mut on_topic);
+        let frames = self.framed(
+            text,
+            (&sentences, &dates_by_sentence),
+            reference,
+            &mut hits,
+            &mut on_topic,
+        );
         let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
@@ -242,7 +248,8 @@ impl Tagger {
     fn framed<'a>(
         &'a self,
         text: &str,
-        sentences: &[Sentence],
+        (sentences, dates): (&[Sentence], &[Vec<&DateMention>]),
+        published: Option<chrono::NaiveDate>,
         hits: &mut Vec<KeyHits>,
         on_topic: &mut HashMap<&'a str, bool>,
     ) -> Vec<FrameDecision> {
@@ -251,10 +258,16 @@ impl Tagger {
         };
         let spans: Vec<FrameSentence> = sentences
             .iter()
-            .map(|s| FrameSentence {
+            .enumerate()
+            .map(|(i, s)| FrameSentence {
                 paragraph: s.paragraph,
                 folded: &s.folded,
                 range: s.range.clone(),
+                dates: dates.get(i).map_or_else(Vec::new, |ds| {
+                    ds.iter()
+                        .map(|d| (d.start, d.end, d.byte_start..d.byte_end))
+                        .collect()
+                }),
             })
             .collect();
         let found: Vec<String> = hits.iter().map(|h| h.mention.tag.clone()).collect();
@@ -265,7 +278,13 @@ impl Tagger {
             .filter(|k| k.on_topic(on_topic, sentences))
             .collect();
         let mut decisions = Vec::new();
-        for hit in frames.find(text, &spans, |tag| wanted.iter().any(|k| k.tag == tag)) {
+        let article = FrameArticle {
+            published,
+            found: &found,
+        };
+        for hit in frames.find(text, &spans, article, |tag| {
+            wanted.iter().any(|k| k.tag == tag)
+        }) {
             let Some(key) = wanted.iter().find(|k| k.tag == hit.decision.tag) else {
                 continue;
             };

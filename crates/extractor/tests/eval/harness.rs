@@ -255,9 +255,16 @@ pub fn evaluate(tagger: &Tagger, articles: &[Labelled]) -> Report {
                 } else {
                     c.fp += 1;
                     let m = tagging.mentions.iter().find(|m| m.tag == *t).unwrap();
+                    // Which frame decided it, when one did (the rules' tags have none).
+                    let frame = tagging
+                        .frames
+                        .iter()
+                        .find(|f| f.tag == *t)
+                        .map(|f| format!(" (frame {})", f.frame))
+                        .unwrap_or_default();
                     report
                         .errors
-                        .push(format!("{}: extra {t} on {:?}", a.id, m.matched));
+                        .push(format!("{}: extra {t} on {:?}{frame}", a.id, m.matched));
                 }
             }
             for e in a.tags.iter().map(String::as_str).filter(|t| in_kind(t)) {
