@@ -82,7 +82,27 @@ pub(crate) enum Known {
     Words(Vec<String>),
     /// The branch as [`check`] parsed it.
     Parsed(Hir),
+    /// What planning would find from its parse, found before (see [`Planned::of`]).
+    Planned(Planned),
     Nothing,
+}
+
+/// What planning needs of a checked branch, without its parse: whether it may match the
+/// empty string, and its needs. Kept between runs by [`crate::pattern_cache`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Planned {
+    pub(crate) never_empty: bool,
+    pub(crate) needs: Option<Needs>,
+}
+
+impl Planned {
+    /// What planning finds in the branch that parsed as `hir`.
+    pub(crate) fn of(hir: &Hir) -> Planned {
+        Planned {
+            never_empty: hir.properties().minimum_len().is_none_or(|n| n > 0),
+            needs: needs(hir),
+        }
+    }
 }
 
 /// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
@@ -94,7 +114,7 @@ pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Slot>>>);
 type Slot = Arc<OnceLock<Option<Regex>>>;
 
 /// The literal sets a piece needs (one of each must occur in a text it matches).
-type Needs = Vec<Vec<Vec<u8>>>;
+pub(crate) type Needs = Vec<Vec<Vec<u8>>>;
 
 impl Pieces {
     fn slot(&self, pattern: &str) -> Slot {
@@ -229,20 +249,28 @@ impl Plan {
                     }
                     // `(?:p)` parses as `p` does.
                     Known::Parsed(hir) => hir,
+                    Known::Planned(planned) => {
+                        let Planned { never_empty, needs } = planned;
+                        return never_empty.then(|| (branch, needs.clone()));
+                    }
                     _ => {
                         parsed = parse(&branch)?;
                         &parsed
                     }
                 };
                 // An empty match would need the iterator's special rule; keep it whole.
-                let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then(|| (branch, needs(hir)))
+                let Planned { never_empty, needs } = Planned::of(hir);
+                never_empty.then_some((branch, needs))
             })
             .collect();
         let pieces = match branches {
             Some(branches) if branches.len() > 1 => branches,
             // One branch, or one that may match empty: the whole alternation.
-            Some(mut one) if one.len() == 1 && matches!(known.first(), Some(Known::Words(_))) => {
+            // (A planned branch is gated as its parse would be: `(?:p)` is the whole.)
+            Some(mut one)
+                if one.len() == 1
+                    && matches!(known.first(), Some(Known::Words(_) | Known::Planned(_))) =>
+            {
                 one[0].0 = pattern.to_string();
                 one
             }

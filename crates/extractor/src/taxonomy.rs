@@ -24,6 +24,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::pattern_cache::PatternCache;
 use crate::{Error, ModelFile, MoneyConfig, Result, Tagger};
 
 /// How far from a match a context or exclusion phrase counts.
@@ -188,7 +189,24 @@ impl Taxonomy {
 
     /// Compiles the taxonomy into a [`Tagger`].
     pub fn build(&self) -> Result<Tagger> {
-        Tagger::new(self)
+        Tagger::new(self, &mut PatternCache::none())
+    }
+
+    /// [`Taxonomy::build`], keeping in `cache_dir` (created when missing) what checking
+    /// and planning the patterns found, so that the next build of the same patterns
+    /// skips both: a short command's start. The tagger and its errors are the same as
+    /// [`Taxonomy::build`]'s; a missing, stale, damaged or unwritable cache only costs
+    /// time.
+    pub fn build_cached(&self, cache_dir: &Path) -> Result<Tagger> {
+        let patterns = self.keys().flat_map(|(_, key)| {
+            key.patterns
+                .iter()
+                .chain(&key.weak_patterns)
+                .chain(&key.topic_patterns)
+                .map(String::as_str)
+        });
+        let mut cache = PatternCache::open(cache_dir, patterns);
+        Tagger::new(self, &mut cache)
     }
 
     pub(crate) fn keys(&self) -> impl Iterator<Item = (String, &KeyConfig)> {
