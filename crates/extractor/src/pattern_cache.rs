@@ -26,7 +26,7 @@ use crate::lazy::{Known, Planned, check};
 const VERSION: &str = concat!(
     "newsmon-extractor ",
     env!("CARGO_PKG_VERSION"),
-    " patterns 1"
+    " patterns 2"
 );
 
 /// The planned patterns of one taxonomy, with where they are kept.
@@ -85,7 +85,7 @@ impl PatternCache {
         if let Some(planned) = self.entries.get(pattern) {
             return Ok(planned.clone());
         }
-        let planned = Planned::of(&check(pattern)?);
+        let planned = Planned::of(pattern, &check(pattern)?);
         if self.path.is_some() {
             self.entries.insert(pattern.to_string(), planned.clone());
             self.dirty = true;
@@ -175,7 +175,9 @@ mod tests {
     }
 
     fn fresh() -> Vec<Planned> {
-        PATTERNS.map(|p| Planned::of(&check(p).unwrap())).to_vec()
+        PATTERNS
+            .map(|p| Planned::of(p, &check(p).unwrap()))
+            .to_vec()
     }
 
     #[test]
