@@ -180,6 +180,9 @@ impl LazyRegex {
             !std::mem::replace(&mut tried[i], true)
                 && plan.pieces[i].get().is_some_and(|r| r.is_match(haystack))
         };
+        if odd_letters(haystack) {
+            return (0..plan.pieces.len()).any(try_piece);
+        }
         if plan.always.iter().any(|&i| try_piece(i)) {
             return true;
         }
@@ -350,6 +353,9 @@ impl Plan {
 
     /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
     fn candidates(&self, haystack: &str) -> Vec<usize> {
+        if odd_letters(haystack) {
+            return (0..self.pieces.len()).collect();
+        }
         let mut hit = vec![false; self.pieces.len()];
         for &i in &self.always {
             hit[i] = true;
@@ -419,27 +425,21 @@ fn alternation(parts: &[String]) -> String {
         .join("|")
 }
 
-/// The spellings of an ASCII alphanumeric prefix that a case-insensitive regex matches,
-/// up to ASCII case (the gate ignores that): Unicode simple case folding maps two
-/// non-ASCII letters to ASCII ones, KELVIN SIGN to `k` and LONG S to `s`.
-fn variants(prefix: &str) -> Vec<Vec<u8>> {
-    let mut out = vec![String::new()];
-    for c in prefix.chars().map(|c| c.to_ascii_lowercase()) {
-        let other = match c {
-            'k' => Some('\u{212A}'),
-            's' => Some('\u{17F}'),
-            _ => None,
-        };
-        let mut next = Vec::with_capacity(out.len() * 2);
-        for done in out {
-            if let Some(o) = other {
-                next.push(format!("{done}{o}"));
-            }
-            next.push(format!("{done}{c}"));
-        }
-        out = next;
-    }
-    out.into_iter().map(String::into_bytes).collect()
+/// The two non-ASCII letters that `(?i)` matches for ASCII ones: Unicode simple case
+/// folding maps KELVIN SIGN to `k` and LONG S to `s`. Spelling every gate literal with
+/// them as well made the automata several times larger (a word with three `s` has eight
+/// spellings) for characters a news text almost never holds; instead a text that holds
+/// either makes every piece a candidate, and the literals leave them out.
+const ODD_LETTERS: [char; 2] = ['\u{212A}', '\u{17F}'];
+
+fn odd_letters(haystack: &str) -> bool {
+    !haystack.is_ascii() && haystack.contains(ODD_LETTERS)
+}
+
+/// The spelling of an ASCII alphanumeric word that the gate looks for: lower case (the
+/// gate ignores ASCII case; for the two other spellings, see [`ODD_LETTERS`]).
+fn variants(word: &str) -> Vec<Vec<u8>> {
+    vec![word.to_ascii_lowercase().into_bytes()]
 }
 
 /// Parses as the compiler will: case-insensitive.
@@ -563,13 +563,14 @@ fn whole_chars<'a>(kind: &ExtractKind, literal: &'a [u8]) -> Option<&'a str> {
 }
 
 /// The characters that share `c`'s simple case fold (as `(?i)` matches them), ASCII
-/// letters lower-cased: the gate is ASCII-case-insensitive.
+/// letters lower-cased (the gate is ASCII-case-insensitive), but for [`ODD_LETTERS`].
 fn fold_orbit(c: char) -> Vec<char> {
     let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
     class.case_fold_simple();
     let mut orbit: Vec<char> = class
         .iter()
         .flat_map(|r| r.start()..=r.end())
+        .filter(|o| !ODD_LETTERS.contains(o))
         .map(|o| o.to_ascii_lowercase())
         .collect();
     orbit.sort_unstable();
@@ -739,7 +740,12 @@ mod tests {
             assert_eq!(regex.is_match(text), any, "on {text}");
         }
         assert_eq!(split(&regex, texts[2]).len(), 4);
-        assert!(variants("sk").contains(&"\u{17F}\u{212A}".as_bytes().to_vec()));
+        assert_eq!(
+            variants("SK"),
+            [b"sk".to_vec()],
+            "odd letters: the text's affair"
+        );
+        assert!(odd_letters("\u{17F}") && odd_letters("a \u{212A}") && !odd_letters("sk ßк"));
         // One branch with a known prefix: still gated.
         let one = LazyRegex::with_known(
             vec![r"\bbackstops?\b".into()],
@@ -769,8 +775,8 @@ mod tests {
             gated[0].contains(&"ВІ".as_bytes().to_vec()),
             "Cyrillic upper case"
         );
-        assert_eq!(fold_orbit('k'), ['k', '\u{212A}']);
-        assert_eq!(fold_orbit('s'), ['s', '\u{17F}']);
+        assert_eq!(fold_orbit('K'), ['k']);
+        assert_eq!(fold_orbit('\u{17F}'), ['s']);
         assert_eq!(fold_orbit('і'), ['І', 'і']);
         assert_eq!(
             whole_chars(&ExtractKind::Prefix, "ві".as_bytes()),

@@ -26,7 +26,7 @@ use crate::lazy::{Known, Planned, check};
 const VERSION: &str = concat!(
     "newsmon-extractor ",
     env!("CARGO_PKG_VERSION"),
-    " patterns 2"
+    " patterns 3"
 );
 
 /// The planned patterns of one taxonomy, with where they are kept.
@@ -77,6 +77,16 @@ impl PatternCache {
             return check(pattern).map(Known::Parsed);
         }
         self.plan(pattern).map(Known::Planned)
+    }
+
+    /// What the tagger knows of a phrase's regex that has no words to gate it by (a phrase
+    /// in Cyrillic, say): its plan with a cache dir, nothing (it is planned when a text
+    /// touches it) without one.
+    pub(crate) fn unworded(&mut self, regex: &str) -> Known {
+        match self.path {
+            Some(_) => self.plan(regex).map_or(Known::Nothing, Known::Planned),
+            None => Known::Nothing,
+        }
     }
 
     /// Checks `pattern` (or finds that it passed before) and plans it; the error is

@@ -496,7 +496,11 @@ fn compile_key(
             let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
             let mut known: Vec<Known> = phrases
                 .iter()
-                .map(|p| phrase_words(p).map_or(Known::Nothing, Known::Words))
+                .zip(&parts)
+                .map(|(p, regex)| match phrase_words(p) {
+                    Some(words) => Known::Words(words),
+                    None => cache.unworded(regex),
+                })
                 .collect();
             for (i, pattern) in patterns.iter().enumerate() {
                 // Checked alone so that an error points at the one bad pattern.

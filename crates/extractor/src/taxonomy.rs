@@ -198,12 +198,22 @@ impl Taxonomy {
     /// [`Taxonomy::build`]'s; a missing, stale, damaged or unwritable cache only costs
     /// time.
     pub fn build_cached(&self, cache_dir: &Path) -> Result<Tagger> {
+        // Names the cache file: every pattern and phrase, so that an edited taxonomy gets
+        // a file of its own (the entries are looked up by their text anyway).
         let patterns = self.keys().flat_map(|(_, key)| {
-            key.patterns
-                .iter()
-                .chain(&key.weak_patterns)
-                .chain(&key.topic_patterns)
-                .map(String::as_str)
+            let lists = [
+                &key.patterns,
+                &key.weak_patterns,
+                &key.topic_patterns,
+                &key.phrases,
+                &key.weak_phrases,
+                &key.topic,
+                &key.context,
+                &key.exclude,
+                &key.place,
+                &key.participants,
+            ];
+            lists.into_iter().flatten().map(String::as_str)
         });
         let mut cache = PatternCache::open(cache_dir, patterns);
         Tagger::new(self, &mut cache)
