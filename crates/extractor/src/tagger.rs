@@ -556,8 +556,9 @@ fn compile_key(
 /// runs of ASCII letters and digits, which that function copies as they are, so that the
 /// branch is gated without being parsed. Only runs of four or more characters (short words
 /// such as "of" or "a" occur everywhere and gate nothing), or the first run when there is
-/// none; each cut before a fourth `k` or `s` (each has a non-ASCII case variant, and the
-/// gate holds every spelling). `None` when the phrase has no such run.
+/// none; each cut before a fourth `k` or `s` (a limit from when the gate spelt each with
+/// its non-ASCII case variant; see `lazy::ODD_LETTERS` for how those are met now). `None`
+/// when the phrase has no such run.
 fn phrase_words(phrase: &str) -> Option<Vec<String>> {
     let folded = fold_str(phrase.trim());
     let runs: Vec<String> = folded
