@@ -188,9 +188,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The compiled tagger: the taxonomy, with the concept frames when configured.
+    /// The compiled tagger: the taxonomy, with the concept frames when configured. What
+    /// checking its patterns found is kept in the XDG cache dir between runs.
     pub fn tagger(&self) -> Result<newsmon_extractor::Tagger> {
-        let tagger = self.taxonomy.build()?;
+        // The cache only saves start-up time (the checked and planned patterns); without
+        // a home to keep it in, build without it.
+        let tagger = match crate::paths::Env::current().cache_dir() {
+            Some(dir) => self.taxonomy.build_cached(&dir)?,
+            None => self.taxonomy.build()?,
+        };
         Ok(match &self.frames {
             Some((text, name)) => tagger.with_frames(text, name)?,
             None => tagger,

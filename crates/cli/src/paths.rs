@@ -63,6 +63,7 @@ pub struct Env {
     pub newsmon_config: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
     pub xdg_data_home: Option<PathBuf>,
+    pub xdg_cache_home: Option<PathBuf>,
     pub home: Option<PathBuf>,
     /// Whether `./config/newsmon.toml` exists.
     pub checkout: bool,
@@ -80,6 +81,7 @@ impl Env {
             newsmon_config: var("NEWSMON_CONFIG"),
             xdg_config_home: var("XDG_CONFIG_HOME"),
             xdg_data_home: var("XDG_DATA_HOME"),
+            xdg_cache_home: var("XDG_CACHE_HOME"),
             home: var("HOME"),
             checkout: Path::new(CHECKOUT_CONFIG).is_file(),
         }
@@ -94,6 +96,12 @@ impl Env {
     /// `$XDG_DATA_HOME/newsmon`, or `~/.local/share/newsmon`.
     pub fn data_dir(&self) -> Option<PathBuf> {
         xdg_dir(&self.xdg_data_home, &self.home, ".local/share")
+    }
+
+    /// `$XDG_CACHE_HOME/newsmon`, or `~/.cache/newsmon`: what the tagger keeps between
+    /// runs to start faster (see `Taxonomy::build_cached`); deleting it is always safe.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        xdg_dir(&self.xdg_cache_home, &self.home, ".cache")
     }
 }
 
@@ -164,6 +172,7 @@ mod tests {
             newsmon_config: None,
             xdg_config_home: None,
             xdg_data_home: None,
+            xdg_cache_home: None,
             home: Some(PathBuf::from("/home/u")),
             checkout,
         }
@@ -208,6 +217,9 @@ mod tests {
             Some(Path::new("/x/cfg/newsmon/newsmon.toml"))
         );
         assert_eq!(p.index, Path::new("/home/u/.local/share/newsmon/index"));
+        assert_eq!(e.cache_dir(), Some(PathBuf::from("/home/u/.cache/newsmon")));
+        e.xdg_cache_home = Some(PathBuf::from("/x/cache"));
+        assert_eq!(e.cache_dir(), Some(PathBuf::from("/x/cache/newsmon")));
         e.home = None;
         e.xdg_config_home = None;
         let p = Paths::resolve(None, None, &e, |_| true);

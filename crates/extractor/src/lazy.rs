@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Match, Regex, RegexBuilder};
-use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange, Hir};
 
 /// At most this many known words gate a branch (a bit each in a `u8`).
 const MAX_NEEDS: usize = 8;
@@ -82,7 +82,27 @@ pub(crate) enum Known {
     Words(Vec<String>),
     /// The branch as [`check`] parsed it.
     Parsed(Hir),
+    /// What planning would find from its parse, found before (see [`Planned::of`]).
+    Planned(Planned),
     Nothing,
+}
+
+/// What planning needs of a checked branch, without its parse: whether it may match the
+/// empty string, and its needs. Kept between runs by [`crate::pattern_cache`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Planned {
+    pub(crate) never_empty: bool,
+    pub(crate) needs: Option<Needs>,
+}
+
+impl Planned {
+    /// What planning finds in the branch `pattern`, which parsed as `hir`.
+    pub(crate) fn of(pattern: &str, hir: &Hir) -> Planned {
+        Planned {
+            never_empty: hir.properties().minimum_len().is_none_or(|n| n > 0),
+            needs: needs(pattern, hir),
+        }
+    }
 }
 
 /// The compiled branches of a set of alternations, by pattern: one phrase (a place name,
@@ -94,7 +114,7 @@ pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Slot>>>);
 type Slot = Arc<OnceLock<Option<Regex>>>;
 
 /// The literal sets a piece needs (one of each must occur in a text it matches).
-type Needs = Vec<Vec<Vec<u8>>>;
+pub(crate) type Needs = Vec<Vec<Vec<u8>>>;
 
 impl Pieces {
     fn slot(&self, pattern: &str) -> Slot {
@@ -160,6 +180,9 @@ impl LazyRegex {
             !std::mem::replace(&mut tried[i], true)
                 && plan.pieces[i].get().is_some_and(|r| r.is_match(haystack))
         };
+        if odd_letters(haystack) {
+            return (0..plan.pieces.len()).any(try_piece);
+        }
         if plan.always.iter().any(|&i| try_piece(i)) {
             return true;
         }
@@ -221,33 +244,41 @@ impl Plan {
             .map(|(part, known)| {
                 let branch = format!("(?:{part})");
                 let parsed;
-                let hir = match known {
+                let (text, hir) = match known {
                     // Required literals: the branch never matches empty.
                     Known::Words(words) if !words.is_empty() => {
                         let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
                         return Some((branch, Some(needs.collect())));
                     }
                     // `(?:p)` parses as `p` does.
-                    Known::Parsed(hir) => hir,
+                    Known::Parsed(hir) => (part.as_str(), hir),
+                    Known::Planned(planned) => {
+                        let Planned { never_empty, needs } = planned;
+                        return never_empty.then(|| (branch, needs.clone()));
+                    }
                     _ => {
                         parsed = parse(&branch)?;
-                        &parsed
+                        (branch.as_str(), &parsed)
                     }
                 };
                 // An empty match would need the iterator's special rule; keep it whole.
-                let never_empty = hir.properties().minimum_len().is_none_or(|n| n > 0);
-                never_empty.then(|| (branch, needs(hir)))
+                let Planned { never_empty, needs } = Planned::of(text, hir);
+                never_empty.then_some((branch, needs))
             })
             .collect();
         let pieces = match branches {
             Some(branches) if branches.len() > 1 => branches,
             // One branch, or one that may match empty: the whole alternation.
-            Some(mut one) if one.len() == 1 && matches!(known.first(), Some(Known::Words(_))) => {
+            // (A planned branch is gated as its parse would be: `(?:p)` is the whole.)
+            Some(mut one)
+                if one.len() == 1
+                    && matches!(known.first(), Some(Known::Words(_) | Known::Planned(_))) =>
+            {
                 one[0].0 = pattern.to_string();
                 one
             }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), needs(&hir))])
+                .map(|hir| vec![(pattern.to_string(), needs(pattern, &hir))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -322,6 +353,9 @@ impl Plan {
 
     /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
     fn candidates(&self, haystack: &str) -> Vec<usize> {
+        if odd_letters(haystack) {
+            return (0..self.pieces.len()).collect();
+        }
         let mut hit = vec![false; self.pieces.len()];
         for &i in &self.always {
             hit[i] = true;
@@ -391,27 +425,21 @@ fn alternation(parts: &[String]) -> String {
         .join("|")
 }
 
-/// The spellings of an ASCII alphanumeric prefix that a case-insensitive regex matches,
-/// up to ASCII case (the gate ignores that): Unicode simple case folding maps two
-/// non-ASCII letters to ASCII ones, KELVIN SIGN to `k` and LONG S to `s`.
-fn variants(prefix: &str) -> Vec<Vec<u8>> {
-    let mut out = vec![String::new()];
-    for c in prefix.chars().map(|c| c.to_ascii_lowercase()) {
-        let other = match c {
-            'k' => Some('\u{212A}'),
-            's' => Some('\u{17F}'),
-            _ => None,
-        };
-        let mut next = Vec::with_capacity(out.len() * 2);
-        for done in out {
-            if let Some(o) = other {
-                next.push(format!("{done}{o}"));
-            }
-            next.push(format!("{done}{c}"));
-        }
-        out = next;
-    }
-    out.into_iter().map(String::into_bytes).collect()
+/// The two non-ASCII letters that `(?i)` matches for ASCII ones: Unicode simple case
+/// folding maps KELVIN SIGN to `k` and LONG S to `s`. Spelling every gate literal with
+/// them as well made the automata several times larger (a word with three `s` has eight
+/// spellings) for characters a news text almost never holds; instead a text that holds
+/// either makes every piece a candidate, and the literals leave them out.
+const ODD_LETTERS: [char; 2] = ['\u{212A}', '\u{17F}'];
+
+fn odd_letters(haystack: &str) -> bool {
+    !haystack.is_ascii() && haystack.contains(ODD_LETTERS)
+}
+
+/// The spelling of an ASCII alphanumeric word that the gate looks for: lower case (the
+/// gate ignores ASCII case; for the two other spellings, see [`ODD_LETTERS`]).
+fn variants(word: &str) -> Vec<Vec<u8>> {
+    vec![word.to_ascii_lowercase().into_bytes()]
 }
 
 /// Parses as the compiler will: case-insensitive.
@@ -436,29 +464,118 @@ pub(crate) fn check(pattern: &str) -> Result<Hir, String> {
 /// A parsed branch's needs: the literals that start every match, and those that end every
 /// match (a pattern such as `ukrain\w*.{0,80}\b90 mld eur` starts like dozens of others
 /// and ends like few), each when there is a finite set of non-empty ones; `None` when
-/// neither is.
-fn needs(hir: &Hir) -> Option<Needs> {
-    let needs: Needs = [prefixes(hir), suffixes(hir)]
+/// neither is. `pattern` is the text that parsed (case-insensitive) as `hir`.
+///
+/// The literals are taken from the pattern as written (case-sensitive) and then spelt in
+/// every case variant the case-insensitive regex matches (see [`case_variants`]): taken
+/// from `hir`, where every letter is already a class of its variants, eight alternatives
+/// of four letters are past any sensible limit, and a branch such as
+/// `\b(?:reconstruct\w*|rebuild\w*|…)\b.{0,80}\b800 ?bn` went ungated and compiled for
+/// every text. When the written literals are no finite set, those of `hir` are used.
+fn needs(pattern: &str, hir: &Hir) -> Option<Needs> {
+    let written = parse_as_written(pattern);
+    let needs: Needs = [ExtractKind::Prefix, ExtractKind::Suffix]
         .into_iter()
-        .flatten()
+        .filter_map(|kind| {
+            written
+                .as_ref()
+                .and_then(|w| case_variants(&kind, literals(&kind, w)?))
+                .or_else(|| literals(&kind, hir))
+        })
         .collect();
     (!needs.is_empty()).then_some(needs)
 }
 
-/// The literals that start every match of `hir` (read as the compiler reads it:
-/// case-insensitive, so every case variant is among them), or `None` when there is no
-/// finite set of non-empty ones.
-fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut seq = short_literals(ExtractKind::Prefix).extract(hir);
-    seq.optimize_for_prefix_by_preference();
+/// Parses as written: case-sensitive, otherwise as the compiler.
+fn parse_as_written(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// The literals that start (or end, by `kind`) every match of `hir`, or `None` when there
+/// is no finite set of non-empty ones.
+fn literals(kind: &ExtractKind, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut seq = short_literals(kind.clone()).extract(hir);
+    match kind {
+        ExtractKind::Prefix => seq.optimize_for_prefix_by_preference(),
+        _ => seq.optimize_for_suffix_by_preference(),
+    }
     non_empty(seq)
 }
 
-/// The literals that end every match of `hir`, as [`prefixes`] those that start it.
-fn suffixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut seq = short_literals(ExtractKind::Suffix).extract(hir);
-    seq.optimize_for_suffix_by_preference();
-    non_empty(seq)
+/// At most this many spellings of a branch's literals of one kind; past it, `None`.
+const MAX_SPELLINGS: usize = 256;
+
+/// Every spelling of `literals` (extracted from a case-sensitive parse) that the
+/// case-insensitive regex can match there, up to ASCII case (the gate ignores it).
+///
+/// Why this is all of them: the case-insensitive parse is the case-sensitive one with each
+/// literal character and class closed under simple case folding, and `\w` (so `\b`) is
+/// closed already. A match of it, with each character replaced by the one of its leaf
+/// that shares its fold, is a match of the case-sensitive pattern, so it starts (or
+/// ends) with one of `literals`; the match itself then starts with a spelling of that
+/// literal where each character is one of the same fold. A literal cut inside a character
+/// (the extractor counts bytes) loses the cut character, which only gates less sharply.
+fn case_variants(kind: &ExtractKind, literals: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for literal in literals {
+        let text = whole_chars(kind, &literal)?;
+        let mut spellings = vec![String::new()];
+        for c in text.chars() {
+            let orbit = fold_orbit(c);
+            spellings = spellings
+                .iter()
+                .flat_map(|s| orbit.iter().map(move |o| format!("{s}{o}")))
+                .collect();
+            if spellings.len() > MAX_SPELLINGS {
+                return None;
+            }
+        }
+        out.extend(spellings.into_iter().map(String::into_bytes));
+        if out.len() > MAX_SPELLINGS {
+            return None;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
+/// The whole characters of a literal that was cut to a byte count: its valid start (a
+/// prefix) or end (a suffix); `None` when nothing whole is left or it is not UTF-8.
+fn whole_chars<'a>(kind: &ExtractKind, literal: &'a [u8]) -> Option<&'a str> {
+    let text = match kind {
+        ExtractKind::Prefix => match std::str::from_utf8(literal) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&literal[..e.valid_up_to()]).ok()?,
+        },
+        _ => {
+            let start = literal
+                .iter()
+                .position(|b| b & 0xC0 != 0x80)
+                .unwrap_or(literal.len());
+            std::str::from_utf8(&literal[start..]).ok()?
+        }
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// The characters that share `c`'s simple case fold (as `(?i)` matches them), ASCII
+/// letters lower-cased (the gate is ASCII-case-insensitive), but for [`ODD_LETTERS`].
+fn fold_orbit(c: char) -> Vec<char> {
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    let mut orbit: Vec<char> = class
+        .iter()
+        .flat_map(|r| r.start()..=r.end())
+        .filter(|o| !ODD_LETTERS.contains(o))
+        .map(|o| o.to_ascii_lowercase())
+        .collect();
+    orbit.sort_unstable();
+    orbit.dedup();
+    orbit
 }
 
 fn short_literals(kind: ExtractKind) -> Extractor {
@@ -570,7 +687,8 @@ mod tests {
         assert_eq!(split(&phrases, "kyiv wants a backstop"), [(0, 4), (13, 21)]);
         assert_eq!(phrases.compiled(), 2);
         // No finite set of literals at either end: a candidate for every text.
-        assert!(needs(&parse(r"\w+ guarantee\w*").unwrap()).is_none());
+        let open = r"\w+ guarantee\w*";
+        assert!(needs(open, &parse(open).unwrap()).is_none());
         let open = lazy(&[r"\w+ guarantee\w*", "backstop"]);
         assert!(open.is_match("a guarantees"));
         assert_eq!(open.compiled(), 1);
@@ -622,7 +740,12 @@ mod tests {
             assert_eq!(regex.is_match(text), any, "on {text}");
         }
         assert_eq!(split(&regex, texts[2]).len(), 4);
-        assert!(variants("sk").contains(&"\u{17F}\u{212A}".as_bytes().to_vec()));
+        assert_eq!(
+            variants("SK"),
+            [b"sk".to_vec()],
+            "odd letters: the text's affair"
+        );
+        assert!(odd_letters("\u{17F}") && odd_letters("a \u{212A}") && !odd_letters("sk ßк"));
         // One branch with a known prefix: still gated.
         let one = LazyRegex::with_known(
             vec![r"\bbackstops?\b".into()],
@@ -636,6 +759,62 @@ mod tests {
             "both words occur: a candidate, and the regex says no"
         );
         assert!(one.is_match("a BACKSTOP"));
+    }
+
+    #[test]
+    fn written_literals_gate_every_case_variant() {
+        // Eight alternatives of four letters: no finite set once every letter is a class,
+        // a small one as written.
+        let wide = r"\b(?:reconstruct\w*|rebuild\w*|prosperity|wiederaufbau\w*|odbudow\w*|відбудов\w*|процвітан\w*|prosperite)\b.{0,80}\b800 ?(?:bn|billion|млрд)";
+        let hir = parse(wide).unwrap();
+        assert!(literals(&ExtractKind::Prefix, &hir).is_none());
+        let gated = needs(wide, &hir).expect("gated by what it is written with");
+        assert_eq!(gated.len(), 2, "by prefixes and suffixes");
+        assert!(gated[0].contains(&"reco".as_bytes().to_vec()));
+        assert!(
+            gated[0].contains(&"ВІ".as_bytes().to_vec()),
+            "Cyrillic upper case"
+        );
+        assert_eq!(fold_orbit('K'), ['k']);
+        assert_eq!(fold_orbit('\u{17F}'), ['s']);
+        assert_eq!(fold_orbit('і'), ['І', 'і']);
+        assert_eq!(
+            whole_chars(&ExtractKind::Prefix, "ві".as_bytes()),
+            Some("ві")
+        );
+        assert_eq!(
+            whole_chars(&ExtractKind::Prefix, &"від".as_bytes()[..3]),
+            Some("в")
+        );
+        assert_eq!(
+            whole_chars(&ExtractKind::Suffix, &"від".as_bytes()[1..]),
+            Some("ід")
+        );
+        assert_eq!(
+            whole_chars(&ExtractKind::Suffix, &"в".as_bytes()[1..]),
+            None
+        );
+        // Unfolded text in every case the regex matches: the split alternation (gated by
+        // the written literals) finds what the whole one finds.
+        let regex = lazy(&[wide, r"\bsk\w+ risk\b", r"\bukrain\w*.{0,20}\b90 mld"]);
+        let texts = [
+            "RECONSTRUCTION of Kyiv: 800 BN",
+            "ВІДБУДОВА України — 800 МЛРД",
+            "Відбудова ... 800 млрд; Re\u{17F}tore, rebuild it, 800 billion",
+            "\u{212A}Y \u{17F}\u{212A}Y RI\u{17F}\u{212A}, SKY RISK, sky risk",
+            "UKRAINE wants 90 MLD, ukrainian 90 mld",
+            "nothing at all: 800 bn",
+        ];
+        for text in texts {
+            assert_eq!(split(&regex, text), whole(&regex, text), "on {text}");
+            let any = compile(regex.as_str()).unwrap().is_match(text);
+            assert_eq!(regex.is_match(text), any, "on {text}");
+        }
+        assert!(
+            !split(&regex, texts[1]).is_empty(),
+            "upper-case Cyrillic found"
+        );
+        assert_eq!(split(&regex, texts[3]).len(), 3, "KELVIN and LONG S found");
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod lexicon;
 mod markup;
 mod model;
 mod money;
+mod pattern_cache;
 mod sentence;
 mod tagger;
 mod taxonomy;

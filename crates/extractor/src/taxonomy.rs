@@ -24,6 +24,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::pattern_cache::PatternCache;
 use crate::{Error, ModelFile, MoneyConfig, Result, Tagger};
 
 /// How far from a match a context or exclusion phrase counts.
@@ -188,7 +189,34 @@ impl Taxonomy {
 
     /// Compiles the taxonomy into a [`Tagger`].
     pub fn build(&self) -> Result<Tagger> {
-        Tagger::new(self)
+        Tagger::new(self, &mut PatternCache::none())
+    }
+
+    /// [`Taxonomy::build`], keeping in `cache_dir` (created when missing) what checking
+    /// and planning the patterns found, so that the next build of the same patterns
+    /// skips both: a short command's start. The tagger and its errors are the same as
+    /// [`Taxonomy::build`]'s; a missing, stale, damaged or unwritable cache only costs
+    /// time.
+    pub fn build_cached(&self, cache_dir: &Path) -> Result<Tagger> {
+        // Names the cache file: every pattern and phrase, so that an edited taxonomy gets
+        // a file of its own (the entries are looked up by their text anyway).
+        let patterns = self.keys().flat_map(|(_, key)| {
+            let lists = [
+                &key.patterns,
+                &key.weak_patterns,
+                &key.topic_patterns,
+                &key.phrases,
+                &key.weak_phrases,
+                &key.topic,
+                &key.context,
+                &key.exclude,
+                &key.place,
+                &key.participants,
+            ];
+            lists.into_iter().flatten().map(String::as_str)
+        });
+        let mut cache = PatternCache::open(cache_dir, patterns);
+        Tagger::new(self, &mut cache)
     }
 
     pub(crate) fn keys(&self) -> impl Iterator<Item = (String, &KeyConfig)> {

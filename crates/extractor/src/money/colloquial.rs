@@ -20,7 +20,7 @@ use super::{
 use crate::fold::Folded;
 
 /// Slang words worth a fixed amount, folded ("stówę" is "stowe"), with their value.
-const FIXED: &[(&str, f64, &str)] = &[
+pub(super) const FIXED: &[(&str, f64, &str)] = &[
     ("fiver", 5.0, "GBP"),
     ("fivers", 5.0, "GBP"),
     ("tenner", 10.0, "GBP"),
@@ -137,6 +137,9 @@ pub(super) fn add(text: &str, folded: &Folded, out: &mut Vec<Amount>, config: &M
 fn slang(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
     let f = folded.text.as_str();
     let mut found = Vec::new();
+    if !super::gate::may_hold_slang(f) {
+        return found;
+    }
     for caps in SLANG.captures_iter(f) {
         let Some(whole) = caps.get(0) else { continue };
         let (count, value, currency) = if let Some(w) = caps.name("w") {
@@ -228,9 +231,13 @@ fn nearest_currency(text: &str, folded: &Folded, at: usize, known: &[Amount]) ->
 
 /// Bare numbers that take the currency of what follows them.
 fn borrowed(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
-    let t = &*TABLES;
     let f = folded.text.as_str();
     let mut found = Vec::new();
+    // Every match starts with `\d`.
+    if !super::gate::has_digit(f) {
+        return found;
+    }
+    let t = &*TABLES;
     for caps in BORROWER.captures_iter(f) {
         let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) else {
             continue;

@@ -24,9 +24,10 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 use serde::{Deserialize, Serialize};
 
-use crate::fold::{fold, fold_str};
+use crate::fold::{Folded, fold, fold_str};
 
 mod colloquial;
+mod gate;
 mod lexicon;
 
 use lexicon::Word;
@@ -351,8 +352,19 @@ const BARE_FOLLOWERS: &[&str] = &[
 /// Finds every money expression of `text`, in text order, of any size.
 pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
     let folded = fold(text);
-    let f = folded.text.as_str();
     let mut out: Vec<Amount> = Vec::new();
+    // No number, no amount: the regex is not even compiled (see `gate`).
+    if gate::may_hold_number(&folded.text) {
+        regex_amounts(text, &folded, config, &mut out);
+    }
+    colloquial::add(text, &folded, &mut out, config);
+    inherit_currency(text, &mut out, config);
+    out
+}
+
+/// The amounts [`AMOUNT`] finds, in text order, appended to `out`.
+fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Vec<Amount>) {
+    let f = folded.text.as_str();
     let mut at = 0;
     while let Some(caps) = AMOUNT.captures_at(f, at) {
         let Some(whole) = caps.get(0) else { break };
@@ -365,20 +377,20 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
                 .starts_with(|c: char| c.is_ascii_digit())
         {
             next = post.start().max(at + 1);
-            let candidate = parse(&caps, f, text, &folded, Some(post.start()));
+            let candidate = parse(&caps, f, text, folded, Some(post.start()));
             if let Some(amount) = candidate {
-                push(&mut out, amount, config);
+                push(out, amount, config);
             }
-        } else if let Some(amount) = parse(&caps, f, text, &folded, None) {
-            push(&mut out, amount, config);
+        } else if let Some(amount) = parse(&caps, f, text, folded, None) {
+            push(out, amount, config);
         } else if let Some(sep) = caps.name("sep") {
             // Not a range ("notes due 2031 and €500m", "CHF 1'234.5 Mio. und eine
             // Dividende"): the first side alone, then the second read afresh.
             if let Some(single) = SINGLE.captures_at(f, whole.start())
                 && single.get(0).is_some_and(|m| m.start() == whole.start())
-                && let Some(amount) = parse(&single, f, text, &folded, None)
+                && let Some(amount) = parse(&single, f, text, folded, None)
             {
-                push(&mut out, amount, config);
+                push(out, amount, config);
             }
             next = sep.end().max(at + 1);
         }
@@ -390,9 +402,6 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
             break;
         }
     }
-    colloquial::add(text, &folded, &mut out, config);
-    inherit_currency(text, &mut out, config);
-    out
 }
 
 fn push(out: &mut Vec<Amount>, mut amount: Amount, config: &MoneyConfig) {
