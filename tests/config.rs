@@ -75,6 +75,10 @@ fn newsmon_config_and_xdg_dirs_are_found_in_order() {
         Path::new(path_of(&p, "index")),
         home.join(".local/share/newsmon/index")
     );
+    assert_eq!(Path::new(path_of(&p, "cache")), home.join(".cache/newsmon"));
+    let cache = dir.path("cache");
+    let p = show(&[("HOME", &home), ("XDG_CACHE_HOME", &cache)]);
+    assert_eq!(Path::new(path_of(&p, "cache")), cache.join("newsmon"));
 
     // ~/.config/newsmon/newsmon.toml once it exists.
     let xdg = home.join(".config/newsmon");

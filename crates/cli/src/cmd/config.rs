@@ -87,6 +87,13 @@ fn show_paths(paths: &Paths) -> Result<String> {
     ] {
         out += &line(what, index.join(file).display().to_string(), "in the index");
     }
+    if let Some(dir) = crate::paths::Env::current().cache_dir() {
+        out += &line(
+            "cache",
+            dir.display().to_string(),
+            "`tag` keeps checked patterns here; safe to delete",
+        );
+    }
     if let Some(dir) = &paths.xdg_config_dir {
         out += &line(
             "user config",
