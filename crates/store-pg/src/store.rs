@@ -66,6 +66,8 @@ pub struct Status {
     pub sources: i64,
     /// Sources leased now.
     pub leased: i64,
+    /// Requests in flight to hosts, by every ingester: shared host slots held now.
+    pub host_slots: i64,
 }
 
 /// Who holds a source, until when.
@@ -188,6 +190,7 @@ impl PgStore {
                         pages: 0,
                         sources: 0,
                         leased: 0,
+                        host_slots: 0,
                     };
                     if version >= 1 {
                         let row = client
@@ -205,6 +208,15 @@ impl PgStore {
                         status.pages = row.get(2);
                         status.sources = row.get(3);
                         status.leased = row.get(4);
+                    }
+                    if version >= 4 {
+                        status.host_slots = client
+                            .query_one(
+                                "SELECT count(*) FROM host_leases WHERE held_until > now()",
+                                &[],
+                            )
+                            .await?
+                            .get(0);
                     }
                     Ok(status)
                 }
@@ -315,13 +327,15 @@ impl PgStore {
         )
     }
 
-    /// Gives back every lease this process holds (at a clean stop): the sources are free
-    /// for others at once instead of after the lease time.
+    /// Gives back every lease this process holds (at a clean stop): the sources, and the
+    /// host slots of requests it abandoned, are free for others at once instead of after the
+    /// lease time. Returns how many source leases.
     pub fn release_leases(&self) -> Result<u64> {
         let owner = self.owner.clone();
         self.execute(
             "releasing leases",
-            "UPDATE sources SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
+            "WITH slots AS (DELETE FROM host_leases WHERE owner = $1)
+             UPDATE sources SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
             vec![Box::new(owner)],
         )
     }
