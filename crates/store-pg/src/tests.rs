@@ -296,6 +296,61 @@ fn polls_are_recorded_like_sqlite_does() {
 }
 
 #[test]
+fn failures_count_up_and_a_poll_that_learnt_nothing_keeps_what_was_known() {
+    let Some(db) = test_db() else { return };
+    let mut store = db.open("a");
+    let failed = || {
+        let mut failed = poll(
+            "two",
+            PollOutcome::Failed {
+                status: None,
+                error: "refused".into(),
+            },
+        );
+        failed.kind = None;
+        failed
+    };
+    // A source first seen failing starts at one failure.
+    store.record_poll(&failed()).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!((state.consecutive_failures, state.last_status), (1, None));
+    assert_eq!(state.kind, None);
+    let mut ok = poll(
+        "two",
+        PollOutcome::Ok {
+            status: 200,
+            validators: Validators::default(),
+            items_in_feed: 5,
+            new_articles: 5,
+            ttl_mins: None,
+            selector: None,
+        },
+    );
+    ok.feed_url = Some("https://two.example/feed.xml".into());
+    store.record_poll(&ok).unwrap();
+    store.record_poll(&failed()).unwrap();
+    store.record_poll(&failed()).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!(state.consecutive_failures, 2);
+    assert_eq!(state.new_articles, 0, "a failure found nothing new");
+    assert_eq!(state.kind.as_deref(), Some("feed"), "kept without one");
+    assert_eq!(
+        state.feed_url.as_deref(),
+        Some("https://two.example/feed.xml")
+    );
+    let mut unchanged = poll("two", PollOutcome::NotModified);
+    unchanged.kind = None;
+    store.record_poll(&unchanged).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!((state.consecutive_failures, state.last_error), (0, None));
+    assert_eq!(state.items_in_feed, 5, "a 304 keeps the item count");
+    assert_eq!(
+        state.feed_url.as_deref(),
+        Some("https://two.example/feed.xml")
+    );
+}
+
+#[test]
 fn each_source_is_leased_by_one_owner_until_it_lapses() {
     let Some(db) = test_db() else { return };
     let mut a = db.open("ingester-a");
