@@ -17,8 +17,11 @@
 //! or stale claims the fetch (an owner and a claim expiry, so that a dead claimant's claim
 //! lapses) and stores the answer; the others wait for it.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use deadpool_postgres::Pool;
 
 use newsmon_fetcher::{BoxFuture, HeldSlot, HostLedger, RobotsLookup, SharedResult, SharedRobots};
 
@@ -84,27 +87,18 @@ impl HostLedger for PgStore {
         let holder = format!("{owner} #{}", ACQUISITIONS.fetch_add(1, Ordering::Relaxed));
         let limit = i32::try_from(limit.max(1)).unwrap_or(i32::MAX);
         let seconds = lease.as_secs_f64();
-        let db = self.db.clone();
-        Box::pin(async move {
-            self.background
-                .spawn(&self.db.url, async move {
-                    db.retrying("taking a request slot of a host", |pool| {
-                        let (host, owner, holder) = (host.clone(), owner.clone(), holder.clone());
-                        async move {
-                            let client = pool.get().await?;
-                            let row = client
-                                .query_opt(ACQUIRE, &[&host, &holder, &limit, &seconds, &owner])
-                                .await?;
-                            Ok(row.map(|row| HeldSlot {
-                                slot: u32::try_from(row.get::<_, i32>(0)).unwrap_or_default(),
-                                holder,
-                            }))
-                        }
-                    })
-                    .await
-                })
-                .await
-                .map_err(|err| err.to_string())
+        self.ledger_call("taking a request slot of a host", move |pool| {
+            let (host, owner, holder) = (host.clone(), owner.clone(), holder.clone());
+            async move {
+                let client = pool.get().await?;
+                let row = client
+                    .query_opt(ACQUIRE, &[&host, &holder, &limit, &seconds, &owner])
+                    .await?;
+                Ok(row.map(|row| HeldSlot {
+                    slot: u32::try_from(row.get::<_, i32>(0)).unwrap_or_default(),
+                    holder,
+                }))
+            }
         })
     }
 
@@ -114,48 +108,45 @@ impl HostLedger for PgStore {
         slot: &HeldSlot,
         lease: Duration,
     ) -> BoxFuture<'_, SharedResult<bool>> {
+        let (host, holder) = (host.to_string(), slot.holder.clone());
+        let number = i32::try_from(slot.slot).unwrap_or(i32::MAX);
         let seconds = lease.as_secs_f64();
-        self.slot_statement(
-            "renewing a request slot of a host",
-            RENEW,
-            host,
-            slot,
-            Some(seconds),
-        )
+        self.ledger_call("renewing a request slot of a host", move |pool| {
+            let (host, holder) = (host.clone(), holder.clone());
+            async move {
+                let client = pool.get().await?;
+                let renewed = client
+                    .execute(RENEW, &[&host, &number, &holder, &seconds])
+                    .await?;
+                Ok(renewed > 0)
+            }
+        })
     }
 
     fn release_slot(&self, host: &str, slot: &HeldSlot) -> BoxFuture<'_, SharedResult<()>> {
-        let done = self.slot_statement(
-            "releasing a request slot of a host",
-            RELEASE,
-            host,
-            slot,
-            None,
-        );
-        Box::pin(async move { done.await.map(|_| ()) })
+        let (host, holder) = (host.to_string(), slot.holder.clone());
+        let number = i32::try_from(slot.slot).unwrap_or(i32::MAX);
+        self.ledger_call("releasing a request slot of a host", move |pool| {
+            let (host, holder) = (host.clone(), holder.clone());
+            async move {
+                let client = pool.get().await?;
+                client.execute(RELEASE, &[&host, &number, &holder]).await?;
+                Ok(())
+            }
+        })
     }
 
     fn reserve(&self, host: &str, delay: Duration) -> BoxFuture<'_, SharedResult<Duration>> {
         let host = host.to_string();
         let seconds = delay.as_secs_f64();
-        let db = self.db.clone();
-        Box::pin(async move {
-            let wait = self
-                .background
-                .spawn(&self.db.url, async move {
-                    db.retrying("reserving a request to a host", |pool| {
-                        let host = host.clone();
-                        async move {
-                            let client = pool.get().await?;
-                            let row = client.query_one(RESERVE, &[&host, &seconds]).await?;
-                            Ok(row.get::<_, f64>(0))
-                        }
-                    })
-                    .await
-                })
-                .await
-                .map_err(|err| err.to_string())?;
-            Ok(Duration::try_from_secs_f64(wait.max(0.0)).unwrap_or_default())
+        self.ledger_call("reserving a request to a host", move |pool| {
+            let host = host.clone();
+            async move {
+                let client = pool.get().await?;
+                let row = client.query_one(RESERVE, &[&host, &seconds]).await?;
+                let wait = row.get::<_, f64>(0).max(0.0);
+                Ok(Duration::try_from_secs_f64(wait).unwrap_or_default())
+            }
         })
     }
 
@@ -163,44 +154,34 @@ impl HostLedger for PgStore {
         let host = host.to_string();
         let owner = self.owner.clone();
         let seconds = claim.as_secs_f64();
-        let db = self.db.clone();
-        Box::pin(async move {
-            self.background
-                .spawn(&self.db.url, async move {
-                    db.retrying("reading a robots.txt", |pool| {
-                        let (host, owner) = (host.clone(), owner.clone());
-                        async move {
-                            let client = pool.get().await?;
-                            if let Some(row) = client.query_opt(FRESH, &[&host]).await? {
-                                let outcome: Option<String> = row.get(0);
-                                let robots =
-                                    shared_robots(outcome.as_deref(), row.get(1), row.get(2))
-                                        .ok_or_else(|| {
-                                            Failure::corrupt(format!(
-                                                "robots.txt of {host}: unknown outcome {outcome:?}"
-                                            ))
-                                        })?;
-                                let age = row.get::<_, f64>(3).max(0.0);
-                                return Ok(RobotsLookup::Fresh {
-                                    robots,
-                                    age: Duration::try_from_secs_f64(age).unwrap_or_default(),
-                                });
-                            }
-                            let claimed = client
-                                .query_opt(CLAIM, &[&host, &owner, &seconds])
-                                .await?
-                                .is_some();
-                            Ok(if claimed {
-                                RobotsLookup::Fetch
-                            } else {
-                                RobotsLookup::Wait
-                            })
-                        }
-                    })
-                    .await
+        self.ledger_call("reading a robots.txt", move |pool| {
+            let (host, owner) = (host.clone(), owner.clone());
+            async move {
+                let client = pool.get().await?;
+                if let Some(row) = client.query_opt(FRESH, &[&host]).await? {
+                    let outcome: Option<String> = row.get(0);
+                    let robots = shared_robots(outcome.as_deref(), row.get(1), row.get(2))
+                        .ok_or_else(|| {
+                            Failure::corrupt(format!(
+                                "robots.txt of {host}: unknown outcome {outcome:?}"
+                            ))
+                        })?;
+                    let age = row.get::<_, f64>(3).max(0.0);
+                    return Ok(RobotsLookup::Fresh {
+                        robots,
+                        age: Duration::try_from_secs_f64(age).unwrap_or_default(),
+                    });
+                }
+                let claimed = client
+                    .query_opt(CLAIM, &[&host, &owner, &seconds])
+                    .await?
+                    .is_some();
+                Ok(if claimed {
+                    RobotsLookup::Fetch
+                } else {
+                    RobotsLookup::Wait
                 })
-                .await
-                .map_err(|err| err.to_string())
+            }
         })
     }
 
@@ -213,72 +194,45 @@ impl HostLedger for PgStore {
         let host = host.to_string();
         let owner = self.owner.clone();
         let seconds = ttl.as_secs_f64();
-        let db = self.db.clone();
-        Box::pin(async move {
-            self.background
-                .spawn(&self.db.url, async move {
-                    db.retrying("storing a robots.txt", |pool| {
-                        let (host, owner, robots) = (host.clone(), owner.clone(), robots.clone());
-                        async move {
-                            let client = pool.get().await?;
-                            match robots {
-                                None => client.execute(UNCLAIM, &[&host, &owner]).await?,
-                                Some(robots) => {
-                                    let (outcome, body, detail) = columns(robots);
-                                    client
-                                        .execute(
-                                            STORE,
-                                            &[&host, &outcome, &body, &detail, &seconds],
-                                        )
-                                        .await?
-                                }
-                            };
-                            Ok(())
-                        }
-                    })
-                    .await
-                })
-                .await
-                .map_err(|err| err.to_string())
+        self.ledger_call("storing a robots.txt", move |pool| {
+            let (host, owner, robots) = (host.clone(), owner.clone(), robots.clone());
+            async move {
+                let client = pool.get().await?;
+                match robots {
+                    None => client.execute(UNCLAIM, &[&host, &owner]).await?,
+                    Some(robots) => {
+                        let (outcome, body, detail) = columns(robots);
+                        client
+                            .execute(STORE, &[&host, &outcome, &body, &detail, &seconds])
+                            .await?
+                    }
+                };
+                Ok(())
+            }
         })
     }
 }
 
 impl PgStore {
-    /// Runs `sql` on one held slot (`$1` host, `$2` slot, `$3` holder, `$4` seconds when
-    /// given); whether it touched the row.
-    fn slot_statement(
+    /// Runs `attempt` with the store's retries on its own runtime, for the fetcher to await
+    /// from its runtime; a failure comes back as one line.
+    fn ledger_call<T, F, Fut>(
         &self,
         what: &'static str,
-        sql: &'static str,
-        host: &str,
-        slot: &HeldSlot,
-        seconds: Option<f64>,
-    ) -> BoxFuture<'_, SharedResult<bool>> {
-        let host = host.to_string();
-        let holder = slot.holder.clone();
-        let number = i32::try_from(slot.slot).unwrap_or(i32::MAX);
+        attempt: F,
+    ) -> BoxFuture<'_, SharedResult<T>>
+    where
+        T: Send + 'static,
+        F: FnMut(Pool) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+    {
         let db = self.db.clone();
         Box::pin(async move {
             self.background
-                .spawn(&self.db.url, async move {
-                    db.retrying(what, |pool| {
-                        let (host, holder) = (host.clone(), holder.clone());
-                        async move {
-                            let client = pool.get().await?;
-                            let touched = match seconds {
-                                Some(seconds) => {
-                                    client
-                                        .execute(sql, &[&host, &number, &holder, &seconds])
-                                        .await?
-                                }
-                                None => client.execute(sql, &[&host, &number, &holder]).await?,
-                            };
-                            Ok(touched > 0)
-                        }
-                    })
-                    .await
-                })
+                .spawn(
+                    &self.db.url,
+                    async move { db.retrying(what, attempt).await },
+                )
                 .await
                 .map_err(|err| err.to_string())
         })
