@@ -224,7 +224,7 @@ fn three_ingesters_and_two_search_nodes_share_one_database() {
     let (node_a, node_b) = (node(&site, FEEDS, &db, 10), node(&site, FEEDS, &db, 10));
     let migrated = node_a.newsmon(&["db", "migrate"]);
     assert_eq!(migrated.code, 0, "{migrated:?}");
-    assert!(migrated.stdout.contains("from v0 to v3"), "{migrated:?}");
+    assert!(migrated.stdout.contains("from v0 to v4"), "{migrated:?}");
 
     let follower = node_a.spawn(&["follow", "--poll-ms", "200"]);
     let ingesters: Vec<Background> = ingest_dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
@@ -559,6 +559,60 @@ fn per_host_delay_and_robots_txt_hold_across_ingesters() {
 }
 
 #[test]
+fn per_host_concurrency_holds_across_ingesters() {
+    let Some(db) = TestDb::create("per_host_concurrency") else {
+        return;
+    };
+    let (feeds, per_feed) = (6, 4);
+    let total = feeds * per_feed;
+    // One slow host: each ingester alone would have two requests in flight to it, three of
+    // them six, without the shared slots.
+    let site = news_web(feeds, per_feed, Duration::from_millis(250));
+    let limit = 2;
+    let dirs: Vec<TestDir> = (0..3)
+        .map(|_| {
+            node_with_http(
+                &site,
+                feeds,
+                &db,
+                10,
+                &[
+                    // Two sources at a time each, so that all three ingesters get some.
+                    ("concurrency = 8\n", "concurrency = 2\n"),
+                    ("per_host_concurrency = 16", "per_host_concurrency = 2"),
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(dirs[0].newsmon(&["db", "migrate"]).code, 0);
+    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
+    assert!(
+        eventually(Duration::from_secs(120), || stored(&db) == total as u64),
+        "{} of {total} stored",
+        stored(&db)
+    );
+    let logs: Vec<String> = ingesters.into_iter().map(stop).collect();
+    let polled: Vec<usize> = logs
+        .iter()
+        .map(|log| log.matches("source polled").count())
+        .collect();
+    assert!(polled.iter().filter(|n| **n > 0).count() >= 2, "{polled:?}");
+    for log in &logs {
+        assert!(!log.contains("shared host slots unavailable"), "{log}");
+    }
+    let max = site.max_in_flight();
+    assert!((1..=limit).contains(&max), "{max} in flight at once");
+    // Every article fetched once, whichever ingester fetched it.
+    for feed in 0..feeds {
+        for item in 0..per_feed {
+            assert_eq!(site.hits(&article_path(feed, item)), 1, "{feed}/{item}");
+        }
+    }
+    // Stopped cleanly: no slot is left held.
+    assert_eq!(db.count("SELECT count(*) FROM host_leases"), 0);
+}
+
+#[test]
 fn db_commands_and_errors() {
     let Some(db) = TestDb::create("db_commands_and_errors") else {
         return;
@@ -570,7 +624,7 @@ fn db_commands_and_errors() {
     assert!(
         status
             .stdout
-            .contains("schema: v0 (this newsmon migrates to v3"),
+            .contains("schema: v0 (this newsmon migrates to v4"),
         "{status:?}"
     );
     // Every command that uses the database migrates it first.
@@ -581,8 +635,10 @@ fn db_commands_and_errors() {
     let json = status.json();
     assert_eq!(
         (json["schema_version"].as_i64(), json["articles"].as_i64()),
-        (Some(3), Some(1))
+        (Some(4), Some(1))
     );
+    // The ingest is over: it holds no request slot of the site's host.
+    assert_eq!(json["host_slots"].as_i64(), Some(0));
     assert!(
         !dir.path("index").join("crawl.sqlite").exists(),
         "no SQLite state over PostgreSQL"
@@ -648,7 +704,7 @@ fn db_commands_and_errors() {
     assert!(
         newer
             .stderr
-            .contains("schema v1000 was written by a newer newsmon; this one knows up to v3"),
+            .contains("schema v1000 was written by a newer newsmon; this one knows up to v4"),
         "{newer:?}"
     );
     // `follow` and `db` need the shared database.

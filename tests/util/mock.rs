@@ -1,13 +1,15 @@
 //! A programmable news site on loopback, and newsmon processes that run in the background.
 //!
 //! `MockSite` answers each path with what the test set (and may change between runs), sends an
-//! ETag and honours `If-None-Match`, can answer slowly, and counts requests. `Background` is a
+//! ETag and honours `If-None-Match`, can answer slowly, counts requests, and records the most
+//! it had in flight at once. `Background` is a
 //! `newsmon` child process whose standard error is collected while it runs.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,6 +33,26 @@ struct Shared {
     hits: Arc<Mutex<HashMap<String, usize>>>,
     /// Every request's arrival, in order.
     log: Arc<Mutex<Vec<(Instant, String)>>>,
+    /// Requests being answered now, and the most there ever were.
+    in_flight: Arc<AtomicUsize>,
+    max_in_flight: Arc<AtomicUsize>,
+}
+
+/// Counts a request in flight until the handler returns or is dropped.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(shared: &Shared) -> InFlight {
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(Arc::clone(&shared.in_flight))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A site whose pages the test sets. `{{BASE}}` in a body is replaced by the site's base URL.
@@ -97,6 +119,11 @@ impl MockSite {
     pub fn requests(&self) -> Vec<(Instant, String)> {
         self.shared.log.lock().unwrap().clone()
     }
+
+    /// The most requests the site was answering at once (it is one host).
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
 }
 
 fn normal(path: &str) -> String {
@@ -104,6 +131,7 @@ fn normal(path: &str) -> String {
 }
 
 async fn serve(State(shared): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
+    let _in_flight = InFlight::enter(&shared);
     let key = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());

@@ -155,8 +155,9 @@ impl Fetcher {
     }
 
     /// Like [`Fetcher::new`], for one of several processes that fetch from the same hosts:
-    /// the per-host delay (and `Crawl-delay`) is kept by `ledger` for all of them, and each
-    /// host's robots.txt is fetched once per freshness period by one of them.
+    /// the per-host delay (and `Crawl-delay`) and `per_host_concurrency` are kept by
+    /// `ledger` for all of them, and each host's robots.txt is fetched once per freshness
+    /// period by one of them.
     pub fn shared(config: &HttpConfig, ledger: Arc<dyn HostLedger>) -> Result<Fetcher> {
         Fetcher::build(config, None, Some(ledger))
     }

@@ -15,7 +15,8 @@
 //!   [`parse_listing`] picks article links out of a section page with a [`ListingSelector`];
 //!   [`sniff`] tells a sitemap from a page when the configuration does not say.
 //! - [`HostLedger`] lets several processes share per-host politeness (the delay between
-//!   requests to a host, and its robots.txt), through [`Fetcher::shared`].
+//!   requests to a host, the requests in flight to it, and its robots.txt), through
+//!   [`Fetcher::shared`].
 //! - [`canonicalize`] gives the URL under which an article is deduplicated.
 //! - [`StateStore`], implemented by [`SqliteState`], keeps per-source poll results and schedule,
 //!   the articles already indexed with every URL that led to them, and their raw pages
@@ -50,7 +51,7 @@ pub use error::{Error, Result};
 pub use feed::{Feed, FeedItem, parse_feed};
 pub use freshness::{Lifetime, LifetimeSource};
 pub use listing::{ListingSelector, parse_listing, same_site};
-pub use shared::{BoxFuture, HostLedger, RobotsLookup, SharedResult, SharedRobots};
+pub use shared::{BoxFuture, HeldSlot, HostLedger, RobotsLookup, SharedResult, SharedRobots};
 pub use sitemap::{NewsEntry, Sitemap, SitemapRef, SitemapUrl, parse_sitemap, recent_entries};
 pub use state::{
     ArticleState, CompressedPage, IndexedArticle, PollOutcome, RawPage, SourcePoll, SourceState,

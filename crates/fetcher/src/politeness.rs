@@ -6,19 +6,41 @@
 //! every key the same quota, and `Crawl-delay` differs per host (see shared DEPENDENCIES.md).
 //! The host map only grows; newsmon polls a configured, bounded set of sites.
 //!
-//! With a [`HostLedger`] (several ingesters over PostgreSQL) the delay is kept by the fleet:
-//! each start is reserved in the shared store, one round trip, and the process sleeps until
-//! its slot. The concurrency limit stays per process.
+//! With a [`HostLedger`] (several ingesters over PostgreSQL) both are kept by the fleet: a
+//! request first takes one of the host's `per_host_concurrency` shared in-flight slots (a
+//! lease, polled for with a short backoff while all are held), then reserves its start in the
+//! shared store and sleeps until it. The local semaphore still applies first, so that a
+//! process never polls the store for more slots than it may use. When the store fails, the
+//! process falls back to its own limits, says so once, and goes on.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::shared::HostLedger;
+use crate::shared::{HeldSlot, HostLedger};
+
+/// How long a shared in-flight slot is leased for; its holder renews it every
+/// [`SLOT_RENEW`] while it holds it.
+///
+/// Renewed rather than merely longer than the request timeout, because no one bound covers
+/// how long a slot is held: from before the host's delay (a `Crawl-delay` of up to minutes),
+/// through the wait for a global slot (unbounded under load), to the last byte of the body
+/// (`timeout_secs` per attempt). Renewal keeps a live holder's slot however long it holds it;
+/// the lease itself only bounds how long a killed ingester's slots stay taken: one minute,
+/// after which another ingester takes them over. Three renewals fit in a lease, so a slow
+/// round trip or two to the store does not lose it.
+const SLOT_LEASE: Duration = Duration::from_secs(60);
+const SLOT_RENEW: Duration = Duration::from_secs(20);
+
+/// Polling for a shared slot while all are held: the first pause, doubled up to the last.
+/// Short against a request's length, and never a busy loop.
+const FIRST_POLL: Duration = Duration::from_millis(20);
+const MAX_POLL: Duration = Duration::from_millis(400);
 
 #[derive(Debug)]
 pub(crate) struct Politeness {
@@ -26,6 +48,9 @@ pub(crate) struct Politeness {
     delay: Duration,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     ledger: Option<Arc<dyn HostLedger>>,
+    /// Whether the last shared slot request failed: the fallback is reported once, not for
+    /// every request.
+    slots_down: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -38,6 +63,9 @@ struct Host {
 #[derive(Debug)]
 pub(crate) struct HostPermit {
     _permit: Option<OwnedSemaphorePermit>,
+    /// Dropping it tells the task that renews the shared slot to release it (Drop cannot
+    /// await the store).
+    _shared: Option<oneshot::Sender<()>>,
 }
 
 impl Politeness {
@@ -51,24 +79,34 @@ impl Politeness {
             delay,
             hosts: Mutex::new(HashMap::new()),
             ledger,
+            slots_down: AtomicBool::new(false),
         }
     }
 
-    /// Waits for a free slot of `url`'s host, then until the host's delay since the previous
-    /// start has passed. `crawl_delay` is the host's robots.txt `Crawl-delay`, already capped.
+    /// Waits for a free slot of `url`'s host (in this process, then in the fleet's), then
+    /// until the host's delay since the previous start has passed. `crawl_delay` is the
+    /// host's robots.txt `Crawl-delay`, already capped.
     pub(crate) async fn acquire(&self, url: &Url, crawl_delay: Option<Duration>) -> HostPermit {
         let host = self.host(url);
         // The semaphore is never closed, so acquiring cannot fail.
         let permit = host.permits.clone().acquire_owned().await.ok();
+        let shared = match &self.ledger {
+            Some(ledger) => self.shared_slot(ledger, url).await,
+            None => None,
+        };
+        let held = HostPermit {
+            _permit: permit,
+            _shared: shared,
+        };
         let delay = crawl_delay.map_or(self.delay, |crawl| crawl.max(self.delay));
         if delay.is_zero() {
-            return HostPermit { _permit: permit };
+            return held;
         }
         if let Some(ledger) = &self.ledger {
             match ledger.reserve(&host_key(url), delay).await {
                 Ok(wait) => {
                     tokio::time::sleep(wait).await;
-                    return HostPermit { _permit: permit };
+                    return held;
                 }
                 // The pipeline goes on with this process's own spacing; the store's errors
                 // are reported where its other calls fail.
@@ -88,7 +126,38 @@ impl Politeness {
             start
         };
         tokio::time::sleep_until(start).await;
-        HostPermit { _permit: permit }
+        held
+    }
+
+    /// One of the host's in-flight slots in the fleet, polled for while all are held; `None`
+    /// when the store failed (this process's own limit then holds alone).
+    async fn shared_slot(
+        &self,
+        ledger: &Arc<dyn HostLedger>,
+        url: &Url,
+    ) -> Option<oneshot::Sender<()>> {
+        let key = host_key(url);
+        let mut pause = FIRST_POLL;
+        loop {
+            match ledger.acquire_slot(&key, self.per_host, SLOT_LEASE).await {
+                Ok(Some(held)) => {
+                    if self.slots_down.swap(false, Ordering::Relaxed) {
+                        tracing::info!(url = %url, "shared host slots available again");
+                    }
+                    return Some(hold(Arc::clone(ledger), key, held));
+                }
+                Ok(None) => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_POLL);
+                }
+                Err(err) => {
+                    if !self.slots_down.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(url = %url, error = %err, "shared host slots unavailable; limiting requests in flight in this process only");
+                    }
+                    return None;
+                }
+            }
+        }
     }
 
     fn host(&self, url: &Url) -> Arc<Host> {
@@ -107,6 +176,35 @@ impl Politeness {
             })
             .clone()
     }
+}
+
+/// Keeps `held` renewed until the returned sender is dropped (or the runtime stops), then
+/// releases it. A failed renewal or release is left to the lease, which runs out by itself.
+fn hold(ledger: Arc<dyn HostLedger>, host: String, held: HeldSlot) -> oneshot::Sender<()> {
+    let (done, mut dropped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = &mut dropped => break,
+                () = tokio::time::sleep(SLOT_RENEW) => {
+                    match ledger.renew_slot(&host, &held, SLOT_LEASE).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(host, slot = held.slot, "shared host slot lost: its lease ran out while held");
+                            return;
+                        }
+                        Err(err) => {
+                            tracing::debug!(host, error = %err, "renewing a shared host slot failed");
+                        }
+                    }
+                }
+            }
+        }
+        if let Err(err) = ledger.release_slot(&host, &held).await {
+            tracing::debug!(host, error = %err, "releasing a shared host slot failed; its lease will run out");
+        }
+    });
+    done
 }
 
 /// Scheme, host and port: the unit robots.txt applies to (RFC 9309 §2.3), and the one limited.

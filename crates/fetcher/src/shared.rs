@@ -1,6 +1,7 @@
 //! Per-host politeness shared by several processes (issue 11): when ingesters on several
-//! hosts fetch from the same sites, the per-host delay (raised by `Crawl-delay`) and the
-//! robots.txt cache must hold for the fleet, not for each process alone.
+//! hosts fetch from the same sites, the per-host delay (raised by `Crawl-delay`), the limit of
+//! requests in flight to a host and the robots.txt cache must hold for the fleet, not for
+//! each process alone.
 //!
 //! The fetcher only knows this trait; the PostgreSQL store implements it. Without one (the
 //! embedded default) politeness stays in the process, as before.
@@ -45,8 +46,20 @@ pub enum RobotsLookup {
     Wait,
 }
 
-/// The fleet's per-host politeness: the next allowed start of a request to each host, and
-/// robots.txt cached by host. Hosts are keyed `scheme://host:port`.
+/// One of a host's in-flight slots, held by this process until its lease runs out (see
+/// [`HostLedger::acquire_slot`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldSlot {
+    /// Which slot of the host, `0..limit`.
+    pub slot: u32,
+    /// Who holds it: unique to this acquisition, so that releasing a lease that ran out and
+    /// was taken again (even by this process) cannot free the new holder's slot.
+    pub holder: String,
+}
+
+/// The fleet's per-host politeness: the next allowed start of a request to each host, the
+/// requests in flight to it, and robots.txt cached by host. Hosts are keyed
+/// `scheme://host:port`.
 pub trait HostLedger: Send + Sync + std::fmt::Debug {
     /// Reserves the next start of a request to `host`, `delay` after the start the previous
     /// reservation (by any process) got, and not before now; returns how long to wait for it.
@@ -64,4 +77,26 @@ pub trait HostLedger: Send + Sync + std::fmt::Debug {
         robots: Option<SharedRobots>,
         ttl: Duration,
     ) -> BoxFuture<'_, SharedResult<()>>;
+
+    /// Takes one of `host`'s `limit` in-flight slots for `lease`, or `None` when all are held
+    /// by live leases (ask again shortly). A slot whose lease ran out (its holder died) is
+    /// free. Processes configured with different limits share slots `0..limit` of each.
+    fn acquire_slot(
+        &self,
+        host: &str,
+        limit: usize,
+        lease: Duration,
+    ) -> BoxFuture<'_, SharedResult<Option<HeldSlot>>>;
+
+    /// Extends a held slot's lease to `lease` from now; `false` when it is no longer held
+    /// (it ran out and was taken over).
+    fn renew_slot(
+        &self,
+        host: &str,
+        slot: &HeldSlot,
+        lease: Duration,
+    ) -> BoxFuture<'_, SharedResult<bool>>;
+
+    /// Gives a held slot back; a slot no longer held is left alone.
+    fn release_slot(&self, host: &str, slot: &HeldSlot) -> BoxFuture<'_, SharedResult<()>>;
 }

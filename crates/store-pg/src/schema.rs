@@ -87,6 +87,18 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         claimed_by  TEXT,
         claim_until TIMESTAMPTZ
     );",
+    // v4: requests in flight per host for the fleet: one row per held slot of a host, a
+    // lease with its holder and expiry (crate::hosts). Released slots are deleted, so the
+    // table holds only what is in flight or was held by an ingester that died.
+    "CREATE TABLE host_leases (
+        host       TEXT NOT NULL,
+        slot       INTEGER NOT NULL,
+        owner      TEXT NOT NULL,
+        held_by    TEXT NOT NULL,
+        held_until TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (host, slot)
+    );
+    CREATE INDEX host_leases_by_owner ON host_leases (owner);",
 ];
 
 /// The number of migrations this newsmon knows.

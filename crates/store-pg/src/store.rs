@@ -66,6 +66,8 @@ pub struct Status {
     pub sources: i64,
     /// Sources leased now.
     pub leased: i64,
+    /// Requests in flight to hosts, by every ingester: shared host slots held now.
+    pub host_slots: i64,
 }
 
 /// Who holds a source, until when.
@@ -188,6 +190,7 @@ impl PgStore {
                         pages: 0,
                         sources: 0,
                         leased: 0,
+                        host_slots: 0,
                     };
                     if version >= 1 {
                         let row = client
@@ -205,6 +208,15 @@ impl PgStore {
                         status.pages = row.get(2);
                         status.sources = row.get(3);
                         status.leased = row.get(4);
+                    }
+                    if version >= 4 {
+                        status.host_slots = client
+                            .query_one(
+                                "SELECT count(*) FROM host_leases WHERE held_until > now()",
+                                &[],
+                            )
+                            .await?
+                            .get(0);
                     }
                     Ok(status)
                 }
@@ -315,13 +327,15 @@ impl PgStore {
         )
     }
 
-    /// Gives back every lease this process holds (at a clean stop): the sources are free
-    /// for others at once instead of after the lease time.
+    /// Gives back every lease this process holds (at a clean stop): the sources, and the
+    /// host slots of requests it abandoned, are free for others at once instead of after the
+    /// lease time. Returns how many source leases.
     pub fn release_leases(&self) -> Result<u64> {
         let owner = self.owner.clone();
         self.execute(
             "releasing leases",
-            "UPDATE sources SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
+            "WITH slots AS (DELETE FROM host_leases WHERE owner = $1)
+             UPDATE sources SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
             vec![Box::new(owner)],
         )
     }
@@ -615,11 +629,49 @@ impl StateStore for PgStore {
     }
 }
 
+/// How a column of `sources` written by a poll merges into a row already there.
+enum Merge {
+    /// The conflict key: not updated.
+    Key,
+    /// The poll's value.
+    Take,
+    /// The poll's value unless it has none (a poll that did not learn it keeps the old).
+    Keep,
+    /// An expression over the existing row; the poll's value is only for a new row.
+    Expr(&'static str),
+}
+
+/// The columns a poll writes: (name, value, merge), in parameter order.
+type Columns = Vec<(&'static str, Param, Merge)>;
+
+/// Records a poll: one upsert of its source row that also gives back this process's lease.
 async fn record_poll(
     client: &tokio_postgres::Client,
     poll: &SourcePoll,
     owner: &str,
 ) -> std::result::Result<u64, tokio_postgres::Error> {
+    let columns = poll_columns(poll);
+    let sql = upsert_sql(&columns);
+    let owner: &(dyn ToSql + Sync) = &owner;
+    let params: Vec<&(dyn ToSql + Sync)> = columns
+        .iter()
+        .map(|(_, value, _)| &**value as &(dyn ToSql + Sync))
+        .chain(std::iter::once(owner))
+        .collect();
+    client.execute(&sql, &params).await
+}
+
+/// What each outcome writes: the same row, with what it learnt and what it resets.
+fn poll_columns(poll: &SourcePoll) -> Columns {
+    let mut columns: Columns = vec![
+        ("name", Box::new(poll.name.clone()), Merge::Key),
+        ("url", Box::new(poll.url.clone()), Merge::Take),
+        ("last_poll", Box::new(poll.at), Merge::Take),
+        ("next_due", Box::new(poll.next_due), Merge::Take),
+        ("kind", Box::new(poll.kind.clone()), Merge::Keep),
+        ("due_reason", Box::new(poll.due_reason.clone()), Merge::Take),
+    ];
+    let none: Option<String> = None;
     match &poll.outcome {
         PollOutcome::Ok {
             status,
@@ -629,111 +681,80 @@ async fn record_poll(
             ttl_mins,
             selector,
         } => {
-            let sql = format!(
-                "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
-                                      items_in_feed, new_articles, consecutive_failures, last_error,
-                                      next_due, kind, feed_url, due_reason, ttl_mins, selector)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9, $10, $11, $12, $13, $14)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, etag = excluded.etag,
-                    last_modified = excluded.last_modified, last_poll = excluded.last_poll,
-                    last_status = excluded.last_status, items_in_feed = excluded.items_in_feed,
-                    new_articles = excluded.new_articles, consecutive_failures = 0,
-                    last_error = NULL, next_due = excluded.next_due,
-                    kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url,
-                    due_reason = excluded.due_reason, ttl_mins = excluded.ttl_mins,
-                    selector = excluded.selector,
-                    {}",
-                release_clause(15)
-            );
             // INTEGER is an i32; a larger TTL (over 4,000 years) is stored as the largest.
             let ttl_mins = ttl_mins.map(|mins| i32::try_from(mins).unwrap_or(i32::MAX));
-            client
-                .execute(
-                    &sql,
-                    &[
-                        &poll.name,
-                        &poll.url,
-                        &validators.etag,
-                        &validators.last_modified,
-                        &poll.at,
-                        &i32::from(*status),
-                        &to_i64(*items_in_feed),
-                        &to_i64(*new_articles),
-                        &poll.next_due,
-                        &poll.kind,
-                        &poll.feed_url,
-                        &poll.due_reason,
-                        &ttl_mins,
-                        &selector,
-                        &owner,
-                    ],
-                )
-                .await
+            columns.extend([
+                (
+                    "etag",
+                    Box::new(validators.etag.clone()) as Param,
+                    Merge::Take,
+                ),
+                (
+                    "last_modified",
+                    Box::new(validators.last_modified.clone()),
+                    Merge::Take,
+                ),
+                ("last_status", Box::new(i32::from(*status)), Merge::Take),
+                (
+                    "items_in_feed",
+                    Box::new(to_i64(*items_in_feed)),
+                    Merge::Take,
+                ),
+                ("new_articles", Box::new(to_i64(*new_articles)), Merge::Take),
+                ("consecutive_failures", Box::new(0_i32), Merge::Take),
+                ("last_error", Box::new(none), Merge::Take),
+                ("feed_url", Box::new(poll.feed_url.clone()), Merge::Take),
+                ("ttl_mins", Box::new(ttl_mins), Merge::Take),
+                ("selector", Box::new(selector.clone()), Merge::Take),
+            ]);
         }
-        PollOutcome::NotModified => {
-            let sql = format!(
-                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url,
-                                      due_reason)
-                 VALUES ($1, $2, $3, 304, $4, $5, $6, $7)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
-                    new_articles = 0, consecutive_failures = 0, last_error = NULL,
-                    next_due = excluded.next_due, kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
-                    due_reason = excluded.due_reason,
-                    {}",
-                release_clause(8)
-            );
-            client
-                .execute(
-                    &sql,
-                    &[
-                        &poll.name,
-                        &poll.url,
-                        &poll.at,
-                        &poll.next_due,
-                        &poll.kind,
-                        &poll.feed_url,
-                        &poll.due_reason,
-                        &owner,
-                    ],
-                )
-                .await
-        }
-        PollOutcome::Failed { status, error } => {
-            let sql = format!(
-                "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
-                                      last_error, next_due, kind, feed_url, due_reason)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, last_poll = excluded.last_poll,
-                    last_status = excluded.last_status, new_articles = 0,
-                    consecutive_failures = sources.consecutive_failures + 1,
-                    last_error = excluded.last_error, next_due = excluded.next_due,
-                    kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
-                    due_reason = excluded.due_reason,
-                    {}",
-                release_clause(10)
-            );
-            client
-                .execute(
-                    &sql,
-                    &[
-                        &poll.name,
-                        &poll.url,
-                        &poll.at,
-                        &status.map(i32::from),
-                        &error,
-                        &poll.next_due,
-                        &poll.kind,
-                        &poll.feed_url,
-                        &poll.due_reason,
-                        &owner,
-                    ],
-                )
-                .await
+        PollOutcome::NotModified => columns.extend([
+            ("last_status", Box::new(304_i32) as Param, Merge::Take),
+            ("new_articles", Box::new(0_i64), Merge::Take),
+            ("consecutive_failures", Box::new(0_i32), Merge::Take),
+            ("last_error", Box::new(none), Merge::Take),
+            ("feed_url", Box::new(poll.feed_url.clone()), Merge::Keep),
+        ]),
+        PollOutcome::Failed { status, error } => columns.extend([
+            (
+                "last_status",
+                Box::new(status.map(i32::from)) as Param,
+                Merge::Take,
+            ),
+            ("new_articles", Box::new(0_i64), Merge::Take),
+            (
+                "consecutive_failures",
+                Box::new(1_i32),
+                Merge::Expr("sources.consecutive_failures + 1"),
+            ),
+            ("last_error", Box::new(error.clone()), Merge::Take),
+            ("feed_url", Box::new(poll.feed_url.clone()), Merge::Keep),
+        ]),
+    }
+    columns
+}
+
+/// `INSERT … ON CONFLICT (name) DO UPDATE` of `columns`, releasing the lease held by the
+/// owner in the parameter after them.
+fn upsert_sql(columns: &Columns) -> String {
+    let names: Vec<&str> = columns.iter().map(|(name, _, _)| *name).collect();
+    let values: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
+    let mut set: Vec<String> = Vec::new();
+    for (name, _, merge) in columns {
+        match merge {
+            Merge::Key => {}
+            Merge::Take => set.push(format!("{name} = excluded.{name}")),
+            Merge::Keep => set.push(format!(
+                "{name} = COALESCE(excluded.{name}, sources.{name})"
+            )),
+            Merge::Expr(expr) => set.push(format!("{name} = {expr}")),
         }
     }
+    set.push(release_clause(columns.len() + 1));
+    format!(
+        "INSERT INTO sources ({}) VALUES ({}) ON CONFLICT (name) DO UPDATE SET {}",
+        names.join(", "),
+        values.join(", "),
+        set.join(", ")
+    )
 }

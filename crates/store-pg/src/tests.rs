@@ -157,18 +157,18 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
     let store = PgStore::connect(&db.config("a")).unwrap();
     assert_eq!(store.status().unwrap().schema_version, 0);
     let first = store.migrate().unwrap();
-    assert_eq!((first.before, first.after), (0, 3));
+    assert_eq!((first.before, first.after), (0, 4));
     let again = store.migrate().unwrap();
-    assert_eq!((again.before, again.after), (3, 3));
+    assert_eq!((again.before, again.after), (4, 4));
     let status = store.status().unwrap();
     assert_eq!(
         (status.schema_version, status.articles, status.last_seq),
-        (3, 0, 0)
+        (4, 0, 0)
     );
     admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
     let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
     assert!(
-        err.contains("schema v99 was written by a newer newsmon; this one knows up to v3"),
+        err.contains("schema v99 was written by a newer newsmon; this one knows up to v4"),
         "{err}"
     );
     assert!(!err.contains('\n'));
@@ -218,7 +218,7 @@ fn a_v1_database_keeps_its_sources_through_later_versions() {
         ),
     );
     let store = db.open("a");
-    assert_eq!(store.status().unwrap().schema_version, 3);
+    assert_eq!(store.status().unwrap().schema_version, 4);
     let source = store.source("s").unwrap().unwrap();
     assert_eq!(source.validators.etag.as_deref(), Some("\"e\""));
     assert_eq!((source.ttl_mins, source.due_reason), (None, None));
@@ -293,6 +293,61 @@ fn polls_are_recorded_like_sqlite_does() {
         (None, None, None, None)
     );
     assert_eq!(state.validators, Validators::default());
+}
+
+#[test]
+fn failures_count_up_and_a_poll_that_learnt_nothing_keeps_what_was_known() {
+    let Some(db) = test_db() else { return };
+    let mut store = db.open("a");
+    let failed = || {
+        let mut failed = poll(
+            "two",
+            PollOutcome::Failed {
+                status: None,
+                error: "refused".into(),
+            },
+        );
+        failed.kind = None;
+        failed
+    };
+    // A source first seen failing starts at one failure.
+    store.record_poll(&failed()).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!((state.consecutive_failures, state.last_status), (1, None));
+    assert_eq!(state.kind, None);
+    let mut ok = poll(
+        "two",
+        PollOutcome::Ok {
+            status: 200,
+            validators: Validators::default(),
+            items_in_feed: 5,
+            new_articles: 5,
+            ttl_mins: None,
+            selector: None,
+        },
+    );
+    ok.feed_url = Some("https://two.example/feed.xml".into());
+    store.record_poll(&ok).unwrap();
+    store.record_poll(&failed()).unwrap();
+    store.record_poll(&failed()).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!(state.consecutive_failures, 2);
+    assert_eq!(state.new_articles, 0, "a failure found nothing new");
+    assert_eq!(state.kind.as_deref(), Some("feed"), "kept without one");
+    assert_eq!(
+        state.feed_url.as_deref(),
+        Some("https://two.example/feed.xml")
+    );
+    let mut unchanged = poll("two", PollOutcome::NotModified);
+    unchanged.kind = None;
+    store.record_poll(&unchanged).unwrap();
+    let state = store.source("two").unwrap().unwrap();
+    assert_eq!((state.consecutive_failures, state.last_error), (0, None));
+    assert_eq!(state.items_in_feed, 5, "a 304 keeps the item count");
+    assert_eq!(
+        state.feed_url.as_deref(),
+        Some("https://two.example/feed.xml")
+    );
 }
 
 #[test]
@@ -581,5 +636,101 @@ fn robots_txt_is_fetched_by_one_store_and_read_by_the_others() {
         // A claim given back without an answer (the host was not reached) frees the fetch.
         a.store_robots(other, None, Duration::ZERO).await.unwrap();
         assert_eq!(b.robots(other, claim).await.unwrap(), RobotsLookup::Fetch);
+    });
+}
+
+#[test]
+fn host_slots_hold_the_limit_across_stores_and_come_back_when_released() {
+    use newsmon_fetcher::HostLedger;
+    use std::time::Duration;
+    let Some(db) = test_db() else { return };
+    let (a, b) = (db.open("a"), db.open("b"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let host = "http://h.example:80";
+    let lease = Duration::from_secs(60);
+    runtime.block_on(async {
+        let first = a.acquire_slot(host, 2, lease).await.unwrap().unwrap();
+        let second = b.acquire_slot(host, 2, lease).await.unwrap().unwrap();
+        assert_ne!(first.slot, second.slot);
+        assert!(first.slot < 2 && second.slot < 2);
+        // Both slots are held: neither store gets a third.
+        assert_eq!(a.acquire_slot(host, 2, lease).await.unwrap(), None);
+        assert_eq!(b.acquire_slot(host, 2, lease).await.unwrap(), None);
+        // Another host has slots of its own.
+        assert!(
+            a.acquire_slot("http://other.example:80", 2, lease)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(a.renew_slot(host, &first, lease).await.unwrap());
+        // Only the holder releases a slot: b's release of a's slot does nothing.
+        let forged = newsmon_fetcher::HeldSlot {
+            slot: first.slot,
+            holder: second.holder.clone(),
+        };
+        b.release_slot(host, &forged).await.unwrap();
+        assert_eq!(b.acquire_slot(host, 2, lease).await.unwrap(), None);
+        a.release_slot(host, &first).await.unwrap();
+        let third = b.acquire_slot(host, 2, lease).await.unwrap().unwrap();
+        assert_eq!(third.slot, first.slot);
+        // Released twice (the first holder's late release): the new holder keeps it.
+        a.release_slot(host, &first).await.unwrap();
+        assert!(b.renew_slot(host, &third, lease).await.unwrap());
+        assert!(!a.renew_slot(host, &first, lease).await.unwrap());
+    });
+    assert_eq!(a.status().unwrap().host_slots, 3);
+    // A clean stop gives back every slot the store holds.
+    a.release_leases().unwrap();
+    assert_eq!(a.status().unwrap().host_slots, 2);
+}
+
+#[test]
+fn an_expired_slot_of_a_dead_owner_is_taken_over() {
+    use newsmon_fetcher::HostLedger;
+    use std::time::Duration;
+    let Some(db) = test_db() else { return };
+    let (dead, live) = (db.open("dead"), db.open("live"));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let host = "http://h.example:80";
+    runtime.block_on(async {
+        let held = dead
+            .acquire_slot(host, 1, Duration::from_millis(300))
+            .await
+            .unwrap()
+            .unwrap();
+        // The owner dies holding it: no release, no renewal.
+        drop(dead);
+        let lease = Duration::from_secs(60);
+        assert_eq!(live.acquire_slot(host, 1, lease).await.unwrap(), None);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let taken = live.acquire_slot(host, 1, lease).await.unwrap().unwrap();
+        assert_eq!(taken.slot, held.slot);
+        assert_ne!(taken.holder, held.holder);
+        assert!(live.renew_slot(host, &taken, lease).await.unwrap());
+    });
+}
+
+#[test]
+fn many_stores_racing_for_one_slot_never_hold_it_twice() {
+    use newsmon_fetcher::HostLedger;
+    use std::time::Duration;
+    let Some(db) = test_db() else { return };
+    let stores: Vec<PgStore> = (0..4).map(|n| db.open(&format!("s{n}"))).collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let host = "http://race.example:80";
+    let lease = Duration::from_secs(60);
+    runtime.block_on(async {
+        for _ in 0..10 {
+            let mut racers = tokio::task::JoinSet::new();
+            for store in &stores {
+                let store = store.clone();
+                racers.spawn(async move { store.acquire_slot(host, 1, lease).await.unwrap() });
+            }
+            let held: Vec<_> = racers.join_all().await.into_iter().flatten().collect();
+            // At most one wins, and with no holder before, one must.
+            assert_eq!(held.len(), 1, "{held:?}");
+            stores[0].release_slot(host, &held[0]).await.unwrap();
+        }
     });
 }

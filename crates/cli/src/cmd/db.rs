@@ -76,13 +76,14 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
                         )
                     };
                     let mut text = format!(
-                        "database: {}\nschema: {schema}\narticles: {} (log at sequence {})\npages: {}\nsources: {} ({} leased)",
+                        "database: {}\nschema: {schema}\narticles: {} (log at sequence {})\npages: {}\nsources: {} ({} leased)\nhost slots held: {}",
                         status.url,
                         status.articles,
                         status.last_seq,
                         status.pages,
                         status.sources,
-                        status.leased
+                        status.leased,
+                        status.host_slots
                     );
                     for lease in &leases {
                         text += &format!(
