@@ -62,9 +62,29 @@ pub struct FramesConfig {
     /// Day name → `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`: items met by a resolved date.
     #[serde(default)]
     pub days: BTreeMap<String, String>,
+    /// The story's own words, which let frames run in a text that never passes a key's
+    /// topic gate (a live blog from the Élysée, a Kremlin reaction, a Ukrainian text
+    /// that says "our army" rather than "Ukraine").
+    #[serde(default)]
+    pub gate: Option<GateConfig>,
     /// The frames, in any order.
     #[serde(default, rename = "frame")]
     pub frames: Vec<FrameConfig>,
+}
+
+/// The story gate as written: a text off a key's topic still counts as on it for the
+/// frames when at least `min` distinct items of `any` occur somewhere in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateConfig {
+    /// Items (concepts or days; `a|b` is either) that speak of the story.
+    pub any: Vec<String>,
+    /// How many distinct items must occur.
+    pub min: usize,
+    /// A concept the open gate stands for in every paragraph (the topic's own concept,
+    /// "ukraine"), so frames that ask for it in the paragraph or text can fire.
+    #[serde(default)]
+    pub stands_for: Option<String>,
 }
 
 /// One frame as written.
@@ -108,6 +128,10 @@ pub struct FrameDecision {
     pub frame: String,
     /// Each concept of the frame and the words of the text that met it.
     pub concepts: Vec<(String, String)>,
+    /// When the text was off the key's topic: the story gate's items that opened it,
+    /// with their words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gate: Vec<(String, String)>,
 }
 
 /// A compiled set of frames.
@@ -118,7 +142,17 @@ pub(crate) struct Frames {
     days: Vec<(String, NaiveDate, NaiveDate)>,
     /// The story's period (see [`FramesConfig::period`]).
     period: Option<(NaiveDate, NaiveDate)>,
+    /// The story gate: its items, how many must occur, and the concept it stands for.
+    gate: Option<Gate>,
     frames: Vec<Frame>,
+}
+
+/// The compiled story gate (see [`GateConfig`]).
+#[derive(Debug, Clone)]
+struct Gate {
+    any: Vec<Item>,
+    min: usize,
+    stands_for: Option<usize>,
 }
 
 /// An item: concepts of which any one will do.
@@ -154,6 +188,9 @@ pub(crate) struct FrameArticle<'a> {
     pub(crate) published: Option<NaiveDate>,
     /// The keys already found by the rules.
     pub(crate) found: &'a [String],
+    /// Keys whose topic gate the text did not pass: frames may still find them when the
+    /// story gate opens.
+    pub(crate) off_topic: &'a [String],
 }
 
 /// A frame's hit: the sentence, the byte range in the text, and the decision.
@@ -233,21 +270,9 @@ impl Frames {
                 if frame.all.is_empty() {
                     return Err(error(format!("[[frame]] {name}: `all` is empty")));
                 }
-                let items = |list: &[String]| -> Result<Vec<Item>> {
-                    list.iter()
-                        .map(|item| {
-                            item.split('|')
-                                .map(|c| {
-                                    names.iter().position(|n| *n == c.trim()).ok_or_else(|| {
-                                        error(format!(
-                                            "[[frame]] {name}: unknown concept `{}`",
-                                            c.trim()
-                                        ))
-                                    })
-                                })
-                                .collect()
-                        })
-                        .collect()
+                let items = |list: &[String]| {
+                    parse_items(&names, list)
+                        .map_err(|c| error(format!("[[frame]] {name}: unknown concept `{c}`")))
                 };
                 let published = frame
                     .published
@@ -273,10 +298,31 @@ impl Frames {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let gate = match &config.gate {
+            None => None,
+            Some(gate) => {
+                let unknown = |c: String| error(format!("[gate]: unknown concept `{c}`"));
+                let stands_for = match &gate.stands_for {
+                    None => None,
+                    Some(c) => Some(
+                        names
+                            .iter()
+                            .position(|n| *n == c.trim())
+                            .ok_or_else(|| unknown(c.clone()))?,
+                    ),
+                };
+                Some(Gate {
+                    any: parse_items(&names, &gate.any).map_err(unknown)?,
+                    min: gate.min,
+                    stands_for,
+                })
+            }
+        };
         Ok(Frames {
             lexicon,
             days,
             period,
+            gate,
             frames,
         })
     }
@@ -306,12 +352,28 @@ impl Frames {
         if self.period.is_some_and(outside) {
             return Vec::new();
         }
-        let frames: Vec<&Frame> = self.frames.iter().filter(|f| wanted(&f.tag)).collect();
-        if frames.is_empty() {
+        let gated = |tag: &str| self.gate.is_some() && article.off_topic.iter().any(|k| k == tag);
+        if !self.frames.iter().any(|f| wanted(&f.tag) || gated(&f.tag)) {
             return Vec::new();
         }
         let found: Vec<Found> = sentences.iter().map(|s| self.concepts_of(s)).collect();
-        let presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
+        let mut presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
+        // Off its topic, a key is open to the frames only where the story's own words are.
+        let gate = if article.off_topic.is_empty() {
+            None
+        } else {
+            self.gate_words(text, sentences, &found)
+        };
+        if let Some(c) = self.gate.as_ref().and_then(|g| g.stands_for) {
+            if gate.is_some() {
+                presence.stand_in(c);
+            }
+        }
+        let frames: Vec<&Frame> = self
+            .frames
+            .iter()
+            .filter(|f| wanted(&f.tag) || (gate.is_some() && gated(&f.tag)))
+            .collect();
         let mut hits: Vec<FrameHit> = Vec::new();
         for frame in frames.iter().filter(|f| f.story == 0) {
             if self.article_allows(frame, &presence, article) {
@@ -331,7 +393,62 @@ impl Frames {
                 self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
         }
+        if let Some(words) = gate {
+            for hit in hits.iter_mut().filter(|h| !wanted(&h.decision.tag)) {
+                hit.decision.gate.clone_from(&words);
+            }
+        }
         hits
+    }
+
+    /// The story gate's items met in the text, with their first words, when at least its
+    /// minimum of distinct items occur; `None` when the gate stays closed.
+    fn gate_words(
+        &self,
+        text: &str,
+        sentences: &[FrameSentence],
+        found: &[Found],
+    ) -> Option<Vec<(String, String)>> {
+        let gate = self.gate.as_ref()?;
+        let words: Vec<(String, String)> = gate
+            .any
+            .iter()
+            .filter_map(|item| {
+                sentences.iter().zip(found).find_map(|(sentence, here)| {
+                    item.iter().find_map(|&c| {
+                        here[c].as_ref().map(|at| {
+                            let (_, _, word) = self.word(text, sentence, at);
+                            (self.name(c).to_string(), word.to_string())
+                        })
+                    })
+                })
+            })
+            .collect();
+        (words.len() >= gate.min && gate.min > 0).then_some(words)
+    }
+
+    /// The word of the sentence where a concept occurs, and its offsets in the sentence.
+    fn word<'t>(
+        &self,
+        text: &'t str,
+        sentence: &FrameSentence,
+        at: &At,
+    ) -> (usize, usize, &'t str) {
+        let sentence_text = text.get(sentence.range.clone()).unwrap_or_default();
+        match at {
+            At::Folded(range) => {
+                let (from, to) =
+                    sentence
+                        .folded
+                        .original_range(sentence_text, range.start, range.end);
+                (from, to, word_at(sentence_text, from, to))
+            }
+            At::Original(range) => (
+                range.start,
+                range.end,
+                sentence_text.get(range.clone()).unwrap_or_default(),
+            ),
+        }
     }
 
     /// For each concept and day, where it first occurs in the sentence.
@@ -345,7 +462,10 @@ impl Frames {
             found[concepts + d] = sentence
                 .dates
                 .iter()
-                .find(|(start, end, _)| start >= first && end <= last)
+                .find(|(start, end, _)| {
+                    let (start, end) = self.within_period(*start, *end);
+                    start >= *first && end <= *last
+                })
                 .map(|(_, _, range)| {
                     At::Original(
                         range.start.saturating_sub(sentence.range.start)
@@ -354,6 +474,20 @@ impl Frames {
                 });
         }
         found
+    }
+
+    /// A resolved date after the story's period, one year back: a retrospective's "5
+    /// January" written without a year resolves forward (to next January), but the story
+    /// cannot happen after its period, so the writer meant the last one.
+    fn within_period(&self, start: NaiveDate, end: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let year = chrono::Months::new(12);
+        match self.period {
+            Some((_, last)) if start > last => (
+                start.checked_sub_months(year).unwrap_or(start),
+                end.checked_sub_months(year).unwrap_or(end),
+            ),
+            _ => (start, end),
+        }
     }
 
     /// The frame's text-wide conditions: `unless`, `text` and `published`.
@@ -425,30 +559,13 @@ impl Frames {
         sentence: &FrameSentence,
         found: &Found,
     ) -> FrameHit {
-        let sentence_text = text.get(sentence.range.clone()).unwrap_or_default();
         let mut concepts = Vec::new();
         let mut span: Option<Range<usize>> = None;
         for item in &frame.all {
-            let Some((c, at)) = item
-                .iter()
-                .find_map(|&c| found[c].as_ref().map(|r| (c, r.clone())))
-            else {
+            let Some((c, at)) = item.iter().find_map(|&c| found[c].as_ref().map(|r| (c, r))) else {
                 continue;
             };
-            let (from, to, word) = match at {
-                At::Folded(range) => {
-                    let (from, to) =
-                        sentence
-                            .folded
-                            .original_range(sentence_text, range.start, range.end);
-                    (from, to, word_at(sentence_text, from, to))
-                }
-                At::Original(range) => (
-                    range.start,
-                    range.end,
-                    sentence_text.get(range).unwrap_or_default(),
-                ),
-            };
+            let (from, to, word) = self.word(text, sentence, at);
             concepts.push((self.name(c).to_string(), word.to_string()));
             span = Some(match span {
                 None => from..to,
@@ -464,6 +581,7 @@ impl Frames {
                 tag: frame.tag.clone(),
                 frame: frame.name.clone(),
                 concepts,
+                gate: Vec::new(),
             },
         }
     }
@@ -495,6 +613,18 @@ impl Presence {
         presence
     }
 
+    /// Marks concept `c` present in every paragraph and the text.
+    fn stand_in(&mut self, c: usize) {
+        for p in &mut self.paragraphs {
+            if let Some(x) = p.get_mut(c) {
+                *x = true;
+            }
+        }
+        if let Some(x) = self.text.get_mut(c) {
+            *x = true;
+        }
+    }
+
     fn in_text(&self, item: &Item) -> bool {
         item.iter().any(|&c| self.text[c])
     }
@@ -504,6 +634,23 @@ impl Presence {
             .get(paragraph)
             .is_some_and(|p| item.iter().any(|&c| p[c]))
     }
+}
+
+/// The items of `list` (`a|b`: either concept) as indices into `names`, or the first
+/// unknown name.
+fn parse_items(names: &[&String], list: &[String]) -> std::result::Result<Vec<Item>, String> {
+    list.iter()
+        .map(|item| {
+            item.split('|')
+                .map(|c| {
+                    names
+                        .iter()
+                        .position(|n| *n == c.trim())
+                        .ok_or_else(|| c.trim().to_string())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`, first day not after the last.

@@ -271,21 +271,27 @@ impl Tagger {
             })
             .collect();
         let found: Vec<String> = hits.iter().map(|h| h.mention.tag.clone()).collect();
-        let wanted: Vec<&CompiledKey> = self
+        let (wanted, off_topic): (Vec<&CompiledKey>, Vec<&CompiledKey>) = self
             .keys
             .iter()
             .filter(|k| !found.contains(&k.tag))
-            .filter(|k| k.on_topic(on_topic, sentences))
-            .collect();
+            .partition(|k| k.on_topic(on_topic, sentences));
+        let off_topic_tags: Vec<String> = off_topic.iter().map(|k| k.tag.clone()).collect();
         let mut decisions = Vec::new();
         let article = FrameArticle {
             published,
             found: &found,
+            off_topic: &off_topic_tags,
         };
         for hit in frames.find(text, &spans, article, |tag| {
             wanted.iter().any(|k| k.tag == tag)
         }) {
-            let Some(key) = wanted.iter().find(|k| k.tag == hit.decision.tag) else {
+            // An off-topic key comes back only when the frames' story gate opened.
+            let Some(key) = wanted
+                .iter()
+                .chain(&off_topic)
+                .find(|k| k.tag == hit.decision.tag)
+            else {
                 continue;
             };
             let sentence = &sentences[hit.sentence];
