@@ -113,6 +113,11 @@ pub struct FrameConfig {
     /// Days (of `[days]`) of which the article's publication date must fall on one.
     #[serde(default)]
     pub published: Vec<String>,
+    /// Items that stand for `published` in an article published after those days: the
+    /// text looks back at them ("in January", "last winter in Paris"), so a retrospective
+    /// meets the frame that live coverage meets by its date.
+    #[serde(default)]
+    pub recalls: Vec<String>,
     /// How many other keys the article must already have (found by the rules or by
     /// frames without `story`) before this frame may fire.
     #[serde(default)]
@@ -169,6 +174,7 @@ struct Frame {
     unless: Vec<Item>,
     /// Indices into `Frames::days`.
     published: Vec<usize>,
+    recalls: Vec<Item>,
     story: usize,
 }
 
@@ -287,6 +293,7 @@ impl Frames {
                     .collect::<Result<Vec<_>>>()?;
                 Ok(Frame {
                     published,
+                    recalls: items(&frame.recalls)?,
                     story: frame.story,
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
@@ -492,14 +499,20 @@ impl Frames {
 
     /// The frame's text-wide conditions: `unless`, `text` and `published`.
     fn article_allows(&self, frame: &Frame, presence: &Presence, article: FrameArticle) -> bool {
-        let published_ok = frame.published.is_empty()
-            || article.published.is_some_and(|p| {
+        let on = |check: &dyn Fn(NaiveDate, NaiveDate, NaiveDate) -> bool| {
+            article.published.is_some_and(|p| {
                 frame.published.iter().any(|&d| {
                     self.days
                         .get(d)
-                        .is_some_and(|(_, first, last)| p >= *first && p <= *last)
+                        .is_some_and(|(_, first, last)| check(p, *first, *last))
                 })
-            });
+            })
+        };
+        let recalled = !frame.recalls.is_empty()
+            && on(&|p, _, last| p > last)
+            && frame.recalls.iter().all(|i| presence.in_text(i));
+        let published_ok =
+            frame.published.is_empty() || on(&|p, first, last| p >= first && p <= last) || recalled;
         published_ok
             && !frame.unless.iter().any(|i| presence.in_text(i))
             && frame.text.iter().all(|i| presence.in_text(i))
