@@ -209,11 +209,13 @@ pub(crate) struct FrameHit {
 }
 
 /// Where a concept first occurs in a sentence: folded offsets for a lexicon concept,
-/// offsets of the original sentence for a day.
+/// offsets of the original sentence for a day, or offsets in the text for a day the
+/// sentence takes from a dateline before it ("5 January." heading a timeline entry).
 #[derive(Debug, Clone)]
 enum At {
     Folded(Range<usize>),
     Original(Range<usize>),
+    Dateline(Range<usize>),
 }
 
 /// The concepts of one sentence: for each concept (then each day), where it occurs.
@@ -455,6 +457,8 @@ impl Frames {
                 range.end,
                 sentence_text.get(range.clone()).unwrap_or_default(),
             ),
+            // Outside the sentence: the evidence span stays the sentence's own words.
+            At::Dateline(range) => (0, 0, text.get(range.clone()).unwrap_or_default()),
         }
     }
 
@@ -474,10 +478,13 @@ impl Frames {
                     start >= *first && end <= *last
                 })
                 .map(|(_, _, range)| {
-                    At::Original(
-                        range.start.saturating_sub(sentence.range.start)
-                            ..range.end.saturating_sub(sentence.range.start),
-                    )
+                    if range.start >= sentence.range.start && range.end <= sentence.range.end {
+                        At::Original(
+                            range.start - sentence.range.start..range.end - sentence.range.start,
+                        )
+                    } else {
+                        At::Dateline(range.clone())
+                    }
                 });
         }
         found
@@ -580,12 +587,15 @@ impl Frames {
             };
             let (from, to, word) = self.word(text, sentence, at);
             concepts.push((self.name(c).to_string(), word.to_string()));
+            if matches!(at, At::Dateline(_)) {
+                continue;
+            }
             span = Some(match span {
                 None => from..to,
                 Some(s) => s.start.min(from)..s.end.max(to),
             });
         }
-        let span = span.unwrap_or(0..0);
+        let span = span.unwrap_or(0..sentence.range.len());
         FrameHit {
             sentence: i,
             range: sentence.range.start + span.start..sentence.range.start + span.end,
