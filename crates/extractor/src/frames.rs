@@ -1025,6 +1025,181 @@ story = 1
             .unwrap();
     }
 
+    fn tagger_with(frames: &str) -> crate::Tagger {
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"Elysee summit\"]\ntopic = [\"Ukraine\"]\n\
+             [meeting.military-chiefs-meeting]\nlabel = \"y\"\nphrases = [\"chiefs of staff meeting\"]\ntopic = [\"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        taxonomy
+            .build()
+            .unwrap()
+            .with_frames(frames, "f.toml")
+            .unwrap()
+    }
+
+    fn published(y: i32, m: u32, d: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc())
+    }
+
+    const GATE: &str = r#"
+[concepts]
+ukraine = ["ukrain"]
+leaders = ["leaders"]
+meeting = ["meet"]
+elysee = ["elysee"]
+envoys = ["witkoff"]
+paris = ["paris"]
+
+[gate]
+any = ["elysee", "envoys", "paris"]
+min = 2
+stands_for = "ukraine"
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "leaders-meet"
+all = ["leaders", "meeting"]
+paragraph = ["ukraine"]
+"#;
+
+    #[test]
+    fn the_story_gate_opens_off_topic_texts_on_the_storys_own_words() {
+        let tagger = tagger_with(GATE);
+        // No Ukraine word, but the Élysée and Paris: the gate opens and stands for the
+        // topic in the paragraph; `--explain` gets the words that opened it.
+        let text = "The leaders meet at the Élysée in Paris.";
+        let tagging = tagger.tag_with(text, None);
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        assert_eq!(
+            tagging.frames[0].gate,
+            vec![
+                ("elysee".to_string(), "Élysée".to_string()),
+                ("paris".to_string(), "Paris".to_string())
+            ]
+        );
+        // One of the story's words is not enough.
+        assert!(
+            tagger
+                .tag_with("The leaders meet in Paris.", None)
+                .mentions
+                .is_empty()
+        );
+        // On topic, the gate plays no part and the decision says nothing of it.
+        let on_topic = tagger.tag_with("Ukraine waits. The leaders meet.", None);
+        assert_eq!(on_topic.mentions.len(), 1);
+        assert!(on_topic.frames[0].gate.is_empty());
+        // Without `stands_for`, a frame that asks for the topic's concept stays silent.
+        let plain = GATE.replace("stands_for = \"ukraine\"\n", "");
+        assert!(tagger_with(&plain).tag_with(text, None).mentions.is_empty());
+        let unknown = GATE.replace("\"envoys\", \"paris\"]", "\"envoys\", \"rome\"]");
+        assert!(Frames::from_toml(&unknown, &[], "f").is_err());
+    }
+
+    const RECALLS: &str = r#"
+period = "2025-11-01..2026-12-31"
+
+[concepts]
+summit = ["summit"]
+january = ["january"]
+chiefs = ["chiefs", "szefowie"]
+
+[days]
+summit_day = "2026-01-06"
+chiefs_day = "2026-01-05"
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "the-summit-live-or-recalled"
+all = ["summit"]
+published = ["summit_day"]
+recalls = ["january"]
+
+[[frame]]
+tag = "meeting/military-chiefs-meeting"
+name = "chiefs-on-their-day"
+all = ["chiefs", "chiefs_day"]
+"#;
+
+    #[test]
+    fn a_later_article_that_recalls_the_month_meets_a_frame_of_the_day() {
+        let tagger = tagger_with(RECALLS);
+        let live = "Ukraine's allies wait. The summit opens.";
+        assert_eq!(
+            tagger.tag_with(live, published(2026, 1, 6)).mentions.len(),
+            1
+        );
+        assert!(
+            tagger
+                .tag_with(live, published(2026, 7, 6))
+                .mentions
+                .is_empty()
+        );
+        let recalled = "Ukraine's allies remember. The summit in January promised much.";
+        let tagging = tagger.tag_with(recalled, published(2026, 7, 6));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        // Only looking back: before the day, "January" is a plan, not a memory.
+        assert!(
+            tagger
+                .tag_with(recalled, published(2026, 1, 2))
+                .mentions
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_year_less_date_after_the_period_is_read_as_the_storys_year() {
+        let tagger = tagger_with(RECALLS);
+        // Published 22 December 2026, the Polish "5 stycznia" resolves forward to 2027:
+        // after the period, so the review meant January 2026.
+        let text = "Ukraine: rok w skrócie. 5 stycznia spotkali się szefowie sztabów.";
+        let tagging = tagger.tag_with(text, published(2026, 12, 22));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        let without_period = RECALLS.replace("period = \"2025-11-01..2026-12-31\"\n", "");
+        let tagger = tagger_with(&without_period);
+        assert!(
+            tagger
+                .tag_with(text, published(2026, 12, 22))
+                .mentions
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_dateline_dates_the_rest_of_its_paragraph() {
+        let tagger = tagger_with(RECALLS);
+        let text = "Ukraine, the week in five dates.\n\n5 January. The chiefs met in Paris.";
+        let tagging = tagger.tag_with(text, published(2026, 1, 9));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        assert_eq!(tagging.mentions[0].evidence, "The chiefs met in Paris.");
+        assert!(
+            tagging.frames[0]
+                .concepts
+                .iter()
+                .any(|(c, w)| c == "chiefs_day" && w.contains("5 January")),
+            "{:?}",
+            tagging.frames[0]
+        );
+        // A date inside a sentence lends nothing; a new paragraph ends the dateline.
+        let inside = "Ukraine.\n\nOn 5 January it rained. The chiefs met in Paris.";
+        assert!(
+            tagger
+                .tag_with(inside, published(2026, 1, 9))
+                .mentions
+                .is_empty()
+        );
+        let apart = "Ukraine.\n\n5 January.\n\nThe chiefs met in Paris.";
+        assert!(
+            tagger
+                .tag_with(apart, published(2026, 1, 9))
+                .mentions
+                .is_empty()
+        );
+    }
+
     #[test]
     fn odd_text_never_panics() {
         for text in ["", "\n\n", "…", "a\u{0}b", "İ̇ USA guarantee Kyiv"] {
