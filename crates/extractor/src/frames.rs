@@ -373,10 +373,10 @@ impl Frames {
         } else {
             self.gate_words(text, sentences, &found)
         };
-        if let Some(c) = self.gate.as_ref().and_then(|g| g.stands_for) {
-            if gate.is_some() {
-                presence.stand_in(c);
-            }
+        if let Some(c) = self.gate.as_ref().and_then(|g| g.stands_for)
+            && gate.is_some()
+        {
+            presence.stand_in(c);
         }
         let frames: Vec<&Frame> = self
             .frames
