@@ -123,9 +123,9 @@ const DEV2_WITH_FRAMES: Floors = Floors {
 /// tagged, by the rules), then a development split for batch 3.
 const DEV3_WITH_FRAMES: Floors = Floors {
     precision: 0.97,
-    recall: 0.84,
+    recall: 0.86,
     kind_recall: 0.78,
-    lang_recall: 0.73,
+    lang_recall: 0.80,
     decoys_tagged: 0,
 };
 
