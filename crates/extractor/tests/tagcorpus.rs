@@ -124,7 +124,7 @@ const DEV2_WITH_FRAMES: Floors = Floors {
 const DEV3_WITH_FRAMES: Floors = Floors {
     precision: 0.97,
     recall: 0.86,
-    kind_recall: 0.78,
+    kind_recall: 0.80,
     lang_recall: 0.80,
     decoys_tagged: 0,
 };
