@@ -34,8 +34,20 @@
 //! passing mentions ("the summit", "the plant") resolve to the story's key in coverage
 //! of the story and stay silent in a decoy that shares the words.
 //!
+//! **Looking back**: `recalls = ["story_month"]` beside `published` lets an article
+//! published after those days meet the frame when it names them ("in January"); a
+//! year-less date the recogniser resolved after the `period` is read a year back ("5
+//! stycznia" in a December review); a date-only sentence ("5 January.") dates the rest of
+//! its paragraph (the tagger lends it).
+//!
+//! **Story gate**: `[gate] any = [...]`, `min = N`, `stands_for = "ukraine"`: a text that
+//! fails a key's topic gate still opens to the frames when N distinct items of `any` occur
+//! in it, and the open gate counts as the `stands_for` concept in every paragraph; the
+//! decision keeps the words that opened it.
+//!
 //! The tagger runs frames only for keys its rules did not find, within each key's topic
-//! gate; every frame hit keeps its sentence, offsets and which concept matched which word.
+//! gate (or the story gate); every frame hit keeps its sentence, offsets and which concept
+//! matched which word.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
