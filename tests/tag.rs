@@ -358,3 +358,40 @@ fn a_frame_finds_a_meeting_by_its_day_and_explains_the_date() {
         );
     }
 }
+
+#[test]
+fn a_text_that_never_names_ukraine_opens_to_frames_on_the_storys_words() {
+    let dir = TestDir::new();
+    dir.write_config(&[]);
+    let config = dir.path("newsmon.toml");
+    let frames = crate::util::repo().join("config/frames.toml");
+    let with = std::fs::read_to_string(&config).unwrap().replacen(
+        "[http]",
+        &format!("frames = {:?}\n[http]", frames.display().to_string()),
+        1,
+    );
+    dir.write("newsmon.toml", &with);
+    // A Ukrainian podcast's notes: Paris, the generals, the Élysée, never "Ukraine".
+    let text = "Пів року після Парижа.\n\nПонеділок: генерали. Вівторок: Єлисейський палац, 35 делегацій, декларація.";
+    let tag = |text: &str| {
+        crate::util::newsmon(
+            &["--config", config.to_str().unwrap()],
+            &["tag", "-", "--explain"],
+            Some(text),
+        )
+    };
+    let run = tag(text);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("meeting/leaders-summit"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("off topic, story gate: elysee = \"Єлисейський\""),
+        "{run:?}"
+    );
+    let json = tag_json(&dir, "-", Some(text));
+    assert_eq!(json["frames"][0]["gate"][0][0], "elysee", "{json}");
+    // One story word is not the story: the gate stays shut.
+    let run = tag("Вівторок: Єлисейський палац, 35 делегацій, декларація.");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("leaders-summit"), "{run:?}");
+}

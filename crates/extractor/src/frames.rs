@@ -34,8 +34,20 @@
 //! passing mentions ("the summit", "the plant") resolve to the story's key in coverage
 //! of the story and stay silent in a decoy that shares the words.
 //!
+//! **Looking back**: `recalls = ["story_month"]` beside `published` lets an article
+//! published after those days meet the frame when it names them ("in January"); a
+//! year-less date the recogniser resolved after the `period` is read a year back ("5
+//! stycznia" in a December review); a date-only sentence ("5 January.") dates the rest of
+//! its paragraph (the tagger lends it).
+//!
+//! **Story gate**: `[gate] any = [...]`, `min = N`, `stands_for = "ukraine"`: a text that
+//! fails a key's topic gate still opens to the frames when N distinct items of `any` occur
+//! in it, and the open gate counts as the `stands_for` concept in every paragraph; the
+//! decision keeps the words that opened it.
+//!
 //! The tagger runs frames only for keys its rules did not find, within each key's topic
-//! gate; every frame hit keeps its sentence, offsets and which concept matched which word.
+//! gate (or the story gate); every frame hit keeps its sentence, offsets and which concept
+//! matched which word.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -62,9 +74,29 @@ pub struct FramesConfig {
     /// Day name → `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`: items met by a resolved date.
     #[serde(default)]
     pub days: BTreeMap<String, String>,
+    /// The story's own words, which let frames run in a text that never passes a key's
+    /// topic gate (a live blog from the Élysée, a Kremlin reaction, a Ukrainian text
+    /// that says "our army" rather than "Ukraine").
+    #[serde(default)]
+    pub gate: Option<GateConfig>,
     /// The frames, in any order.
     #[serde(default, rename = "frame")]
     pub frames: Vec<FrameConfig>,
+}
+
+/// The story gate as written: a text off a key's topic still counts as on it for the
+/// frames when at least `min` distinct items of `any` occur somewhere in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateConfig {
+    /// Items (concepts or days; `a|b` is either) that speak of the story.
+    pub any: Vec<String>,
+    /// How many distinct items must occur.
+    pub min: usize,
+    /// A concept the open gate stands for in every paragraph (the topic's own concept,
+    /// "ukraine"), so frames that ask for it in the paragraph or text can fire.
+    #[serde(default)]
+    pub stands_for: Option<String>,
 }
 
 /// One frame as written.
@@ -93,6 +125,11 @@ pub struct FrameConfig {
     /// Days (of `[days]`) of which the article's publication date must fall on one.
     #[serde(default)]
     pub published: Vec<String>,
+    /// Items that stand for `published` in an article published after those days: the
+    /// text looks back at them ("in January", "last winter in Paris"), so a retrospective
+    /// meets the frame that live coverage meets by its date.
+    #[serde(default)]
+    pub recalls: Vec<String>,
     /// How many other keys the article must already have (found by the rules or by
     /// frames without `story`) before this frame may fire.
     #[serde(default)]
@@ -108,6 +145,10 @@ pub struct FrameDecision {
     pub frame: String,
     /// Each concept of the frame and the words of the text that met it.
     pub concepts: Vec<(String, String)>,
+    /// When the text was off the key's topic: the story gate's items that opened it,
+    /// with their words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gate: Vec<(String, String)>,
 }
 
 /// A compiled set of frames.
@@ -118,7 +159,17 @@ pub(crate) struct Frames {
     days: Vec<(String, NaiveDate, NaiveDate)>,
     /// The story's period (see [`FramesConfig::period`]).
     period: Option<(NaiveDate, NaiveDate)>,
+    /// The story gate: its items, how many must occur, and the concept it stands for.
+    gate: Option<Gate>,
     frames: Vec<Frame>,
+}
+
+/// The compiled story gate (see [`GateConfig`]).
+#[derive(Debug, Clone)]
+struct Gate {
+    any: Vec<Item>,
+    min: usize,
+    stands_for: Option<usize>,
 }
 
 /// An item: concepts of which any one will do.
@@ -135,6 +186,7 @@ struct Frame {
     unless: Vec<Item>,
     /// Indices into `Frames::days`.
     published: Vec<usize>,
+    recalls: Vec<Item>,
     story: usize,
 }
 
@@ -154,6 +206,9 @@ pub(crate) struct FrameArticle<'a> {
     pub(crate) published: Option<NaiveDate>,
     /// The keys already found by the rules.
     pub(crate) found: &'a [String],
+    /// Keys whose topic gate the text did not pass: frames may still find them when the
+    /// story gate opens.
+    pub(crate) off_topic: &'a [String],
 }
 
 /// A frame's hit: the sentence, the byte range in the text, and the decision.
@@ -166,11 +221,13 @@ pub(crate) struct FrameHit {
 }
 
 /// Where a concept first occurs in a sentence: folded offsets for a lexicon concept,
-/// offsets of the original sentence for a day.
+/// offsets of the original sentence for a day, or offsets in the text for a day the
+/// sentence takes from a dateline before it ("5 January." heading a timeline entry).
 #[derive(Debug, Clone)]
 enum At {
     Folded(Range<usize>),
     Original(Range<usize>),
+    Dateline(Range<usize>),
 }
 
 /// The concepts of one sentence: for each concept (then each day), where it occurs.
@@ -233,21 +290,9 @@ impl Frames {
                 if frame.all.is_empty() {
                     return Err(error(format!("[[frame]] {name}: `all` is empty")));
                 }
-                let items = |list: &[String]| -> Result<Vec<Item>> {
-                    list.iter()
-                        .map(|item| {
-                            item.split('|')
-                                .map(|c| {
-                                    names.iter().position(|n| *n == c.trim()).ok_or_else(|| {
-                                        error(format!(
-                                            "[[frame]] {name}: unknown concept `{}`",
-                                            c.trim()
-                                        ))
-                                    })
-                                })
-                                .collect()
-                        })
-                        .collect()
+                let items = |list: &[String]| {
+                    parse_items(&names, list)
+                        .map_err(|c| error(format!("[[frame]] {name}: unknown concept `{c}`")))
                 };
                 let published = frame
                     .published
@@ -262,6 +307,7 @@ impl Frames {
                     .collect::<Result<Vec<_>>>()?;
                 Ok(Frame {
                     published,
+                    recalls: items(&frame.recalls)?,
                     story: frame.story,
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
@@ -273,10 +319,31 @@ impl Frames {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let gate = match &config.gate {
+            None => None,
+            Some(gate) => {
+                let unknown = |c: String| error(format!("[gate]: unknown concept `{c}`"));
+                let stands_for = match &gate.stands_for {
+                    None => None,
+                    Some(c) => Some(
+                        names
+                            .iter()
+                            .position(|n| *n == c.trim())
+                            .ok_or_else(|| unknown(c.clone()))?,
+                    ),
+                };
+                Some(Gate {
+                    any: parse_items(&names, &gate.any).map_err(unknown)?,
+                    min: gate.min,
+                    stands_for,
+                })
+            }
+        };
         Ok(Frames {
             lexicon,
             days,
             period,
+            gate,
             frames,
         })
     }
@@ -306,12 +373,28 @@ impl Frames {
         if self.period.is_some_and(outside) {
             return Vec::new();
         }
-        let frames: Vec<&Frame> = self.frames.iter().filter(|f| wanted(&f.tag)).collect();
-        if frames.is_empty() {
+        let gated = |tag: &str| self.gate.is_some() && article.off_topic.iter().any(|k| k == tag);
+        if !self.frames.iter().any(|f| wanted(&f.tag) || gated(&f.tag)) {
             return Vec::new();
         }
         let found: Vec<Found> = sentences.iter().map(|s| self.concepts_of(s)).collect();
-        let presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
+        let mut presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
+        // Off its topic, a key is open to the frames only where the story's own words are.
+        let gate = if article.off_topic.is_empty() {
+            None
+        } else {
+            self.gate_words(text, sentences, &found)
+        };
+        if let Some(c) = self.gate.as_ref().and_then(|g| g.stands_for)
+            && gate.is_some()
+        {
+            presence.stand_in(c);
+        }
+        let frames: Vec<&Frame> = self
+            .frames
+            .iter()
+            .filter(|f| wanted(&f.tag) || (gate.is_some() && gated(&f.tag)))
+            .collect();
         let mut hits: Vec<FrameHit> = Vec::new();
         for frame in frames.iter().filter(|f| f.story == 0) {
             if self.article_allows(frame, &presence, article) {
@@ -331,7 +414,64 @@ impl Frames {
                 self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
         }
+        if let Some(words) = gate {
+            for hit in hits.iter_mut().filter(|h| !wanted(&h.decision.tag)) {
+                hit.decision.gate.clone_from(&words);
+            }
+        }
         hits
+    }
+
+    /// The story gate's items met in the text, with their first words, when at least its
+    /// minimum of distinct items occur; `None` when the gate stays closed.
+    fn gate_words(
+        &self,
+        text: &str,
+        sentences: &[FrameSentence],
+        found: &[Found],
+    ) -> Option<Vec<(String, String)>> {
+        let gate = self.gate.as_ref()?;
+        let words: Vec<(String, String)> = gate
+            .any
+            .iter()
+            .filter_map(|item| {
+                sentences.iter().zip(found).find_map(|(sentence, here)| {
+                    item.iter().find_map(|&c| {
+                        here[c].as_ref().map(|at| {
+                            let (_, _, word) = self.word(text, sentence, at);
+                            (self.name(c).to_string(), word.to_string())
+                        })
+                    })
+                })
+            })
+            .collect();
+        (words.len() >= gate.min && gate.min > 0).then_some(words)
+    }
+
+    /// The word of the sentence where a concept occurs, and its offsets in the sentence.
+    fn word<'t>(
+        &self,
+        text: &'t str,
+        sentence: &FrameSentence,
+        at: &At,
+    ) -> (usize, usize, &'t str) {
+        let sentence_text = text.get(sentence.range.clone()).unwrap_or_default();
+        match at {
+            At::Folded(range) => {
+                let (from, to) =
+                    sentence
+                        .folded
+                        .original_range(sentence_text, range.start, range.end);
+                (from, to, word_at(sentence_text, from, to))
+            }
+            At::Original(range) => (
+                range.start,
+                range.end,
+                sentence_text.get(range.clone()).unwrap_or_default(),
+            ),
+            // Outside the sentence: the evidence span stays the sentence's own words.
+            At::Dateline(range) => (0, 0, text.get(range.clone()).unwrap_or_default()),
+        }
     }
 
     /// For each concept and day, where it first occurs in the sentence.
@@ -345,27 +485,53 @@ impl Frames {
             found[concepts + d] = sentence
                 .dates
                 .iter()
-                .find(|(start, end, _)| start >= first && end <= last)
+                .find(|(start, end, _)| {
+                    let (start, end) = self.within_period(*start, *end);
+                    start >= *first && end <= *last
+                })
                 .map(|(_, _, range)| {
-                    At::Original(
-                        range.start.saturating_sub(sentence.range.start)
-                            ..range.end.saturating_sub(sentence.range.start),
-                    )
+                    if range.start >= sentence.range.start && range.end <= sentence.range.end {
+                        At::Original(
+                            range.start - sentence.range.start..range.end - sentence.range.start,
+                        )
+                    } else {
+                        At::Dateline(range.clone())
+                    }
                 });
         }
         found
     }
 
+    /// A resolved date after the story's period, one year back: a retrospective's "5
+    /// January" written without a year resolves forward (to next January), but the story
+    /// cannot happen after its period, so the writer meant the last one.
+    fn within_period(&self, start: NaiveDate, end: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let year = chrono::Months::new(12);
+        match self.period {
+            Some((_, last)) if start > last => (
+                start.checked_sub_months(year).unwrap_or(start),
+                end.checked_sub_months(year).unwrap_or(end),
+            ),
+            _ => (start, end),
+        }
+    }
+
     /// The frame's text-wide conditions: `unless`, `text` and `published`.
     fn article_allows(&self, frame: &Frame, presence: &Presence, article: FrameArticle) -> bool {
-        let published_ok = frame.published.is_empty()
-            || article.published.is_some_and(|p| {
+        let on = |check: &dyn Fn(NaiveDate, NaiveDate, NaiveDate) -> bool| {
+            article.published.is_some_and(|p| {
                 frame.published.iter().any(|&d| {
                     self.days
                         .get(d)
-                        .is_some_and(|(_, first, last)| p >= *first && p <= *last)
+                        .is_some_and(|(_, first, last)| check(p, *first, *last))
                 })
-            });
+            })
+        };
+        let recalled = !frame.recalls.is_empty()
+            && on(&|p, _, last| p > last)
+            && frame.recalls.iter().all(|i| presence.in_text(i));
+        let published_ok =
+            frame.published.is_empty() || on(&|p, first, last| p >= first && p <= last) || recalled;
         published_ok
             && !frame.unless.iter().any(|i| presence.in_text(i))
             && frame.text.iter().all(|i| presence.in_text(i))
@@ -425,37 +591,23 @@ impl Frames {
         sentence: &FrameSentence,
         found: &Found,
     ) -> FrameHit {
-        let sentence_text = text.get(sentence.range.clone()).unwrap_or_default();
         let mut concepts = Vec::new();
         let mut span: Option<Range<usize>> = None;
         for item in &frame.all {
-            let Some((c, at)) = item
-                .iter()
-                .find_map(|&c| found[c].as_ref().map(|r| (c, r.clone())))
-            else {
+            let Some((c, at)) = item.iter().find_map(|&c| found[c].as_ref().map(|r| (c, r))) else {
                 continue;
             };
-            let (from, to, word) = match at {
-                At::Folded(range) => {
-                    let (from, to) =
-                        sentence
-                            .folded
-                            .original_range(sentence_text, range.start, range.end);
-                    (from, to, word_at(sentence_text, from, to))
-                }
-                At::Original(range) => (
-                    range.start,
-                    range.end,
-                    sentence_text.get(range).unwrap_or_default(),
-                ),
-            };
+            let (from, to, word) = self.word(text, sentence, at);
             concepts.push((self.name(c).to_string(), word.to_string()));
+            if matches!(at, At::Dateline(_)) {
+                continue;
+            }
             span = Some(match span {
                 None => from..to,
                 Some(s) => s.start.min(from)..s.end.max(to),
             });
         }
-        let span = span.unwrap_or(0..0);
+        let span = span.unwrap_or(0..sentence.range.len());
         FrameHit {
             sentence: i,
             range: sentence.range.start + span.start..sentence.range.start + span.end,
@@ -464,6 +616,7 @@ impl Frames {
                 tag: frame.tag.clone(),
                 frame: frame.name.clone(),
                 concepts,
+                gate: Vec::new(),
             },
         }
     }
@@ -495,6 +648,18 @@ impl Presence {
         presence
     }
 
+    /// Marks concept `c` present in every paragraph and the text.
+    fn stand_in(&mut self, c: usize) {
+        for p in &mut self.paragraphs {
+            if let Some(x) = p.get_mut(c) {
+                *x = true;
+            }
+        }
+        if let Some(x) = self.text.get_mut(c) {
+            *x = true;
+        }
+    }
+
     fn in_text(&self, item: &Item) -> bool {
         item.iter().any(|&c| self.text[c])
     }
@@ -504,6 +669,23 @@ impl Presence {
             .get(paragraph)
             .is_some_and(|p| item.iter().any(|&c| p[c]))
     }
+}
+
+/// The items of `list` (`a|b`: either concept) as indices into `names`, or the first
+/// unknown name.
+fn parse_items(names: &[&String], list: &[String]) -> std::result::Result<Vec<Item>, String> {
+    list.iter()
+        .map(|item| {
+            item.split('|')
+                .map(|c| {
+                    names
+                        .iter()
+                        .position(|n| *n == c.trim())
+                        .ok_or_else(|| c.trim().to_string())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`, first day not after the last.
@@ -853,6 +1035,181 @@ story = 1
             .unwrap()
             .with_frames(include_str!("../../../config/frames.toml"), "frames.toml")
             .unwrap();
+    }
+
+    fn tagger_with(frames: &str) -> crate::Tagger {
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.leaders-summit]\nlabel = \"x\"\nphrases = [\"Elysee summit\"]\ntopic = [\"Ukraine\"]\n\
+             [meeting.military-chiefs-meeting]\nlabel = \"y\"\nphrases = [\"chiefs of staff meeting\"]\ntopic = [\"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        taxonomy
+            .build()
+            .unwrap()
+            .with_frames(frames, "f.toml")
+            .unwrap()
+    }
+
+    fn published(y: i32, m: u32, d: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc())
+    }
+
+    const GATE: &str = r#"
+[concepts]
+ukraine = ["ukrain"]
+leaders = ["leaders"]
+meeting = ["meet"]
+elysee = ["elysee"]
+envoys = ["witkoff"]
+paris = ["paris"]
+
+[gate]
+any = ["elysee", "envoys", "paris"]
+min = 2
+stands_for = "ukraine"
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "leaders-meet"
+all = ["leaders", "meeting"]
+paragraph = ["ukraine"]
+"#;
+
+    #[test]
+    fn the_story_gate_opens_off_topic_texts_on_the_storys_own_words() {
+        let tagger = tagger_with(GATE);
+        // No Ukraine word, but the Élysée and Paris: the gate opens and stands for the
+        // topic in the paragraph; `--explain` gets the words that opened it.
+        let text = "The leaders meet at the Élysée in Paris.";
+        let tagging = tagger.tag_with(text, None);
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        assert_eq!(
+            tagging.frames[0].gate,
+            vec![
+                ("elysee".to_string(), "Élysée".to_string()),
+                ("paris".to_string(), "Paris".to_string())
+            ]
+        );
+        // One of the story's words is not enough.
+        assert!(
+            tagger
+                .tag_with("The leaders meet in Paris.", None)
+                .mentions
+                .is_empty()
+        );
+        // On topic, the gate plays no part and the decision says nothing of it.
+        let on_topic = tagger.tag_with("Ukraine waits. The leaders meet.", None);
+        assert_eq!(on_topic.mentions.len(), 1);
+        assert!(on_topic.frames[0].gate.is_empty());
+        // Without `stands_for`, a frame that asks for the topic's concept stays silent.
+        let plain = GATE.replace("stands_for = \"ukraine\"\n", "");
+        assert!(tagger_with(&plain).tag_with(text, None).mentions.is_empty());
+        let unknown = GATE.replace("\"envoys\", \"paris\"]", "\"envoys\", \"rome\"]");
+        assert!(Frames::from_toml(&unknown, &[], "f").is_err());
+    }
+
+    const RECALLS: &str = r#"
+period = "2025-11-01..2026-12-31"
+
+[concepts]
+summit = ["summit"]
+january = ["january"]
+chiefs = ["chiefs", "szefowie"]
+
+[days]
+summit_day = "2026-01-06"
+chiefs_day = "2026-01-05"
+
+[[frame]]
+tag = "meeting/leaders-summit"
+name = "the-summit-live-or-recalled"
+all = ["summit"]
+published = ["summit_day"]
+recalls = ["january"]
+
+[[frame]]
+tag = "meeting/military-chiefs-meeting"
+name = "chiefs-on-their-day"
+all = ["chiefs", "chiefs_day"]
+"#;
+
+    #[test]
+    fn a_later_article_that_recalls_the_month_meets_a_frame_of_the_day() {
+        let tagger = tagger_with(RECALLS);
+        let live = "Ukraine's allies wait. The summit opens.";
+        assert_eq!(
+            tagger.tag_with(live, published(2026, 1, 6)).mentions.len(),
+            1
+        );
+        assert!(
+            tagger
+                .tag_with(live, published(2026, 7, 6))
+                .mentions
+                .is_empty()
+        );
+        let recalled = "Ukraine's allies remember. The summit in January promised much.";
+        let tagging = tagger.tag_with(recalled, published(2026, 7, 6));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        // Only looking back: before the day, "January" is a plan, not a memory.
+        assert!(
+            tagger
+                .tag_with(recalled, published(2026, 1, 2))
+                .mentions
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_year_less_date_after_the_period_is_read_as_the_storys_year() {
+        let tagger = tagger_with(RECALLS);
+        // Published 22 December 2026, the Polish "5 stycznia" resolves forward to 2027:
+        // after the period, so the review meant January 2026.
+        let text = "Ukraine: rok w skrócie. 5 stycznia spotkali się szefowie sztabów.";
+        let tagging = tagger.tag_with(text, published(2026, 12, 22));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        let without_period = RECALLS.replace("period = \"2025-11-01..2026-12-31\"\n", "");
+        let tagger = tagger_with(&without_period);
+        assert!(
+            tagger
+                .tag_with(text, published(2026, 12, 22))
+                .mentions
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_dateline_dates_the_rest_of_its_paragraph() {
+        let tagger = tagger_with(RECALLS);
+        let text = "Ukraine, the week in five dates.\n\n5 January. The chiefs met in Paris.";
+        let tagging = tagger.tag_with(text, published(2026, 1, 9));
+        assert_eq!(tagging.mentions.len(), 1, "{tagging:?}");
+        assert_eq!(tagging.mentions[0].evidence, "The chiefs met in Paris.");
+        assert!(
+            tagging.frames[0]
+                .concepts
+                .iter()
+                .any(|(c, w)| c == "chiefs_day" && w.contains("5 January")),
+            "{:?}",
+            tagging.frames[0]
+        );
+        // A date inside a sentence lends nothing; a new paragraph ends the dateline.
+        let inside = "Ukraine.\n\nOn 5 January it rained. The chiefs met in Paris.";
+        assert!(
+            tagger
+                .tag_with(inside, published(2026, 1, 9))
+                .mentions
+                .is_empty()
+        );
+        let apart = "Ukraine.\n\n5 January.\n\nThe chiefs met in Paris.";
+        assert!(
+            tagger
+                .tag_with(apart, published(2026, 1, 9))
+                .mentions
+                .is_empty()
+        );
     }
 
     #[test]

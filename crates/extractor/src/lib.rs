@@ -58,7 +58,7 @@ pub use content::{Explained, Extractor, parse_date};
 pub use dates::{DateMention, find_dates, find_dates_in};
 pub use error::{Error, Result};
 pub use fingerprint::{NEAR_DUPLICATE_BITS, distance, fingerprint};
-pub use frames::{FrameConfig, FrameDecision, FramesConfig};
+pub use frames::{FrameConfig, FrameDecision, FramesConfig, GateConfig};
 pub use lexicon::LexiconConfig;
 pub use model::{KeyWeights, ModelDecision, ModelFile};
 pub use money::{Amount, AmountKind, Bound, MoneyConfig, find_amounts};

@@ -258,7 +258,7 @@ impl Tagger {
         let Some(frames) = &self.frames else {
             return Vec::new();
         };
-        let spans: Vec<FrameSentence> = sentences
+        let mut spans: Vec<FrameSentence> = sentences
             .iter()
             .enumerate()
             .map(|(i, s)| FrameSentence {
@@ -272,22 +272,29 @@ impl Tagger {
                 }),
             })
             .collect();
+        lend_datelines(text, &mut spans);
         let found: Vec<String> = hits.iter().map(|h| h.mention.tag.clone()).collect();
-        let wanted: Vec<&CompiledKey> = self
+        let (wanted, off_topic): (Vec<&CompiledKey>, Vec<&CompiledKey>) = self
             .keys
             .iter()
             .filter(|k| !found.contains(&k.tag))
-            .filter(|k| k.on_topic(on_topic, sentences))
-            .collect();
+            .partition(|k| k.on_topic(on_topic, sentences));
+        let off_topic_tags: Vec<String> = off_topic.iter().map(|k| k.tag.clone()).collect();
         let mut decisions = Vec::new();
         let article = FrameArticle {
             published,
             found: &found,
+            off_topic: &off_topic_tags,
         };
         for hit in frames.find(text, &spans, article, |tag| {
             wanted.iter().any(|k| k.tag == tag)
         }) {
-            let Some(key) = wanted.iter().find(|k| k.tag == hit.decision.tag) else {
+            // An off-topic key comes back only when the frames' story gate opened.
+            let Some(key) = wanted
+                .iter()
+                .chain(&off_topic)
+                .find(|k| k.tag == hit.decision.tag)
+            else {
                 continue;
             };
             let sentence = &sentences[hit.sentence];
@@ -498,6 +505,53 @@ fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
                 .collect()
         }
     }
+}
+
+/// A sentence that is only a date ("5 January." heading a timeline entry, "Tuesday, 14:20"
+/// over a live post) dates the sentences after it in its paragraph that name no date of
+/// their own, so frames that ask for a day meet timelines and live blogs.
+fn lend_datelines(text: &str, spans: &mut [FrameSentence]) {
+    let mut lent: Option<(usize, Vec<DateSpan>)> = None;
+    for span in spans.iter_mut() {
+        if lent.as_ref().is_some_and(|(p, _)| *p != span.paragraph) {
+            lent = None;
+        }
+        if span.dates.is_empty() {
+            if let Some((_, dates)) = &lent {
+                span.dates.clone_from(dates);
+            }
+        } else if is_dateline(text, span) {
+            lent = Some((span.paragraph, span.dates.clone()));
+        } else {
+            lent = None;
+        }
+    }
+}
+
+/// A resolved date's first and last day and its byte range in the text.
+type DateSpan = (chrono::NaiveDate, chrono::NaiveDate, std::ops::Range<usize>);
+
+/// Whether the sentence holds nothing but its dates (and punctuation, a few letters).
+fn is_dateline(text: &str, span: &FrameSentence) -> bool {
+    let mut letters = 0;
+    let mut at = span.range.start;
+    for (start, end) in span
+        .dates
+        .iter()
+        .map(|(_, _, r)| (r.start.max(span.range.start), r.end.min(span.range.end)))
+        .chain(std::iter::once((span.range.end, span.range.end)))
+    {
+        if start > at {
+            letters += text
+                .get(at..start)
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .count();
+        }
+        at = at.max(end);
+    }
+    letters <= 3
 }
 
 /// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic

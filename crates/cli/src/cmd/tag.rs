@@ -242,8 +242,19 @@ fn why(mention: &Mention, tagging: &Tagging) -> String {
             .iter()
             .map(|(concept, words)| format!("{concept} = \"{words}\""))
             .collect();
+        // Off the key's topic, say which of the story's words let the frame run.
+        let gate = if f.gate.is_empty() {
+            String::new()
+        } else {
+            let words: Vec<String> = f
+                .gate
+                .iter()
+                .map(|(concept, word)| format!("{concept} = \"{word}\""))
+                .collect();
+            format!("; off topic, story gate: {}", words.join(", "))
+        };
         return format!(
-            "frame {}: {} at bytes {}..{}",
+            "frame {}: {} at bytes {}..{}{gate}",
             f.frame,
             concepts.join(" x "),
             mention.start,
