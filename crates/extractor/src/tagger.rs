@@ -692,6 +692,21 @@ fn phrase_regex(phrase: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every regex of a key: its cue lists, its topic gate, its event's place and
+    /// participants.
+    fn regexes_of(key: &CompiledKey) -> impl Iterator<Item = &Regex> {
+        [
+            &key.strong,
+            &key.weak,
+            &key.context,
+            &key.exclude,
+            &key.topic,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(key.event.iter().flat_map(|e| [&e.place, &e.participants]))
+    }
+
     fn tagger(toml: &str) -> Tagger {
         Taxonomy::from_toml(toml, "t.toml")
             .unwrap()
@@ -837,19 +852,8 @@ exclude_scope = "paragraph"
     fn every_regex_of_the_shipped_taxonomy_compiles_and_gates_are_shared() {
         let t = tagger(include_str!("../../../config/taxonomy.toml"));
         for key in &t.keys {
-            let lists = [
-                &key.strong,
-                &key.weak,
-                &key.context,
-                &key.exclude,
-                &key.topic,
-            ];
-            for regex in lists.into_iter().flatten() {
+            for regex in regexes_of(key) {
                 regex.force().unwrap_or_else(|e| panic!("{}: {e}", key.tag));
-            }
-            if let Some(event) = &key.event {
-                event.place.force().unwrap();
-                event.participants.force().unwrap();
             }
         }
         let gates: std::collections::HashSet<*const str> = t
@@ -902,20 +906,7 @@ exclude_scope = "paragraph"
     #[test]
     fn split_alternations_match_what_the_whole_regexes_matched_on_the_fixtures() {
         let t = tagger(include_str!("../../../config/taxonomy.toml"));
-        let mut regexes: Vec<&Regex> = Vec::new();
-        for key in &t.keys {
-            let lists = [
-                &key.strong,
-                &key.weak,
-                &key.context,
-                &key.exclude,
-                &key.topic,
-            ];
-            regexes.extend(lists.into_iter().flatten());
-            if let Some(event) = &key.event {
-                regexes.extend([&event.place, &event.participants]);
-            }
-        }
+        let mut regexes: Vec<&Regex> = t.keys.iter().flat_map(regexes_of).collect();
         let mut seen = std::collections::HashSet::new();
         regexes.retain(|r| seen.insert(r.as_str()));
         let whole: Vec<regex::Regex> = regexes

@@ -218,35 +218,32 @@ impl Background {
         F: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
     {
-        let crashed = || Error::Query {
-            url: url.to_string(),
-            what: "database task",
-            detail: "stopped before it finished".into(),
-        };
-        let runtime = self.runtime.as_ref().ok_or_else(crashed)?;
+        let runtime = self.runtime.as_ref().ok_or_else(|| crashed(url))?;
         let (done, result) = std::sync::mpsc::sync_channel(1);
         runtime.spawn(async move {
             // The caller waits on `result`; it cannot be gone.
             let _ = done.send(work.await);
         });
-        result.recv().map_err(|_| crashed())?
+        result.recv().map_err(|_| crashed(url))?
     }
-}
 
-impl Background {
     /// Runs `work` on the background runtime; the caller awaits it from its own runtime.
     pub(crate) async fn spawn<T, F>(&self, url: &str, work: F) -> Result<T>
     where
         F: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
     {
-        let crashed = || Error::Query {
-            url: url.to_string(),
-            what: "database task",
-            detail: "stopped before it finished".into(),
-        };
-        let runtime = self.runtime.as_ref().ok_or_else(crashed)?;
-        runtime.spawn(work).await.map_err(|_| crashed())?
+        let runtime = self.runtime.as_ref().ok_or_else(|| crashed(url))?;
+        runtime.spawn(work).await.map_err(|_| crashed(url))?
+    }
+}
+
+/// A task of the background runtime that ended without its result (the runtime stopped).
+fn crashed(url: &str) -> Error {
+    Error::Query {
+        url: url.to_string(),
+        what: "database task",
+        detail: "stopped before it finished".into(),
     }
 }
 
