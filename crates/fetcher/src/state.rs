@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
 
 use crate::client::Validators;
 use crate::error::{Error, Result, flatten};
@@ -381,6 +381,122 @@ fn state_error(path: &Path, err: &rusqlite::Error) -> Error {
     }
 }
 
+/// How an upsert merges a column into a row that exists.
+#[derive(Debug, Clone, Copy)]
+enum Merge {
+    /// The conflict key.
+    Key,
+    /// The new value replaces the old.
+    Take,
+    /// The new value, unless it is NULL: a poll that learnt nothing keeps what was known.
+    Keep,
+    /// An expression of the old row (the value is the insert's).
+    Expr(&'static str),
+}
+
+type Columns = Vec<(&'static str, Box<dyn ToSql>, Merge)>;
+
+/// What each poll outcome writes: the same row, with what it learnt and what it resets.
+fn poll_columns(poll: &SourcePoll) -> Columns {
+    let mut columns: Columns = vec![
+        ("name", Box::new(poll.name.clone()), Merge::Key),
+        ("url", Box::new(poll.url.clone()), Merge::Take),
+        ("last_poll", Box::new(timestamp(&poll.at)), Merge::Take),
+        (
+            "next_due",
+            Box::new(poll.next_due.as_ref().map(timestamp)),
+            Merge::Take,
+        ),
+        ("kind", Box::new(poll.kind.clone()), Merge::Keep),
+        ("due_reason", Box::new(poll.due_reason.clone()), Merge::Take),
+    ];
+    let none: Option<String> = None;
+    match &poll.outcome {
+        PollOutcome::Ok {
+            status,
+            validators,
+            items_in_feed,
+            new_articles,
+            ttl_mins,
+            selector,
+        } => columns.extend([
+            (
+                "etag",
+                Box::new(validators.etag.clone()) as Box<dyn ToSql>,
+                Merge::Take,
+            ),
+            (
+                "last_modified",
+                Box::new(validators.last_modified.clone()),
+                Merge::Take,
+            ),
+            ("last_status", Box::new(*status), Merge::Take),
+            (
+                "items_in_feed",
+                Box::new(to_i64(*items_in_feed)),
+                Merge::Take,
+            ),
+            ("new_articles", Box::new(to_i64(*new_articles)), Merge::Take),
+            ("consecutive_failures", Box::new(0_i64), Merge::Take),
+            ("last_error", Box::new(none), Merge::Take),
+            ("feed_url", Box::new(poll.feed_url.clone()), Merge::Take),
+            ("ttl_mins", Box::new(*ttl_mins), Merge::Take),
+            ("selector", Box::new(selector.clone()), Merge::Take),
+        ]),
+        PollOutcome::NotModified => columns.extend([
+            (
+                "last_status",
+                Box::new(304_i64) as Box<dyn ToSql>,
+                Merge::Take,
+            ),
+            ("new_articles", Box::new(0_i64), Merge::Take),
+            ("consecutive_failures", Box::new(0_i64), Merge::Take),
+            ("last_error", Box::new(none), Merge::Take),
+            ("feed_url", Box::new(poll.feed_url.clone()), Merge::Keep),
+        ]),
+        PollOutcome::Failed { status, error } => columns.extend([
+            (
+                "last_status",
+                Box::new(*status) as Box<dyn ToSql>,
+                Merge::Take,
+            ),
+            ("new_articles", Box::new(0_i64), Merge::Take),
+            (
+                "consecutive_failures",
+                Box::new(1_i64),
+                Merge::Expr("sources.consecutive_failures + 1"),
+            ),
+            ("last_error", Box::new(error.clone()), Merge::Take),
+            ("feed_url", Box::new(poll.feed_url.clone()), Merge::Keep),
+        ]),
+    }
+    columns
+}
+
+/// `INSERT … ON CONFLICT (name) DO UPDATE` of `columns`: a source's row is created by its
+/// first poll and updated by every later one, in one statement.
+fn upsert_sql(columns: &Columns) -> String {
+    let names: Vec<&str> = columns.iter().map(|(name, _, _)| *name).collect();
+    let values: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+    let set: Vec<String> = columns
+        .iter()
+        .filter_map(|(name, _, merge)| match merge {
+            Merge::Key => None,
+            Merge::Take => Some(format!("{name} = excluded.{name}")),
+            Merge::Keep => Some(format!(
+                "{name} = COALESCE(excluded.{name}, sources.{name})"
+            )),
+            Merge::Expr(expr) => Some(format!("{name} = {expr}")),
+        })
+        .collect();
+    format!(
+        "INSERT INTO sources ({}) VALUES ({}) ON CONFLICT (name) DO UPDATE SET {}",
+        names.join(", "),
+        values.join(", "),
+        set.join(", ")
+    )
+}
+
 const SOURCE_COLUMNS: &str = "name, url, etag, last_modified, last_poll, last_status, \
                               items_in_feed, new_articles, consecutive_failures, last_error, \
                               next_due, kind, feed_url, due_reason, ttl_mins, selector";
@@ -398,93 +514,12 @@ impl StateStore for SqliteState {
     }
 
     fn record_poll(&mut self, poll: &SourcePoll) -> Result<()> {
-        let at = timestamp(&poll.at);
-        let next_due = poll.next_due.as_ref().map(timestamp);
-        let result = match &poll.outcome {
-            PollOutcome::Ok {
-                status,
-                validators,
-                items_in_feed,
-                new_articles,
-                ttl_mins,
-                selector,
-            } => self.conn.execute(
-                "INSERT INTO sources (name, url, etag, last_modified, last_poll, last_status,
-                                      items_in_feed, new_articles, consecutive_failures, last_error,
-                                      next_due, kind, feed_url, due_reason, ttl_mins, selector)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, etag = excluded.etag,
-                    last_modified = excluded.last_modified, last_poll = excluded.last_poll,
-                    last_status = excluded.last_status, items_in_feed = excluded.items_in_feed,
-                    new_articles = excluded.new_articles, consecutive_failures = 0,
-                    last_error = NULL, next_due = excluded.next_due,
-                    kind = COALESCE(excluded.kind, sources.kind), feed_url = excluded.feed_url,
-                    due_reason = excluded.due_reason, ttl_mins = excluded.ttl_mins,
-                    selector = excluded.selector",
-                params![
-                    poll.name,
-                    poll.url,
-                    validators.etag,
-                    validators.last_modified,
-                    at,
-                    status,
-                    to_i64(*items_in_feed),
-                    to_i64(*new_articles),
-                    next_due,
-                    poll.kind,
-                    poll.feed_url,
-                    poll.due_reason,
-                    ttl_mins,
-                    selector,
-                ],
-            ),
-            PollOutcome::NotModified => self.conn.execute(
-                "INSERT INTO sources (name, url, last_poll, last_status, next_due, kind, feed_url,
-                                      due_reason)
-                 VALUES (?1, ?2, ?3, 304, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, last_poll = excluded.last_poll, last_status = 304,
-                    new_articles = 0, consecutive_failures = 0, last_error = NULL,
-                    next_due = excluded.next_due, kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
-                    due_reason = excluded.due_reason",
-                params![
-                    poll.name,
-                    poll.url,
-                    at,
-                    next_due,
-                    poll.kind,
-                    poll.feed_url,
-                    poll.due_reason
-                ],
-            ),
-            PollOutcome::Failed { status, error } => self.conn.execute(
-                "INSERT INTO sources (name, url, last_poll, last_status, consecutive_failures,
-                                      last_error, next_due, kind, feed_url, due_reason)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (name) DO UPDATE SET
-                    url = excluded.url, last_poll = excluded.last_poll,
-                    last_status = excluded.last_status, new_articles = 0,
-                    consecutive_failures = sources.consecutive_failures + 1,
-                    last_error = excluded.last_error, next_due = excluded.next_due,
-                    kind = COALESCE(excluded.kind, sources.kind),
-                    feed_url = COALESCE(excluded.feed_url, sources.feed_url),
-                    due_reason = excluded.due_reason",
-                params![
-                    poll.name,
-                    poll.url,
-                    at,
-                    status,
-                    error,
-                    next_due,
-                    poll.kind,
-                    poll.feed_url,
-                    poll.due_reason
-                ],
-            ),
-        };
-        result.map(drop).map_err(|err| self.fail(&err))
+        let columns = poll_columns(poll);
+        let values = columns.iter().map(|(_, value, _)| value);
+        self.conn
+            .execute(&upsert_sql(&columns), params_from_iter(values))
+            .map(drop)
+            .map_err(|err| self.fail(&err))
     }
 
     fn sources(&self) -> Result<Vec<SourceState>> {
