@@ -490,6 +490,33 @@ fn node_with_http(
     dir
 }
 
+/// Runs three ingesters over `site`, configured with `edits`, until `total` articles are
+/// stored; returns each one's log and how many sources it polled.
+fn three_ingesters_until_stored(
+    site: &MockSite,
+    feeds: usize,
+    db: &TestDb,
+    edits: &[(&str, &str)],
+    total: u64,
+) -> (Vec<String>, Vec<usize>) {
+    let dirs: Vec<TestDir> = (0..3)
+        .map(|_| node_with_http(site, feeds, db, 10, edits))
+        .collect();
+    assert_eq!(dirs[0].newsmon(&["db", "migrate"]).code, 0);
+    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
+    assert!(
+        eventually(Duration::from_secs(120), || stored(db) == total),
+        "{} of {total} stored",
+        stored(db)
+    );
+    let logs: Vec<String> = ingesters.into_iter().map(stop).collect();
+    let polled = logs
+        .iter()
+        .map(|log| log.matches("source polled").count())
+        .collect();
+    (logs, polled)
+}
+
 #[test]
 fn per_host_delay_and_robots_txt_hold_across_ingesters() {
     let Some(db) = TestDb::create("per_host_delay_and_robots_txt") else {
@@ -506,32 +533,11 @@ fn per_host_delay_and_robots_txt_hold_across_ingesters() {
         "User-agent: *\nDisallow: /private/\n",
     );
     let delay = Duration::from_millis(400);
-    let dirs: Vec<TestDir> = (0..3)
-        .map(|_| {
-            node_with_http(
-                &site,
-                feeds,
-                &db,
-                10,
-                &[
-                    ("concurrency = 8\n", "concurrency = 2\n"),
-                    ("per_host_delay_ms = 0", "per_host_delay_ms = 400"),
-                ],
-            )
-        })
-        .collect();
-    assert_eq!(dirs[0].newsmon(&["db", "migrate"]).code, 0);
-    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
-    assert!(
-        eventually(Duration::from_secs(120), || stored(&db) == total),
-        "{} of {total} stored",
-        stored(&db)
-    );
-    let logs: Vec<String> = ingesters.into_iter().map(stop).collect();
-    let polled: Vec<usize> = logs
-        .iter()
-        .map(|log| log.matches("source polled").count())
-        .collect();
+    let edits = [
+        ("concurrency = 8\n", "concurrency = 2\n"),
+        ("per_host_delay_ms = 0", "per_host_delay_ms = 400"),
+    ];
+    let (_, polled) = three_ingesters_until_stored(&site, feeds, &db, &edits, total);
     assert_eq!(polled.iter().sum::<usize>(), feeds, "{polled:?}");
     assert!(polled.iter().filter(|n| **n > 0).count() >= 2, "{polled:?}");
 
@@ -569,33 +575,12 @@ fn per_host_concurrency_holds_across_ingesters() {
     // them six, without the shared slots.
     let site = news_web(feeds, per_feed, Duration::from_millis(250));
     let limit = 2;
-    let dirs: Vec<TestDir> = (0..3)
-        .map(|_| {
-            node_with_http(
-                &site,
-                feeds,
-                &db,
-                10,
-                &[
-                    // Two sources at a time each, so that all three ingesters get some.
-                    ("concurrency = 8\n", "concurrency = 2\n"),
-                    ("per_host_concurrency = 16", "per_host_concurrency = 2"),
-                ],
-            )
-        })
-        .collect();
-    assert_eq!(dirs[0].newsmon(&["db", "migrate"]).code, 0);
-    let ingesters: Vec<Background> = dirs.iter().map(|dir| dir.spawn(&["run"])).collect();
-    assert!(
-        eventually(Duration::from_secs(120), || stored(&db) == total as u64),
-        "{} of {total} stored",
-        stored(&db)
-    );
-    let logs: Vec<String> = ingesters.into_iter().map(stop).collect();
-    let polled: Vec<usize> = logs
-        .iter()
-        .map(|log| log.matches("source polled").count())
-        .collect();
+    let edits = [
+        // Two sources at a time each, so that all three ingesters get some.
+        ("concurrency = 8\n", "concurrency = 2\n"),
+        ("per_host_concurrency = 16", "per_host_concurrency = 2"),
+    ];
+    let (logs, polled) = three_ingesters_until_stored(&site, feeds, &db, &edits, total as u64);
     assert!(polled.iter().filter(|n| **n > 0).count() >= 2, "{polled:?}");
     for log in &logs {
         assert!(!log.contains("shared host slots unavailable"), "{log}");

@@ -266,6 +266,19 @@ fn several_inputs_are_one_process_with_a_json_line_each() {
     assert!(tags_of(&lines[1]).is_empty(), "a decoy: {}", lines[1]);
 }
 
+/// Names the shipped `config/frames.toml` in `dir`'s config; returns the config's text.
+fn turn_frames_on(dir: &TestDir) -> String {
+    let config = dir.path("newsmon.toml");
+    let frames = crate::util::repo().join("config/frames.toml");
+    let with = std::fs::read_to_string(&config).unwrap().replacen(
+        "[http]",
+        &format!("frames = {:?}\n[http]", frames.display().to_string()),
+        1,
+    );
+    dir.write("newsmon.toml", &with);
+    with
+}
+
 #[test]
 fn concept_frames_are_opt_in_and_explained() {
     let dir = TestDir::new();
@@ -276,13 +289,7 @@ fn concept_frames_are_opt_in_and_explained() {
         "no phrase names it, and frames are off by default"
     );
     let config = dir.path("newsmon.toml");
-    let frames = crate::util::repo().join("config/frames.toml");
-    let with = std::fs::read_to_string(&config).unwrap().replacen(
-        "[http]",
-        &format!("frames = {:?}\n[http]", frames.display().to_string()),
-        1,
-    );
-    dir.write("newsmon.toml", &with);
+    let with = turn_frames_on(&dir);
     let json = tag_json(&dir, "-", Some(text));
     assert_eq!(tags_of(&json), vec!["tier/us-backstop"]);
     assert_eq!(json["frames"][0]["frame"], "us-guarantee");
@@ -303,6 +310,7 @@ fn concept_frames_are_opt_in_and_explained() {
         "frames.toml",
         "[[frame]]\ntag = \"tier/nope\"\nall = [\"x\"]\n",
     );
+    let frames = crate::util::repo().join("config/frames.toml");
     let bad = with.replace(
         &format!("{:?}", frames.display().to_string()),
         "\"frames.toml\"",
@@ -325,13 +333,7 @@ fn a_frame_finds_a_meeting_by_its_day_and_explains_the_date() {
     let dir = TestDir::new();
     dir.write_config(&[]);
     let config = dir.path("newsmon.toml");
-    let frames = crate::util::repo().join("config/frames.toml");
-    let with = std::fs::read_to_string(&config).unwrap().replacen(
-        "[http]",
-        &format!("frames = {:?}\n[http]", frames.display().to_string()),
-        1,
-    );
-    dir.write("newsmon.toml", &with);
+    turn_frames_on(&dir);
     let text = "Kyiv's allies gather in France. The heads of government meet on Tuesday.";
     let tag = |published: &str| {
         crate::util::newsmon(
@@ -364,13 +366,7 @@ fn a_text_that_never_names_ukraine_opens_to_frames_on_the_storys_words() {
     let dir = TestDir::new();
     dir.write_config(&[]);
     let config = dir.path("newsmon.toml");
-    let frames = crate::util::repo().join("config/frames.toml");
-    let with = std::fs::read_to_string(&config).unwrap().replacen(
-        "[http]",
-        &format!("frames = {:?}\n[http]", frames.display().to_string()),
-        1,
-    );
-    dir.write("newsmon.toml", &with);
+    turn_frames_on(&dir);
     // A Ukrainian podcast's notes: Paris, the generals, the Élysée, never "Ukraine".
     let text = "Пів року після Парижа.\n\nПонеділок: генерали. Вівторок: Єлисейський палац, 35 делегацій, декларація.";
     let tag = |text: &str| {
