@@ -680,10 +680,7 @@ fn db_commands_and_errors() {
         assert!(!line.contains('\n') && !line.contains("hunter2"), "{line}");
     }
     // A database written by a newer newsmon is refused, not misread.
-    crate::util::pg::TestDb::execute(
-        &db.url,
-        "INSERT INTO newsmon_schema (version) VALUES (1000)",
-    );
+    db.execute("INSERT INTO newsmon_schema (version) VALUES (1000)");
     let newer = dir.newsmon(&["ingest"]);
     assert_eq!(newer.code, 2, "{newer:?}");
     assert!(

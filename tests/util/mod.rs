@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 pub mod mock;
-pub mod pg;
+pub use newsmon_testkit as pg;
 
 /// The repository root (tests/ lives there).
 pub fn repo() -> PathBuf {

@@ -63,10 +63,7 @@ fn main() {
     };
     let mut last = None;
     for count in 1..=3 {
-        let db = Database::create(
-            &admin,
-            &format!("newsmon_bench_{}_{count}", std::process::id()),
-        );
+        let db = newsmon_testkit::TestDb::create_on(&admin);
         let dirs: Vec<tempfile::TempDir> = (0..count)
             .map(|_| {
                 let dir = tempfile::tempdir().unwrap();
@@ -177,55 +174,4 @@ fn write_config(dir: &Path, base: &str, feeds: usize, database: Option<&str>) {
         .unwrap();
     }
     std::fs::write(dir.join("newsmon.toml"), config).unwrap();
-}
-
-/// A database of its own on the benchmark's server, dropped at the end.
-struct Database {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn create(admin: &str, name: &str) -> Database {
-        sql(
-            admin,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"),
-        );
-        let mut url = url::Url::parse(admin).unwrap();
-        url.set_path(name);
-        Database {
-            admin: admin.to_string(),
-            name: name.to_string(),
-            url: url.to_string(),
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        sql(
-            &self.admin,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-    }
-}
-
-fn sql(url: &str, statements: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        let task = tokio::spawn(connection);
-        // One statement at a time: CREATE DATABASE cannot run inside a multi-statement batch.
-        for statement in statements.split(';') {
-            client.batch_execute(statement).await.unwrap();
-        }
-        drop(client);
-        let _ = task.await;
-    });
 }

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use chrono::{Duration as Span, SubsecRound, Utc};
 use newsmon_extractor::Article;
 use newsmon_fetcher::{
@@ -15,57 +13,19 @@ use newsmon_index::{Document, Sink};
 
 use crate::{Backend, Due, Error, PgStore, StateConfig};
 
-/// A fresh database, dropped at the end of the test.
-pub(crate) struct TestDb {
-    admin: String,
-    name: String,
-    pub(crate) url: String,
-}
+/// A fresh database, dropped at the end of the test, with the store's configuration.
+pub(crate) struct TestDb(newsmon_testkit::TestDb);
 
-pub(crate) fn test_db() -> Option<TestDb> {
-    let Ok(admin) = std::env::var("NEWSMON_TEST_DATABASE_URL") else {
-        eprintln!("skipped: NEWSMON_TEST_DATABASE_URL not set (see .ci/pg-test-cluster.sh)");
-        return None;
-    };
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "newsmon_unit_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    admin_sql(&admin, &format!("CREATE DATABASE {name}"));
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&name);
-    Some(TestDb {
-        admin,
-        name,
-        url: url.to_string(),
-    })
-}
+impl std::ops::Deref for TestDb {
+    type Target = newsmon_testkit::TestDb;
 
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        admin_sql(
-            &self.admin,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
-pub(crate) fn admin_sql(url: &str, sql: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        let task = tokio::spawn(connection);
-        client.batch_execute(sql).await.unwrap();
-        drop(client);
-        let _ = task.await;
-    });
+pub(crate) fn test_db() -> Option<TestDb> {
+    newsmon_testkit::TestDb::create("this store-pg test").map(TestDb)
 }
 
 impl TestDb {
@@ -165,7 +125,7 @@ fn migrations_apply_once_and_a_newer_schema_is_refused() {
         (status.schema_version, status.articles, status.last_seq),
         (4, 0, 0)
     );
-    admin_sql(&db.url, "INSERT INTO newsmon_schema (version) VALUES (99)");
+    db.execute("INSERT INTO newsmon_schema (version) VALUES (99)");
     let err = PgStore::open(&db.config("a")).unwrap_err().to_string();
     assert!(
         err.contains("schema v99 was written by a newer newsmon; this one knows up to v4"),
@@ -206,17 +166,14 @@ fn an_unreachable_server_is_one_line_naming_it() {
 #[test]
 fn a_v1_database_keeps_its_sources_through_later_versions() {
     let Some(db) = test_db() else { return };
-    admin_sql(
-        &db.url,
-        &format!(
-            "CREATE TABLE newsmon_schema (version BIGINT PRIMARY KEY,
+    db.execute(&format!(
+        "CREATE TABLE newsmon_schema (version BIGINT PRIMARY KEY,
                                           applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
              {}
              INSERT INTO newsmon_schema (version) VALUES (1);
              INSERT INTO sources (name, url, etag) VALUES ('s', 'https://s.example/', '\"e\"');",
-            crate::schema::MIGRATIONS[0]
-        ),
-    );
+        crate::schema::MIGRATIONS[0]
+    ));
     let store = db.open("a");
     assert_eq!(store.status().unwrap().schema_version, 4);
     let source = store.source("s").unwrap().unwrap();
@@ -556,14 +513,7 @@ fn operations_survive_their_connections_being_killed() {
     let mut store = db.open("a");
     write(&mut store, &[document("https://wire.example/1", TEXT_A)]);
     // What a server restart does to every open connection.
-    admin_sql(
-        &db.admin,
-        &format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = '{}' AND pid <> pg_backend_pid()",
-            db.name
-        ),
-    );
+    assert!(db.kill_connections() >= 1);
     write(&mut store, &[document("https://wire.example/2", TEXT_B)]);
     assert_eq!(store.read_log(0, 10).unwrap().len(), 2);
 }
