@@ -206,7 +206,7 @@ impl Tagger {
             &mut hits,
             &mut on_topic,
         );
-        let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
+        let (frames, learned) = self.learned(text, &sentences, frames, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
         for hit in hits.iter().filter(|h| h.amounts) {
@@ -319,25 +319,50 @@ impl Tagger {
         decisions
     }
 
-    /// The learned scorer's tags for keys the rules missed (within the key's topic), added
-    /// to `hits` in taxonomy order.
+    /// The learned scorer over what rules and frames found: it drops the frames' tags its
+    /// verifier rejects (keys with a `verify` threshold), then tags keys still missing
+    /// (within the key's topic), added to `hits` in taxonomy order. Returns the frames'
+    /// decisions kept, and the model's (additions and verifications).
     fn learned<'a>(
         &'a self,
         text: &str,
         sentences: &[Sentence],
+        frames: Vec<FrameDecision>,
         hits: &mut Vec<KeyHits>,
         on_topic: &mut HashMap<&'a str, bool>,
-    ) -> Vec<ModelDecision> {
+    ) -> (Vec<FrameDecision>, Vec<ModelDecision>) {
         let Some(model) = &self.model else {
-            return Vec::new();
+            return (frames, Vec::new());
         };
         let spans: Vec<(Range<usize>, &Folded)> = sentences
             .iter()
             .map(|s| (s.range.clone(), &s.folded))
             .collect();
-        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let fired: Vec<&str> = frames.iter().map(|f| f.frame.as_str()).collect();
+        let scored = model.score(&spans, &fired);
         let mut decisions = Vec::new();
-        for candidate in model.candidates(text, &spans, &found) {
+        let mut kept = Vec::new();
+        let mut rejected: Vec<String> = Vec::new();
+        for frame in frames {
+            match model.verify(&scored, &frame.tag) {
+                Some((false, _)) => {
+                    hits.retain(|h| h.mention.tag != frame.tag);
+                    rejected.push(frame.tag);
+                }
+                Some((true, decision)) => {
+                    decisions.push(decision);
+                    kept.push(frame);
+                }
+                None => kept.push(frame),
+            }
+        }
+        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let mut added = false;
+        for candidate in model.candidates(text, &spans, &scored, &found) {
+            // A key whose frame the verifier rejected is not proposed again by the scorer.
+            if rejected.contains(&candidate.mention.tag) {
+                continue;
+            }
             let Some(key) = self.keys.iter().find(|k| k.tag == candidate.mention.tag) else {
                 continue;
             };
@@ -350,11 +375,12 @@ impl Tagger {
                 sentences: vec![candidate.sentence],
                 amounts: key.amounts,
             });
+            added = true;
         }
-        if !decisions.is_empty() {
+        if added {
             self.sort_in_taxonomy_order(hits);
         }
-        decisions
+        (kept, decisions)
     }
 
     /// Hits added after the rules go where their key stands in the taxonomy, as the rules'
