@@ -228,6 +228,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (tag, (n, right, wrong)) in &report.keys {
             println!("  {tag:<36} {n:>4} examples, out of fold +{right} right +{wrong} wrong");
         }
+        let (right, wrong) = report
+            .framed
+            .values()
+            .fold((0, 0), |(r, w), (a, b)| (r + a, w + b));
+        println!("  frames' tags in training: {right} right, {wrong} wrong");
         for (tag, (threshold, wrong, right)) in &report.verify {
             println!(
                 "  verify {tag:<29} at {threshold:.3}: out of fold drops {wrong} wrong, {right} right frame tags"

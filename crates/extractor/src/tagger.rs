@@ -745,6 +745,44 @@ mod tests {
     }
 
     #[test]
+    fn the_model_verifies_frames_tags_and_drops_those_it_rejects() {
+        let frames = "[concepts]\nus = [\"washington\"]\nguarantee = [\"commitment\"]\n\n[[frame]]\ntag = \"tier/us-backstop\"\nname = \"us-guarantee\"\nall = [\"us\", \"guarantee\"]\n";
+        let model = crate::ModelFile {
+            format: 1,
+            keys: vec![crate::KeyWeights {
+                tag: "tier/us-backstop".into(),
+                bias: 0.0,
+                // The model adds nothing itself: only the verifier is at work.
+                threshold: 1.01,
+                verify: Some(0.5),
+                weights: [("fr:us-guarantee".into(), 5.0), ("w:harbour".into(), -50.0)]
+                    .into_iter()
+                    .collect(),
+            }],
+            ..crate::ModelFile::default()
+        };
+        let tagger = Taxonomy::from_toml(
+            "[tier.us-backstop]\nlabel = \"x\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Kyiv\"]\n",
+            "t.toml",
+        )
+        .unwrap()
+        .with_model(model, "m.json")
+        .build()
+        .unwrap()
+        .with_frames(frames, "f.toml")
+        .unwrap();
+        let kept = tagger.tag_with("Kyiv waits. Washington gave a commitment.", None);
+        assert_eq!(kept.mentions.len(), 1);
+        assert_eq!(kept.frames.len(), 1);
+        let decision = &kept.learned[0];
+        assert!(decision.verified && decision.score >= 0.5 && decision.threshold == 0.5);
+        assert_eq!(decision.features[0].0, "fr:us-guarantee");
+        let dropped = tagger.tag_with("Kyiv waits. Washington gave a harbour commitment.", None);
+        assert!(dropped.mentions.is_empty(), "{:?}", dropped.mentions);
+        assert!(dropped.frames.is_empty() && dropped.learned.is_empty());
+    }
+
+    #[test]
     fn phrase_variants_match() {
         let t = tagger(
             "[meeting.us-ukraine-sessions]\nlabel = \"x\"\nphrases = [\"U.S.-Ukraine talk\", \"leaders' summit\"]\n",

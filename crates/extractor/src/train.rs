@@ -51,6 +51,9 @@ pub struct TrainingReport {
     /// Per tag with a verifier: its threshold, then out of fold the frames' wrong and
     /// right tags it drops.
     pub verify: BTreeMap<String, (f32, usize, usize)>,
+    /// Per tag that the base tagger's frames proposed: how many of those tags were right,
+    /// and how many wrong (what the verifier learns from).
+    pub framed: BTreeMap<String, (usize, usize)>,
 }
 
 /// Fitting settings (the defaults are the shipped model's).
@@ -148,6 +151,12 @@ pub fn train_model_over(
             .filter(|&i| framed(i, tag))
             .map(|i| (out_of_fold[i], labels[i]))
             .collect();
+        let right_framed = proposed.iter().filter(|p| p.1).count();
+        if !proposed.is_empty() {
+            report
+                .framed
+                .insert(tag.clone(), (right_framed, proposed.len() - right_framed));
+        }
         let verify = verify_threshold(proposed);
         if let Some(v) = verify {
             report.verify.insert(tag.clone(), v);
@@ -398,6 +407,65 @@ mod tests {
             1.01,
             "never below the minimum"
         );
+    }
+
+    #[test]
+    fn training_over_frames_learns_a_verifier_from_the_frames_wrong_tags() {
+        let taxonomy = Taxonomy::from_toml(
+            "[tier.us-backstop]\nlabel = \"x\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Kyiv\", \"Ukraine\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let frames = "[concepts]\nus = [\"washington\"]\nguarantee = [\"commitment\"]\n\n[[frame]]\ntag = \"tier/us-backstop\"\nname = \"us-guarantee\"\nall = [\"us\", \"guarantee\"]\n";
+        let base = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(frames, "f.toml")
+            .unwrap();
+        let lexicon: LexiconConfig = toml::from_str("[concepts]\nus = [\"washington\"]\n").unwrap();
+        // Frames tag every one of these; the annotators' label is wrong where the
+        // commitment is to a port deal, which the model can learn from "harbour".
+        let example = |i: usize, right: bool| TrainingExample {
+            text: if right {
+                format!(
+                    "Kyiv waits, day {i}. Washington would back the peace deal with a commitment."
+                )
+            } else {
+                format!("Kyiv waits, day {i}. Washington made a commitment on the harbour lease.")
+            },
+            tags: if right {
+                vec!["tier/us-backstop".into()]
+            } else {
+                Vec::new()
+            },
+            published: None,
+        };
+        let examples: Vec<TrainingExample> = (0..24).map(|i| example(i, i % 3 != 0)).collect();
+        let (model, report) = train_model_over(
+            &taxonomy,
+            &lexicon,
+            &examples,
+            "test",
+            TrainingOptions::default(),
+            &base,
+        )
+        .unwrap();
+        assert_eq!(report.framed["tier/us-backstop"], (16, 8));
+        let (threshold, wrong, right) = report.verify["tier/us-backstop"];
+        assert!(wrong > right, "drops {wrong} wrong, {right} right");
+        assert_eq!(model.keys[0].verify, Some(round(threshold)));
+        assert!(model.keys[0].weights.contains_key("fr:us-guarantee"));
+        // Over the rules alone there is no frame to verify.
+        let (model, report) = train_model(
+            &taxonomy,
+            &lexicon,
+            &examples,
+            "test",
+            TrainingOptions::default(),
+        )
+        .unwrap();
+        assert!(report.verify.is_empty() && report.framed.is_empty());
+        assert_eq!(model.keys[0].verify, None);
     }
 
     #[test]
