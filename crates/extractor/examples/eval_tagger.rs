@@ -83,6 +83,7 @@ fn compare(
     frames: Option<&str>,
     model: &ModelFile,
     articles: &[harness::Labelled],
+    verbose: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let adds = ModelFile {
         keys: model
@@ -112,6 +113,7 @@ fn compare(
         ("+ verifier", Some(verifier)),
         ("+ adds + verify", Some(model.clone())),
     ];
+    let mut base_errors = Vec::new();
     for (name, model) in variants {
         let taxonomy = match model {
             Some(model) => taxonomy.clone().with_model(model, "eval_tagger --train"),
@@ -120,6 +122,17 @@ fn compare(
         let tagger = with_frames(taxonomy.build()?, frames)?;
         let report = harness::evaluate(&tagger, articles);
         print!("{}", summary(name, &report));
+        // -v: what the variant changed, against the base (never run it on the test split).
+        if base_errors.is_empty() {
+            base_errors = report.errors.clone();
+        } else if verbose {
+            for e in report.errors.iter().filter(|e| !base_errors.contains(e)) {
+                println!("  new error: {e}");
+            }
+            for e in base_errors.iter().filter(|e| !report.errors.contains(e)) {
+                println!("  fixed: {e}");
+            }
+        }
     }
     Ok(())
 }
@@ -247,7 +260,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_ref()
         .filter(|_| args.iter().any(|a| a == "--compare"))
     {
-        return compare(&taxonomy, frames, model, &articles);
+        return compare(&taxonomy, frames, model, &articles, verbose);
     }
     // Concept frames (config/frames.toml), for the keys the rules miss.
     let tagger = with_frames(taxonomy.build()?, frames)?;

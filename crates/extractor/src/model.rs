@@ -2,7 +2,9 @@
 //! lexicon concepts and concept frames of a text, trained by `newsmon train` (see
 //! [`crate::train_model`]) and kept as data (`config/taxonomy.model.json`). It tags a key
 //! the rules missed when its score passes the key's threshold; the evidence is the
-//! sentence whose features weigh most for the key.
+//! sentence whose features weigh most for the key. Trained over concept frames, it also
+//! verifies the frames' tags: a key with a `verify` threshold keeps a frame's tag only when
+//! its score reaches it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
