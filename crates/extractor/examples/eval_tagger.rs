@@ -155,7 +155,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from);
     // The set is the one argument that is neither a flag nor an option's value; `--quick`
     // and `-v` take no value, so "--quick DIR" must not swallow DIR.
-    const TAKES_VALUE: [&str; 5] = [
+    const TAKES_VALUE: [&str; 6] = [
+        "--ngrams",
         "--train",
         "--frames",
         "--write",
@@ -204,6 +205,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         if let Some(v) = value("--min-threshold") {
             options.min_threshold = v as f32;
+        }
+        if let Some(v) = value("--ngrams") {
+            options.ngrams = v as usize;
         }
         // Over frames, the model adds to what rules and frames found, and verifies frames.
         let (model, report) = match frames {

@@ -34,6 +34,14 @@ pub struct ModelFile {
     pub lexicon: LexiconConfig,
     /// One linear model per taxonomy key.
     pub keys: Vec<KeyWeights>,
+    /// Character n-grams of each word (`g:` features, the word padded with a space each
+    /// side) of this length; 0 (the default): none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ngrams: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One key's linear model: `sigmoid(bias + (sum of the weights of the text's features) /
@@ -86,6 +94,8 @@ pub(crate) struct Model {
     /// Per feature id, the keys it weighs for.
     weights: Vec<Vec<(u16, f32)>>,
     keys: Vec<KeyModel>,
+    /// See [`ModelFile::ngrams`].
+    ngrams: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +200,7 @@ impl Model {
             names,
             weights,
             keys,
+            ngrams: file.ngrams,
         })
     }
 
@@ -364,7 +375,11 @@ impl Model {
         let mut words = 0;
         let mut buffer = String::new();
         for (i, (_, folded)) in sentences.iter().enumerate() {
-            for_each_feature(&self.lexicon, &folded.text, &mut buffer, |name, range| {
+            let features = Features {
+                lexicon: &self.lexicon,
+                ngrams: self.ngrams,
+            };
+            for_each_feature(features, &folded.text, &mut buffer, |name, range| {
                 words += usize::from(name.starts_with("w:"));
                 if let Some(&feature) = self.vocabulary.get(name) {
                     out.push(Occurrence {
@@ -389,13 +404,21 @@ pub(crate) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// What a model's features are made of: its lexicon, and its n-gram length.
+#[derive(Clone, Copy)]
+pub(crate) struct Features<'a> {
+    pub(crate) lexicon: &'a Lexicon,
+    pub(crate) ngrams: usize,
+}
+
 /// Calls `f` with every feature of a folded sentence and its range (features repeat).
 pub(crate) fn for_each_feature(
-    lexicon: &Lexicon,
+    features: Features,
     folded: &str,
     buffer: &mut String,
     mut f: impl FnMut(&str, Range<usize>),
 ) {
+    let lexicon = features.lexicon;
     let words = words(folded);
     let mut previous: Option<Range<usize>> = None;
     for range in &words {
@@ -419,6 +442,9 @@ pub(crate) fn for_each_feature(
             f(buffer, previous.start..range.end);
         }
         previous = Some(range.clone());
+        if features.ngrams > 0 {
+            ngrams(word, features.ngrams, buffer, |g| f(g, range.clone()));
+        }
     }
     let concepts = lexicon.find(folded);
     for (concept, range) in &concepts {
@@ -436,6 +462,21 @@ pub(crate) fn for_each_feature(
             buffer.push_str(lexicon.name(*b));
             f(buffer, ra.start.min(rb.start)..ra.end.max(rb.end));
         }
+    }
+}
+
+/// Calls `f` with each `g:` n-gram of ` word ` (the padding marks its start and end; a
+/// shorter word gives itself, padded).
+fn ngrams(word: &str, n: usize, buffer: &mut String, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = std::iter::once(' ')
+        .chain(word.chars())
+        .chain(std::iter::once(' '))
+        .collect();
+    for gram in chars.windows(n.min(chars.len())) {
+        buffer.clear();
+        buffer.push_str("g:");
+        buffer.extend(gram);
+        f(buffer);
     }
 }
 
@@ -475,8 +516,12 @@ mod tests {
             toml::from_str("[concepts]\nus = [\"american\"]\nguarantee = [\"guarant\"]\n").unwrap();
         let lexicon = Lexicon::new(&config).unwrap();
         let mut names = Vec::new();
+        let features = Features {
+            lexicon: &lexicon,
+            ngrams: 4,
+        };
         for_each_feature(
-            &lexicon,
+            features,
             "a american guarantee",
             &mut String::new(),
             |n, _| names.push(n.to_string()),
@@ -488,6 +533,9 @@ mod tests {
             "c:us",
             "c:guarantee",
             "f:guarantee+us",
+            "g: ame",
+            "g:ican",
+            "g:can ",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::fold::fold;
 use crate::lexicon::{Lexicon, LexiconConfig};
-use crate::model::{KeyWeights, ModelFile, for_each_feature, scale, sigmoid};
+use crate::model::{Features, KeyWeights, ModelFile, for_each_feature, scale, sigmoid};
 use crate::sentence::paragraphs;
 use crate::{Error, Result, Tagger, Tagging, Taxonomy};
 
@@ -70,6 +70,9 @@ pub struct TrainingOptions {
     pub target_precision: f64,
     /// And the threshold at least this probability.
     pub min_threshold: f32,
+    /// Character n-grams of this length as features too (0: none; see
+    /// [`crate::ModelFile::ngrams`]).
+    pub ngrams: usize,
 }
 
 impl Default for TrainingOptions {
@@ -78,6 +81,7 @@ impl Default for TrainingOptions {
         TrainingOptions {
             target_precision: 0.9,
             min_threshold: 0.5,
+            ngrams: 0,
         }
     }
 }
@@ -127,12 +131,17 @@ pub fn train_model_over(
         .iter()
         .map(|e| base.tag_with(&e.text, e.published))
         .collect();
-    let (docs, names) = featurize(&compiled, examples, &based);
+    let features = Features {
+        lexicon: &compiled,
+        ngrams: options.ngrams,
+    };
+    let (docs, names) = featurize(features, examples, &based);
     let mut model = ModelFile {
         format: 1,
         trained_on: trained_on.to_string(),
         lexicon: lexicon.clone(),
         keys: Vec::new(),
+        ngrams: options.ngrams,
     };
     let mut report = TrainingReport::default();
     let tagged = |i: usize, tag: &str| based[i].mentions.iter().any(|m| m.tag == tag);
@@ -194,7 +203,7 @@ fn round(x: f32) -> f32 {
 /// Each example's distinct features (ids), and the feature names, keeping features seen
 /// in at least [`MIN_EXAMPLES`] examples.
 fn featurize(
-    lexicon: &Lexicon,
+    features: Features,
     examples: &[TrainingExample],
     based: &[Tagging],
 ) -> (Vec<Doc>, Vec<String>) {
@@ -213,7 +222,7 @@ fn featurize(
             let mut words = 0;
             for range in paragraphs(&e.text).into_iter().flatten() {
                 let folded = fold(&e.text[range]);
-                for_each_feature(lexicon, &folded.text, &mut buffer, |n, _| {
+                for_each_feature(features, &folded.text, &mut buffer, |n, _| {
                     words += usize::from(n.starts_with("w:"));
                     names.push(n.to_string())
                 });
