@@ -391,3 +391,67 @@ fn a_text_that_never_names_ukraine_opens_to_frames_on_the_storys_words() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stdout.contains("leaders-summit"), "{run:?}");
 }
+
+#[test]
+fn a_model_trained_over_frames_verifies_their_tags_and_explains_its_score() {
+    let dir = TestDir::new();
+    dir.write(
+        "taxonomy.toml",
+        "[tier.us-backstop]\nlabel = \"x\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Kyiv\"]\n",
+    );
+    dir.write(
+        "frames.toml",
+        "[concepts]\nus = [\"washington\"]\nguarantee = [\"commitment\"]\n\n[[frame]]\ntag = \"tier/us-backstop\"\nname = \"us-guarantee\"\nall = [\"us\", \"guarantee\"]\n",
+    );
+    dir.write("lexicon.toml", "[concepts]\nus = [\"washington\"]\n");
+    // The frame fires on every example; a third of them are about a port deal, which the
+    // annotators did not tag.
+    let examples: String = (0..24)
+        .map(|i| {
+            let (text, tags) = if i % 3 == 0 {
+                ("Washington made a commitment on the harbour lease.", "[]")
+            } else {
+                (
+                    "Washington would back the peace deal with a commitment.",
+                    "[\"tier/us-backstop\"]",
+                )
+            };
+            format!("{{\"text\": \"Kyiv waits, day {i}. {text}\", \"tags\": {tags}}}\n")
+        })
+        .collect();
+    dir.write("examples.jsonl", &examples);
+    let config = dir.write(
+        "newsmon.toml",
+        &format!(
+            "taxonomy = {:?}\nframes = \"frames.toml\"\n",
+            dir.path("taxonomy.toml").display().to_string()
+        ),
+    );
+    let config = ["--config", config.to_str().unwrap()];
+    let frames = dir.path("frames.toml");
+    let examples = dir.path("examples.jsonl");
+    let run = crate::util::newsmon(
+        &config,
+        &[
+            "train",
+            examples.to_str().unwrap(),
+            "--frames",
+            frames.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("verify tier/us-backstop"), "{run:?}");
+    assert!(dir.path("taxonomy.model.json").exists());
+    let tag = |text: &str| crate::util::newsmon(&config, &["tag", "-", "--explain"], Some(text));
+    let kept = tag("Kyiv waits. Washington would back the peace deal with a commitment.");
+    assert_eq!(kept.code, 0, "{kept:?}");
+    assert!(
+        kept.stdout.contains("decided by frame us-guarantee")
+            && kept.stdout.contains("; model verifier: score "),
+        "{kept:?}"
+    );
+    let dropped = tag("Kyiv waits. Washington made a commitment on the harbour lease.");
+    assert_eq!(dropped.code, 0, "{dropped:?}");
+    assert!(!dropped.stdout.contains("tier/us-backstop"), "{dropped:?}");
+}

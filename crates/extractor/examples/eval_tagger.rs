@@ -9,6 +9,11 @@
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --train crates/extractor/tests/tagcorpus/train crates/extractor/tests/tagcorpus/dev
 //! # with concept frames; --quick skips the speed and linear-time checks:
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
+//! # leave one batch out: a model trained over rules + frames on two batches (several
+//! # directories, comma-separated), scored on the third as rules + frames (the baseline),
+//! # + the model's additions, + the model's verifier, + both:
+//! T=crates/extractor/tests/tagcorpus
+//! cargo run -p newsmon-extractor --example eval_tagger -- --quick --compare --frames config/frames.toml --train $T/dev2,$T/dev3 $T/train,$T/dev
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
@@ -18,9 +23,126 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use newsmon_extractor::{
-    LexiconConfig, MoneyConfig, Taxonomy, TrainingExample, TrainingOptions, find_amounts,
-    find_dates, train_model,
+    LexiconConfig, ModelFile, MoneyConfig, Tagger, Taxonomy, TrainingExample, TrainingOptions,
+    find_amounts, find_dates, train_model, train_model_over,
 };
+
+/// The labelled articles of one or more directories (`a,b`), in the order given.
+fn load_all(dirs: &Path) -> Vec<harness::Labelled> {
+    dirs.to_string_lossy()
+        .split(',')
+        .flat_map(|dir| harness::load(Path::new(dir)))
+        .collect()
+}
+
+/// One line per variant: micro, decoys, then recall (precision where below 1) per kind
+/// and per language.
+fn summary(name: &str, report: &harness::Report) -> String {
+    let cell = |c: &harness::Counts| {
+        if c.fp == 0 {
+            format!("{:.3}", c.recall())
+        } else {
+            format!("{:.3} (P {:.3})", c.recall(), c.precision())
+        }
+    };
+    let m = &report.micro;
+    let mut out = format!(
+        "{name:<16} P {:.3} R {:.3} ({} tp, {} fp, {} fn), {} of {} decoys tagged\n",
+        m.precision(),
+        m.recall(),
+        m.tp,
+        m.fp,
+        m.fn_,
+        report.decoys_tagged.len(),
+        report.decoys
+    );
+    let kinds: Vec<String> = report
+        .by_kind
+        .iter()
+        .map(|(k, c)| format!("{k} {}", cell(c)))
+        .collect();
+    let langs: Vec<String> = report
+        .by_lang
+        .iter()
+        .map(|(l, c)| format!("{l} {}", cell(c)))
+        .collect();
+    out += &format!(
+        "{:<16} {}\n{:<16} {}\n",
+        "",
+        kinds.join(", "),
+        "",
+        langs.join(", ")
+    );
+    out
+}
+
+/// The held-out set scored four ways: the base tagger (rules + frames), with the model's
+/// additions only, with its verifier only, and with both.
+fn compare(
+    taxonomy: &Taxonomy,
+    frames: Option<&str>,
+    model: &ModelFile,
+    articles: &[harness::Labelled],
+    verbose: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let adds = ModelFile {
+        keys: model
+            .keys
+            .iter()
+            .map(|k| newsmon_extractor::KeyWeights {
+                verify: None,
+                ..k.clone()
+            })
+            .collect(),
+        ..model.clone()
+    };
+    let verifier = ModelFile {
+        keys: model
+            .keys
+            .iter()
+            .map(|k| newsmon_extractor::KeyWeights {
+                threshold: 1.01,
+                ..k.clone()
+            })
+            .collect(),
+        ..model.clone()
+    };
+    let variants = [
+        ("base", None),
+        ("+ model adds", Some(adds)),
+        ("+ verifier", Some(verifier)),
+        ("+ adds + verify", Some(model.clone())),
+    ];
+    let mut base_errors = Vec::new();
+    for (name, model) in variants {
+        let taxonomy = match model {
+            Some(model) => taxonomy.clone().with_model(model, "eval_tagger --train"),
+            None => taxonomy.without_model(),
+        };
+        let tagger = with_frames(taxonomy.build()?, frames)?;
+        let report = harness::evaluate(&tagger, articles);
+        print!("{}", summary(name, &report));
+        // -v: what the variant changed, against the base (never run it on the test split).
+        if base_errors.is_empty() {
+            base_errors = report.errors.clone();
+        } else if verbose {
+            for e in report.errors.iter().filter(|e| !base_errors.contains(e)) {
+                println!("  new error: {e}");
+            }
+            for e in base_errors.iter().filter(|e| !report.errors.contains(e)) {
+                println!("  fixed: {e}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn with_frames(tagger: Tagger, frames: Option<&str>) -> Result<Tagger, Box<dyn std::error::Error>> {
+    Ok(match frames {
+        Some(path) => tagger.with_frames(&std::fs::read_to_string(path)?, path)?,
+        None => tagger,
+    })
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verbose = std::env::args().any(|a| a == "-v");
@@ -33,7 +155,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from);
     // The set is the one argument that is neither a flag nor an option's value; `--quick`
     // and `-v` take no value, so "--quick DIR" must not swallow DIR.
-    const TAKES_VALUE: [&str; 5] = [
+    const TAKES_VALUE: [&str; 6] = [
+        "--ngrams",
         "--train",
         "--frames",
         "--write",
@@ -48,11 +171,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .map_or_else(|| root.join("tests/eval"), |(_, a)| PathBuf::from(a));
     let mut taxonomy = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?;
+    let frames = args
+        .iter()
+        .position(|a| a == "--frames")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    let mut trained = None;
     if let Some(train) = train {
         let lexicon: LexiconConfig = toml::from_str(&std::fs::read_to_string(
             root.join("../../config/lexicon.toml"),
         )?)?;
-        let examples: Vec<TrainingExample> = harness::load(&train)
+        let examples: Vec<TrainingExample> = load_all(&train)
             .into_iter()
             .map(|a| TrainingExample {
                 text: a.text,
@@ -77,13 +206,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(v) = value("--min-threshold") {
             options.min_threshold = v as f32;
         }
-        let (model, report) = train_model(
-            &taxonomy,
-            &lexicon,
-            &examples,
-            "eval_tagger --train",
-            options,
-        )?;
+        if let Some(v) = value("--ngrams") {
+            options.ngrams = v as usize;
+        }
+        // Over frames, the model adds to what rules and frames found, and verifies frames.
+        let (model, report) = match frames {
+            Some(_) => {
+                let base = with_frames(taxonomy.without_model().build()?, frames)?;
+                train_model_over(
+                    &taxonomy,
+                    &lexicon,
+                    &examples,
+                    "eval_tagger --train",
+                    options,
+                    &base,
+                )?
+            }
+            None => train_model(
+                &taxonomy,
+                &lexicon,
+                &examples,
+                "eval_tagger --train",
+                options,
+            )?,
+        };
         if let Some(path) = args
             .iter()
             .position(|a| a == "--write")
@@ -99,19 +245,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (tag, (n, right, wrong)) in &report.keys {
             println!("  {tag:<36} {n:>4} examples, out of fold +{right} right +{wrong} wrong");
         }
+        let (right, wrong) = report
+            .framed
+            .values()
+            .fold((0, 0), |(r, w), (a, b)| (r + a, w + b));
+        println!("  frames' tags in training: {right} right, {wrong} wrong");
+        for (tag, (threshold, wrong, right)) in &report.verify {
+            println!(
+                "  verify {tag:<29} at {threshold:.3}: out of fold drops {wrong} wrong, {right} right frame tags"
+            );
+        }
+        trained = Some(model.clone());
         taxonomy = taxonomy.with_model(model, "eval_tagger --train");
     }
-    let mut tagger = taxonomy.build()?;
-    // Concept frames (config/frames.toml), for the keys the rules miss.
-    if let Some(path) = args
-        .iter()
-        .position(|a| a == "--frames")
-        .and_then(|i| args.get(i + 1))
-    {
-        tagger = tagger.with_frames(&std::fs::read_to_string(path)?, path)?;
-    }
-    let articles = harness::load(&dir);
+    let articles = load_all(&dir);
     println!("set: {}", dir.display());
+    if let Some(model) = trained
+        .as_ref()
+        .filter(|_| args.iter().any(|a| a == "--compare"))
+    {
+        return compare(&taxonomy, frames, model, &articles, verbose);
+    }
+    // Concept frames (config/frames.toml), for the keys the rules miss.
+    let tagger = with_frames(taxonomy.build()?, frames)?;
     let report = harness::evaluate(&tagger, &articles);
     print!("{}", report.print());
     print!("{}", report.print_languages());

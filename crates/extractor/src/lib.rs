@@ -64,4 +64,4 @@ pub use model::{KeyWeights, ModelDecision, ModelFile};
 pub use money::{Amount, AmountKind, Bound, MoneyConfig, find_amounts};
 pub use tagger::{Tagger, Tagging};
 pub use taxonomy::{KeyConfig, Scope, Taxonomy};
-pub use train::{TrainingExample, TrainingOptions, TrainingReport, train_model};
+pub use train::{TrainingExample, TrainingOptions, TrainingReport, train_model, train_model_over};

@@ -2,7 +2,9 @@
 //! lexicon concepts and concept frames of a text, trained by `newsmon train` (see
 //! [`crate::train_model`]) and kept as data (`config/taxonomy.model.json`). It tags a key
 //! the rules missed when its score passes the key's threshold; the evidence is the
-//! sentence whose features weigh most for the key.
+//! sentence whose features weigh most for the key. Trained over concept frames, it also
+//! verifies the frames' tags: a key with a `verify` threshold keeps a frame's tag only when
+//! its score reaches it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -32,6 +34,14 @@ pub struct ModelFile {
     pub lexicon: LexiconConfig,
     /// One linear model per taxonomy key.
     pub keys: Vec<KeyWeights>,
+    /// Character n-grams of each word (`g:` features, the word padded with a space each
+    /// side) of this length; 0 (the default): none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ngrams: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One key's linear model: `sigmoid(bias + (sum of the weights of the text's features) /
@@ -46,8 +56,14 @@ pub struct KeyWeights {
     /// The probability at or above which the key is tagged.
     pub threshold: f32,
     /// Feature → weight. Features: `w:word`, `p:stem` (first five letters of a longer
-    /// word), `b:word word`, `c:concept`, `f:concept+concept` (both in one sentence).
+    /// word), `b:word word`, `c:concept`, `f:concept+concept` (both in one sentence),
+    /// `fr:frame` (a concept frame fired in the text; only in models trained over frames).
     pub weights: BTreeMap<String, f32>,
+    /// The verifier: a concept frame's tag for this key is kept only when the key's
+    /// probability reaches it (absent: frames' tags are kept as they are). Set by
+    /// training over frames.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<f32>,
 }
 
 /// Why the model tagged a key: its score against the threshold and the features that
@@ -62,6 +78,10 @@ pub struct ModelDecision {
     pub threshold: f32,
     /// The heaviest features present in the text, with their weights.
     pub features: Vec<(String, f32)>,
+    /// True when a concept frame proposed the tag and the model verified it: `threshold`
+    /// is then the key's verifier threshold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
 }
 
 /// A compiled model.
@@ -74,6 +94,8 @@ pub(crate) struct Model {
     /// Per feature id, the keys it weighs for.
     weights: Vec<Vec<(u16, f32)>>,
     keys: Vec<KeyModel>,
+    /// See [`ModelFile::ngrams`].
+    ngrams: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +103,7 @@ struct KeyModel {
     tag: String,
     bias: f32,
     threshold: f32,
+    verify: Option<f32>,
 }
 
 /// A model's candidate mention, before the tagger's topic gate.
@@ -90,7 +113,15 @@ pub(crate) struct Candidate {
     pub(crate) decision: ModelDecision,
 }
 
-/// One occurrence of a feature: its id, sentence and range in the folded sentence.
+/// A text's features and every key's probability (see [`Model::score`]).
+pub(crate) struct Scored {
+    occurrences: Vec<Occurrence>,
+    present: Vec<bool>,
+    scores: Vec<f32>,
+}
+
+/// One occurrence of a feature: its id, sentence (`usize::MAX` for the text's frames) and
+/// range in the folded sentence.
 struct Occurrence {
     feature: u32,
     sentence: usize,
@@ -160,6 +191,7 @@ impl Model {
                 tag: key.tag.clone(),
                 bias: key.bias,
                 threshold: key.threshold,
+                verify: key.verify,
             });
         }
         Ok(Model {
@@ -168,17 +200,28 @@ impl Model {
             names,
             weights,
             keys,
+            ngrams: file.ngrams,
         })
     }
 
-    /// Mentions of the keys not in `found` whose score passes their threshold.
-    pub(crate) fn candidates(
-        &self,
-        text: &str,
-        sentences: &[(Range<usize>, &Folded)],
-        found: &[&str],
-    ) -> Vec<Candidate> {
-        let (occurrences, words) = self.occurrences(sentences);
+    /// Every key's probability for a text in which the concept frames `fired`.
+    pub(crate) fn score(&self, sentences: &[(Range<usize>, &Folded)], fired: &[&str]) -> Scored {
+        let (mut occurrences, words) = self.occurrences(sentences);
+        // Frames are a feature of the text, not of a sentence: they count once, and are
+        // never evidence (their range is empty).
+        let mut buffer = String::new();
+        for frame in fired {
+            buffer.clear();
+            buffer.push_str("fr:");
+            buffer.push_str(frame);
+            if let Some(&feature) = self.vocabulary.get(buffer.as_str()) {
+                occurrences.push(Occurrence {
+                    feature,
+                    sentence: usize::MAX,
+                    range: 0..0,
+                });
+            }
+        }
         let mut present = vec![false; self.names.len()];
         let mut sums = vec![0.0f32; self.keys.len()];
         for o in &occurrences {
@@ -189,19 +232,70 @@ impl Model {
             }
         }
         let scale = scale(words);
+        let scores = self
+            .keys
+            .iter()
+            .zip(sums)
+            .map(|(key, sum)| sigmoid(key.bias + scale * sum))
+            .collect();
+        Scored {
+            occurrences,
+            present,
+            scores,
+        }
+    }
+
+    /// The verifier's decision on a frame's tag: `None` when the key has no verifier (the
+    /// frame's tag stands), else whether the score reaches it, and why.
+    pub(crate) fn verify(&self, scored: &Scored, tag: &str) -> Option<(bool, ModelDecision)> {
+        let k = self.keys.iter().position(|key| key.tag == tag)?;
+        let threshold = self.keys[k].verify?;
+        let score = scored.scores[k];
+        Some((
+            score >= threshold,
+            ModelDecision {
+                tag: tag.to_string(),
+                score,
+                threshold,
+                features: self.explain(k, &scored.present),
+                verified: true,
+            },
+        ))
+    }
+
+    /// Mentions of the keys not in `found` whose score passes their threshold.
+    pub(crate) fn candidates(
+        &self,
+        text: &str,
+        sentences: &[(Range<usize>, &Folded)],
+        scored: &Scored,
+        found: &[&str],
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         for (k, key) in self.keys.iter().enumerate() {
-            let score = sigmoid(key.bias + scale * sums[k]);
+            let score = scored.scores[k];
             if score < key.threshold || found.contains(&key.tag.as_str()) {
                 continue;
             }
-            if let Some(candidate) =
-                self.candidate(k, score, text, sentences, &occurrences, &present)
-            {
+            if let Some(candidate) = self.candidate(k, score, text, sentences, scored) {
                 out.push(candidate);
             }
         }
         out
+    }
+
+    /// The features present that weigh most for a key, heaviest first.
+    fn explain(&self, key: usize, present: &[bool]) -> Vec<(String, f32)> {
+        let mut features: Vec<(String, f32)> = present
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p)
+            .map(|(id, _)| (self.names[id].clone(), self.weight(id as u32, key)))
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        features.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        features.truncate(EXPLAIN_FEATURES);
+        features
     }
 
     fn weight(&self, feature: u32, key: usize) -> f32 {
@@ -219,14 +313,17 @@ impl Model {
         score: f32,
         text: &str,
         sentences: &[(Range<usize>, &Folded)],
-        occurrences: &[Occurrence],
-        present: &[bool],
+        scored: &Scored,
     ) -> Option<Candidate> {
         let mut by_sentence = vec![0.0f32; sentences.len()];
         let mut best: Vec<Option<(f32, &Occurrence)>> = vec![None; sentences.len()];
         // Occurrences come in sentence order: a feature counts once per sentence.
         let mut last_sentence = vec![usize::MAX; self.names.len()];
-        for o in occurrences {
+        for o in scored
+            .occurrences
+            .iter()
+            .filter(|o| o.sentence < sentences.len())
+        {
             let w = self.weight(o.feature, key);
             if w <= 0.0
                 || std::mem::replace(&mut last_sentence[o.feature as usize], o.sentence)
@@ -250,15 +347,7 @@ impl Model {
         let original = &text[range.clone()];
         let (from, to) = folded.original_range(original, heaviest.range.start, heaviest.range.end);
         let (start, end) = (range.start + from, range.start + to);
-        let mut features: Vec<(String, f32)> = present
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p)
-            .map(|(id, _)| (self.names[id].clone(), self.weight(id as u32, key)))
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
-        features.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
-        features.truncate(EXPLAIN_FEATURES);
+        let features = self.explain(key, &scored.present);
         Some(Candidate {
             mention: Mention {
                 tag: self.keys[key].tag.clone(),
@@ -275,6 +364,7 @@ impl Model {
                 score,
                 threshold: self.keys[key].threshold,
                 features,
+                verified: false,
             },
         })
     }
@@ -285,7 +375,11 @@ impl Model {
         let mut words = 0;
         let mut buffer = String::new();
         for (i, (_, folded)) in sentences.iter().enumerate() {
-            for_each_feature(&self.lexicon, &folded.text, &mut buffer, |name, range| {
+            let features = Features {
+                lexicon: &self.lexicon,
+                ngrams: self.ngrams,
+            };
+            for_each_feature(features, &folded.text, &mut buffer, |name, range| {
                 words += usize::from(name.starts_with("w:"));
                 if let Some(&feature) = self.vocabulary.get(name) {
                     out.push(Occurrence {
@@ -310,13 +404,21 @@ pub(crate) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// What a model's features are made of: its lexicon, and its n-gram length.
+#[derive(Clone, Copy)]
+pub(crate) struct Features<'a> {
+    pub(crate) lexicon: &'a Lexicon,
+    pub(crate) ngrams: usize,
+}
+
 /// Calls `f` with every feature of a folded sentence and its range (features repeat).
 pub(crate) fn for_each_feature(
-    lexicon: &Lexicon,
+    features: Features,
     folded: &str,
     buffer: &mut String,
     mut f: impl FnMut(&str, Range<usize>),
 ) {
+    let lexicon = features.lexicon;
     let words = words(folded);
     let mut previous: Option<Range<usize>> = None;
     for range in &words {
@@ -340,6 +442,9 @@ pub(crate) fn for_each_feature(
             f(buffer, previous.start..range.end);
         }
         previous = Some(range.clone());
+        if features.ngrams > 0 {
+            ngrams(word, features.ngrams, buffer, |g| f(g, range.clone()));
+        }
     }
     let concepts = lexicon.find(folded);
     for (concept, range) in &concepts {
@@ -357,6 +462,21 @@ pub(crate) fn for_each_feature(
             buffer.push_str(lexicon.name(*b));
             f(buffer, ra.start.min(rb.start)..ra.end.max(rb.end));
         }
+    }
+}
+
+/// Calls `f` with each `g:` n-gram of ` word ` (the padding marks its start and end; a
+/// shorter word gives itself, padded).
+fn ngrams(word: &str, n: usize, buffer: &mut String, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = std::iter::once(' ')
+        .chain(word.chars())
+        .chain(std::iter::once(' '))
+        .collect();
+    for gram in chars.windows(n.min(chars.len())) {
+        buffer.clear();
+        buffer.push_str("g:");
+        buffer.extend(gram);
+        f(buffer);
     }
 }
 
@@ -396,8 +516,12 @@ mod tests {
             toml::from_str("[concepts]\nus = [\"american\"]\nguarantee = [\"guarant\"]\n").unwrap();
         let lexicon = Lexicon::new(&config).unwrap();
         let mut names = Vec::new();
+        let features = Features {
+            lexicon: &lexicon,
+            ngrams: 4,
+        };
         for_each_feature(
-            &lexicon,
+            features,
             "a american guarantee",
             &mut String::new(),
             |n, _| names.push(n.to_string()),
@@ -409,6 +533,9 @@ mod tests {
             "c:us",
             "c:guarantee",
             "f:guarantee+us",
+            "g: ame",
+            "g:ican",
+            "g:can ",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),

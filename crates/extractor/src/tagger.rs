@@ -206,7 +206,7 @@ impl Tagger {
             &mut hits,
             &mut on_topic,
         );
-        let learned = self.learned(text, &sentences, &mut hits, &mut on_topic);
+        let (frames, learned) = self.learned(text, &sentences, frames, &mut hits, &mut on_topic);
         // Small amounts count only in a sentence with a funding cue.
         let mut funding_sentences = vec![false; sentences.len()];
         for hit in hits.iter().filter(|h| h.amounts) {
@@ -319,25 +319,50 @@ impl Tagger {
         decisions
     }
 
-    /// The learned scorer's tags for keys the rules missed (within the key's topic), added
-    /// to `hits` in taxonomy order.
+    /// The learned scorer over what rules and frames found: it drops the frames' tags its
+    /// verifier rejects (keys with a `verify` threshold), then tags keys still missing
+    /// (within the key's topic), added to `hits` in taxonomy order. Returns the frames'
+    /// decisions kept, and the model's (additions and verifications).
     fn learned<'a>(
         &'a self,
         text: &str,
         sentences: &[Sentence],
+        frames: Vec<FrameDecision>,
         hits: &mut Vec<KeyHits>,
         on_topic: &mut HashMap<&'a str, bool>,
-    ) -> Vec<ModelDecision> {
+    ) -> (Vec<FrameDecision>, Vec<ModelDecision>) {
         let Some(model) = &self.model else {
-            return Vec::new();
+            return (frames, Vec::new());
         };
         let spans: Vec<(Range<usize>, &Folded)> = sentences
             .iter()
             .map(|s| (s.range.clone(), &s.folded))
             .collect();
-        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let fired: Vec<&str> = frames.iter().map(|f| f.frame.as_str()).collect();
+        let scored = model.score(&spans, &fired);
         let mut decisions = Vec::new();
-        for candidate in model.candidates(text, &spans, &found) {
+        let mut kept = Vec::new();
+        let mut rejected: Vec<String> = Vec::new();
+        for frame in frames {
+            match model.verify(&scored, &frame.tag) {
+                Some((false, _)) => {
+                    hits.retain(|h| h.mention.tag != frame.tag);
+                    rejected.push(frame.tag);
+                }
+                Some((true, decision)) => {
+                    decisions.push(decision);
+                    kept.push(frame);
+                }
+                None => kept.push(frame),
+            }
+        }
+        let found: Vec<&str> = hits.iter().map(|h| h.mention.tag.as_str()).collect();
+        let mut added = false;
+        for candidate in model.candidates(text, &spans, &scored, &found) {
+            // A key whose frame the verifier rejected is not proposed again by the scorer.
+            if rejected.contains(&candidate.mention.tag) {
+                continue;
+            }
             let Some(key) = self.keys.iter().find(|k| k.tag == candidate.mention.tag) else {
                 continue;
             };
@@ -350,11 +375,12 @@ impl Tagger {
                 sentences: vec![candidate.sentence],
                 amounts: key.amounts,
             });
+            added = true;
         }
-        if !decisions.is_empty() {
+        if added {
             self.sort_in_taxonomy_order(hits);
         }
-        decisions
+        (kept, decisions)
     }
 
     /// Hits added after the rules go where their key stands in the taxonomy, as the rules'
@@ -716,6 +742,44 @@ mod tests {
 
     fn tags(tagger: &Tagger, text: &str) -> Vec<String> {
         tagger.tag(text).into_iter().map(|m| m.tag).collect()
+    }
+
+    #[test]
+    fn the_model_verifies_frames_tags_and_drops_those_it_rejects() {
+        let frames = "[concepts]\nus = [\"washington\"]\nguarantee = [\"commitment\"]\n\n[[frame]]\ntag = \"tier/us-backstop\"\nname = \"us-guarantee\"\nall = [\"us\", \"guarantee\"]\n";
+        let model = crate::ModelFile {
+            format: 1,
+            keys: vec![crate::KeyWeights {
+                tag: "tier/us-backstop".into(),
+                bias: 0.0,
+                // The model adds nothing itself: only the verifier is at work.
+                threshold: 1.01,
+                verify: Some(0.5),
+                weights: [("fr:us-guarantee".into(), 5.0), ("w:harbour".into(), -50.0)]
+                    .into_iter()
+                    .collect(),
+            }],
+            ..crate::ModelFile::default()
+        };
+        let tagger = Taxonomy::from_toml(
+            "[tier.us-backstop]\nlabel = \"x\"\nphrases = [\"Article 5-like\"]\ntopic = [\"Kyiv\"]\n",
+            "t.toml",
+        )
+        .unwrap()
+        .with_model(model, "m.json")
+        .build()
+        .unwrap()
+        .with_frames(frames, "f.toml")
+        .unwrap();
+        let kept = tagger.tag_with("Kyiv waits. Washington gave a commitment.", None);
+        assert_eq!(kept.mentions.len(), 1);
+        assert_eq!(kept.frames.len(), 1);
+        let decision = &kept.learned[0];
+        assert!(decision.verified && decision.score >= 0.5 && decision.threshold == 0.5);
+        assert_eq!(decision.features[0].0, "fr:us-guarantee");
+        let dropped = tagger.tag_with("Kyiv waits. Washington gave a harbour commitment.", None);
+        assert!(dropped.mentions.is_empty(), "{:?}", dropped.mentions);
+        assert!(dropped.frames.is_empty() && dropped.learned.is_empty());
     }
 
     #[test]

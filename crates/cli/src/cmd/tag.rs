@@ -88,7 +88,8 @@ struct Tagged<'a> {
     /// With `--explain-extraction`: each dropped block's `text` and `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped: Option<Vec<DroppedBlock>>,
-    /// The tags the learned scorer decided: `tag`, `score`, `threshold`, `features`.
+    /// The tags the learned scorer decided: `tag`, `score`, `threshold`, `features`; and
+    /// the frames' tags its verifier kept (`verified: true`).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     learned: &'a [newsmon_extractor::ModelDecision],
     /// The tags a concept frame decided: `tag`, `frame`, `concepts` ([concept, words]).
@@ -253,15 +254,31 @@ fn why(mention: &Mention, tagging: &Tagging) -> String {
                 .collect();
             format!("; off topic, story gate: {}", words.join(", "))
         };
+        // A learned verifier kept the frame's tag: its score against its threshold.
+        let verified = tagging
+            .learned
+            .iter()
+            .find(|d| d.verified && d.tag == mention.tag)
+            .map(|d| {
+                format!(
+                    "; model verifier: score {:.3} >= threshold {:.3}",
+                    d.score, d.threshold
+                )
+            })
+            .unwrap_or_default();
         return format!(
-            "frame {}: {} at bytes {}..{}{gate}",
+            "frame {}: {} at bytes {}..{}{gate}{verified}",
             f.frame,
             concepts.join(" x "),
             mention.start,
             mention.end
         );
     }
-    match tagging.learned.iter().find(|d| d.tag == mention.tag) {
+    match tagging
+        .learned
+        .iter()
+        .find(|d| !d.verified && d.tag == mention.tag)
+    {
         Some(d) => {
             let features: Vec<String> = d
                 .features

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use newsmon_extractor::{LexiconConfig, Taxonomy, TrainingExample, TrainingOptions, train_model};
+use newsmon_extractor::{
+    LexiconConfig, Taxonomy, TrainingExample, TrainingOptions, train_model, train_model_over,
+};
 
 use crate::config;
 use crate::paths::Paths;
@@ -22,6 +24,10 @@ pub struct Cmd {
     /// Where to write the model [default: beside the taxonomy, TAXONOMY.model.json].
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Train over these concept frames (`frames.toml`): the model adds only what rules and
+    /// frames miss, learns which frames fired, and verifies the frames' tags.
+    #[arg(long, value_name = "FILE")]
+    frames: Option<PathBuf>,
 }
 
 #[derive(serde::Deserialize)]
@@ -62,13 +68,28 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         cmd.examples.display(),
         examples.len()
     );
-    let (model, report) = train_model(
-        &loaded.taxonomy,
-        &lexicon,
-        &examples,
-        &trained_on,
-        TrainingOptions::default(),
-    )?;
+    let options = TrainingOptions::default();
+    let (model, report) = match &cmd.frames {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read frames", path.display()))?;
+            let base = loaded
+                .taxonomy
+                .without_model()
+                .build()?
+                .with_frames(&text, &path.display().to_string())?;
+            let trained_on = format!("{trained_on} over frames {}", path.display());
+            train_model_over(
+                &loaded.taxonomy,
+                &lexicon,
+                &examples,
+                &trained_on,
+                options,
+                &base,
+            )?
+        }
+        None => train_model(&loaded.taxonomy, &lexicon, &examples, &trained_on, options)?,
+    };
     std::fs::write(&output, model.to_json() + "\n")
         .with_context(|| format!("{}: cannot write model", output.display()))?;
     println!(
@@ -76,6 +97,11 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     );
     for (tag, (examples, right, wrong)) in &report.keys {
         println!("{tag:<36} {examples:>8}  {right:>11}  {wrong:>11}");
+    }
+    for (tag, (threshold, wrong, right)) in &report.verify {
+        println!(
+            "verify {tag:<29} at {threshold:.3}: drops {wrong} wrong, {right} right frame tags (out of fold)"
+        );
     }
     println!("wrote {}", output.display());
     Ok(ExitCode::SUCCESS)
