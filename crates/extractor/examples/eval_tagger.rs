@@ -219,6 +219,8 @@ fn by_frame(tagger: &newsmon_extractor::Tagger, articles: &[harness::Labelled]) 
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by_key(|(name, (right, wrong))| (std::cmp::Reverse(*wrong), *right, name.clone()));
     rows.iter()
-        .map(|(name, (right, wrong))| format!("frame  {name:<70} right {right:>3} wrong {wrong:>2}\n"))
+        .map(|(name, (right, wrong))| {
+            format!("frame  {name:<70} right {right:>3} wrong {wrong:>2}\n")
+        })
         .collect()
 }

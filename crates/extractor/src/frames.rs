@@ -32,7 +32,9 @@
 //! **Story context**: `story = N` lets a frame fire only in an article where at least `N`
 //! other keys were already found (by the rules or by frames without `story`), so weak
 //! passing mentions ("the summit", "the plant") resolve to the story's key in coverage
-//! of the story and stay silent in a decoy that shares the words.
+//! of the story and stay silent in a decoy that shares the words; `story_of =
+//! ["funding"]` counts only keys of those kinds (or tags), so a passing "loan" resolves
+//! to the story's money only where the story's funding is already found.
 //!
 //! **Looking back**: `recalls = ["story_month"]` beside `published` lets an article
 //! published after those days meet the frame when it names them ("in January"); a
@@ -134,6 +136,11 @@ pub struct FrameConfig {
     /// frames without `story`) before this frame may fire.
     #[serde(default)]
     pub story: usize,
+    /// Which keys count towards `story`: kinds (`"funding"`) or whole tags; empty, any
+    /// key. A passing "EU loan" is the story's public money only where the article already
+    /// speaks of the story's funding, not because it also names the plant or a meeting.
+    #[serde(default)]
+    pub story_of: Vec<String>,
 }
 
 /// Why a frame tagged a key: the frame and the words that met each concept.
@@ -188,6 +195,23 @@ struct Frame {
     published: Vec<usize>,
     recalls: Vec<Item>,
     story: usize,
+    story_of: Vec<String>,
+}
+
+impl Frame {
+    /// Whether `key` counts towards the frame's story context (see
+    /// [`FrameConfig::story_of`]): any other key when the list is empty, else a key of
+    /// one of its kinds or one of its tags.
+    fn counts_for_story(&self, key: &str) -> bool {
+        key != self.tag
+            && (self.story_of.is_empty()
+                || self.story_of.iter().any(|of| {
+                    key == of
+                        || key
+                            .strip_prefix(of.as_str())
+                            .is_some_and(|rest| rest.starts_with('/'))
+                }))
+    }
 }
 
 /// A sentence as the frames see it: its paragraph, folded text, and the dates resolved
@@ -309,6 +333,11 @@ impl Frames {
                     published,
                     recalls: items(&frame.recalls)?,
                     story: frame.story,
+                    story_of: frame
+                        .story_of
+                        .iter()
+                        .map(|k| k.trim().to_string())
+                        .collect(),
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
                     paragraph: items(&frame.paragraph)?,
@@ -409,7 +438,7 @@ impl Frames {
         keys.dedup();
         let keys: Vec<String> = keys.into_iter().map(str::to_string).collect();
         for frame in frames.iter().filter(|f| f.story > 0) {
-            let others = keys.iter().filter(|k| **k != frame.tag).count();
+            let others = keys.iter().filter(|k| frame.counts_for_story(k)).count();
             if others >= frame.story && self.article_allows(frame, &presence, article) {
                 self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
@@ -978,6 +1007,36 @@ story = 1
         let tags: Vec<&str> = tagging.mentions.iter().map(|m| m.tag.as_str()).collect();
         assert_eq!(tags, ["meeting/leaders-summit", "tier/us-backstop"]);
         assert_eq!(tagging.frames[0].frame, "the-summit-in-the-story");
+    }
+
+    #[test]
+    fn story_of_counts_only_the_named_kinds_or_tags() {
+        let text = "Ukraine: the Elysee summit ended. The chiefs went home.";
+        let tags_with = |of: &str| {
+            let frames = format!(
+                "[concepts]\nchiefs = [\"chiefs\"]\n[[frame]]\ntag = \"meeting/military-chiefs-meeting\"\n\
+                 name = \"chiefs-in-the-story\"\nall = [\"chiefs\"]\nstory = 1\nstory_of = [{of}]\n"
+            );
+            tagger_with(&frames)
+                .tag_with(text, None)
+                .mentions
+                .iter()
+                .map(|m| m.tag.clone())
+                .collect::<Vec<_>>()
+        };
+        let both = ["meeting/leaders-summit", "meeting/military-chiefs-meeting"];
+        // The rules found the leaders' summit: a key of kind `meeting`.
+        assert_eq!(tags_with(""), both);
+        assert_eq!(tags_with("\"meeting\""), both);
+        assert_eq!(tags_with("\" meeting/leaders-summit \""), both);
+        // Another kind, or a mere prefix of the kind's name, does not count.
+        assert_eq!(tags_with("\"tier\""), ["meeting/leaders-summit"]);
+        assert_eq!(tags_with("\"meet\""), ["meeting/leaders-summit"]);
+        // The frame's own key never counts for itself.
+        assert_eq!(
+            tags_with("\"meeting/military-chiefs-meeting\""),
+            ["meeting/leaders-summit"]
+        );
     }
 
     #[test]
