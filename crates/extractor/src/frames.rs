@@ -36,6 +36,10 @@
 //! ["funding"]` counts only keys of those kinds (or tags), so a passing "loan" resolves
 //! to the story's money only where the story's funding is already found.
 //!
+//! **Rivals**: `rivals = ["other_countries"]` silences every frame in an article that
+//! names those items in more sentences than the story's subject (the gate's
+//! `stands_for`): a piece about Taiwan's guarantees that mentions Ukraine once.
+//!
 //! **Looking back**: `recalls = ["story_month"]` beside `published` lets an article
 //! published after those days meet the frame when it names them ("in January"); a
 //! year-less date the recogniser resolved after the `period` is read a year back ("5
@@ -81,6 +85,11 @@ pub struct FramesConfig {
     /// that says "our army" rather than "Ukraine").
     #[serde(default)]
     pub gate: Option<GateConfig>,
+    /// Other subjects that silence every frame when they occur in more sentences than the
+    /// story's own (the `[gate]`'s `stands_for` concept): an article mostly about Taiwan's
+    /// or Israel's guarantees, or Moldova's accession, that names Ukraine in passing.
+    #[serde(default)]
+    pub rivals: Vec<String>,
     /// The frames, in any order.
     #[serde(default, rename = "frame")]
     pub frames: Vec<FrameConfig>,
@@ -168,6 +177,8 @@ pub(crate) struct Frames {
     period: Option<(NaiveDate, NaiveDate)>,
     /// The story gate: its items, how many must occur, and the concept it stands for.
     gate: Option<Gate>,
+    /// Other subjects (see [`FramesConfig::rivals`]).
+    rivals: Vec<Item>,
     frames: Vec<Frame>,
 }
 
@@ -368,11 +379,19 @@ impl Frames {
                 })
             }
         };
+        let rivals = parse_items(&names, &config.rivals)
+            .map_err(|c| error(format!("rivals: unknown concept `{c}`")))?;
+        if !rivals.is_empty() && gate.as_ref().and_then(|g| g.stands_for).is_none() {
+            return Err(error(
+                "rivals: needs the story's subject, [gate] stands_for".to_string(),
+            ));
+        }
         Ok(Frames {
             lexicon,
             days,
             period,
             gate,
+            rivals,
             frames,
         })
     }
@@ -407,6 +426,9 @@ impl Frames {
             return Vec::new();
         }
         let found: Vec<Found> = sentences.iter().map(|s| self.concepts_of(s)).collect();
+        if self.outweighed(&found) {
+            return Vec::new();
+        }
         let mut presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
         // Off its topic, a key is open to the frames only where the story's own words are.
         let gate = if article.off_topic.is_empty() {
@@ -543,6 +565,23 @@ impl Frames {
             ),
             _ => (start, end),
         }
+    }
+
+    /// Whether another subject outweighs the story's in the text (see
+    /// [`FramesConfig::rivals`]): counted in sentences, so one long paragraph about
+    /// Taiwan outweighs a closing line that mentions Ukraine.
+    fn outweighed(&self, found: &[Found]) -> bool {
+        let Some(subject) = self.gate.as_ref().and_then(|g| g.stands_for) else {
+            return false;
+        };
+        let sentences_with = |item: &Item| {
+            found
+                .iter()
+                .filter(|here| item.iter().any(|&c| here[c].is_some()))
+                .count()
+        };
+        let own = sentences_with(&vec![subject]);
+        self.rivals.iter().any(|item| sentences_with(item) > own)
     }
 
     /// The frame's text-wide conditions: `unless`, `text` and `published`.
@@ -1036,6 +1075,43 @@ story = 1
         assert_eq!(
             tags_with("\"meeting/military-chiefs-meeting\""),
             ["meeting/leaders-summit"]
+        );
+    }
+
+    #[test]
+    fn rivals_named_more_often_than_the_subject_silence_the_frames() {
+        let frames = "rivals = [\"taiwan\"]\n[concepts]\nukraine = [\"ukrain\"]\ntaiwan = [\"taiwan\"]\n\
+                      chiefs = [\"chiefs\"]\n[gate]\nany = [\"ukraine\"]\nmin = 5\nstands_for = \"ukraine\"\n\
+                      [[frame]]\ntag = \"meeting/military-chiefs-meeting\"\nall = [\"chiefs\"]\n";
+        let tagger = tagger_with(frames);
+        let tags = |text: &str| tagger.tag_with(text, None).mentions.len();
+        assert_eq!(tags("Ukraine: the chiefs met."), 1);
+        // As many sentences of the rival as of the subject: still the story.
+        assert_eq!(tags("Taiwan wants a pledge. Ukraine: the chiefs met."), 1);
+        // More of them: the article is about the rival.
+        assert_eq!(
+            tags("Taiwan wants a pledge. Taiwan waits. Ukraine: the chiefs met."),
+            0
+        );
+        // Rivals need the subject they are weighed against.
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.military-chiefs-meeting]\nlabel = \"y\"\nphrases = [\"chiefs of staff meeting\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let error = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(
+                "rivals = [\"taiwan\"]\n[concepts]\ntaiwan = [\"taiwan\"]\n",
+                "f.toml",
+            )
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("rivals") && error.contains("f.toml"),
+            "{error}"
         );
     }
 
