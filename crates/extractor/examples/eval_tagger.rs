@@ -14,6 +14,8 @@
 //! # + the model's additions, + the model's verifier, + both:
 //! T=crates/extractor/tests/tagcorpus
 //! cargo run -p newsmon-extractor --example eval_tagger -- --quick --compare --frames config/frames.toml --train $T/dev2,$T/dev3 $T/train,$T/dev
+//! # + each frame's right and wrong tags (which frames hold precision, which cost it):
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --by-frame --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
@@ -276,6 +278,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {error}");
         }
     }
+    if args.iter().any(|a| a == "--by-frame") {
+        print!("{}", by_frame(&tagger, &articles));
+    }
 
     if args.iter().any(|a| a == "--quick") {
         return Ok(());
@@ -341,4 +346,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Each frame's tags on the set, right and wrong against the labels (a tag counts for the
+/// frame that decided it; `(rules)` for the phrase rules), worst precision first.
+fn by_frame(tagger: &newsmon_extractor::Tagger, articles: &[harness::Labelled]) -> String {
+    let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for a in articles {
+        let published = a
+            .published
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| d.and_utc());
+        let tagging = tagger.tag_with(&a.text, published);
+        for m in &tagging.mentions {
+            let frame = tagging
+                .frames
+                .iter()
+                .find(|f| f.tag == m.tag)
+                .map_or("(rules)".to_string(), |f| format!("{} {}", f.tag, f.frame));
+            let c = counts.entry(frame).or_default();
+            if a.tags.contains(&m.tag) {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by_key(|(name, (right, wrong))| (std::cmp::Reverse(*wrong), *right, name.clone()));
+    rows.iter()
+        .map(|(name, (right, wrong))| {
+            format!("frame  {name:<70} right {right:>3} wrong {wrong:>2}\n")
+        })
+        .collect()
 }

@@ -32,7 +32,13 @@
 //! **Story context**: `story = N` lets a frame fire only in an article where at least `N`
 //! other keys were already found (by the rules or by frames without `story`), so weak
 //! passing mentions ("the summit", "the plant") resolve to the story's key in coverage
-//! of the story and stay silent in a decoy that shares the words.
+//! of the story and stay silent in a decoy that shares the words; `story_of =
+//! ["funding"]` counts only keys of those kinds (or tags), so a passing "loan" resolves
+//! to the story's money only where the story's funding is already found.
+//!
+//! **Rivals**: `rivals = ["other_countries"]` silences every frame in an article that
+//! names those items in more sentences than the story's subject (the gate's
+//! `stands_for`): a piece about Taiwan's guarantees that mentions Ukraine once.
 //!
 //! **Looking back**: `recalls = ["story_month"]` beside `published` lets an article
 //! published after those days meet the frame when it names them ("in January"); a
@@ -79,6 +85,11 @@ pub struct FramesConfig {
     /// that says "our army" rather than "Ukraine").
     #[serde(default)]
     pub gate: Option<GateConfig>,
+    /// Other subjects that silence every frame when they occur in more sentences than the
+    /// story's own (the `[gate]`'s `stands_for` concept): an article mostly about Taiwan's
+    /// or Israel's guarantees, or Moldova's accession, that names Ukraine in passing.
+    #[serde(default)]
+    pub rivals: Vec<String>,
     /// The frames, in any order.
     #[serde(default, rename = "frame")]
     pub frames: Vec<FrameConfig>,
@@ -134,6 +145,11 @@ pub struct FrameConfig {
     /// frames without `story`) before this frame may fire.
     #[serde(default)]
     pub story: usize,
+    /// Which keys count towards `story`: kinds (`"funding"`) or whole tags; empty, any
+    /// key. A passing "EU loan" is the story's public money only where the article already
+    /// speaks of the story's funding, not because it also names the plant or a meeting.
+    #[serde(default)]
+    pub story_of: Vec<String>,
 }
 
 /// Why a frame tagged a key: the frame and the words that met each concept.
@@ -161,6 +177,8 @@ pub(crate) struct Frames {
     period: Option<(NaiveDate, NaiveDate)>,
     /// The story gate: its items, how many must occur, and the concept it stands for.
     gate: Option<Gate>,
+    /// Other subjects (see [`FramesConfig::rivals`]).
+    rivals: Vec<Item>,
     frames: Vec<Frame>,
 }
 
@@ -188,6 +206,23 @@ struct Frame {
     published: Vec<usize>,
     recalls: Vec<Item>,
     story: usize,
+    story_of: Vec<String>,
+}
+
+impl Frame {
+    /// Whether `key` counts towards the frame's story context (see
+    /// [`FrameConfig::story_of`]): any other key when the list is empty, else a key of
+    /// one of its kinds or one of its tags.
+    fn counts_for_story(&self, key: &str) -> bool {
+        key != self.tag
+            && (self.story_of.is_empty()
+                || self.story_of.iter().any(|of| {
+                    key == of
+                        || key
+                            .strip_prefix(of.as_str())
+                            .is_some_and(|rest| rest.starts_with('/'))
+                }))
+    }
 }
 
 /// A sentence as the frames see it: its paragraph, folded text, and the dates resolved
@@ -309,6 +344,11 @@ impl Frames {
                     published,
                     recalls: items(&frame.recalls)?,
                     story: frame.story,
+                    story_of: frame
+                        .story_of
+                        .iter()
+                        .map(|k| k.trim().to_string())
+                        .collect(),
                     tag: frame.tag.clone(),
                     all: items(&frame.all)?,
                     paragraph: items(&frame.paragraph)?,
@@ -339,11 +379,19 @@ impl Frames {
                 })
             }
         };
+        let rivals = parse_items(&names, &config.rivals)
+            .map_err(|c| error(format!("rivals: unknown concept `{c}`")))?;
+        if !rivals.is_empty() && gate.as_ref().and_then(|g| g.stands_for).is_none() {
+            return Err(error(
+                "rivals: needs the story's subject, [gate] stands_for".to_string(),
+            ));
+        }
         Ok(Frames {
             lexicon,
             days,
             period,
             gate,
+            rivals,
             frames,
         })
     }
@@ -378,6 +426,9 @@ impl Frames {
             return Vec::new();
         }
         let found: Vec<Found> = sentences.iter().map(|s| self.concepts_of(s)).collect();
+        if self.outweighed(&found) {
+            return Vec::new();
+        }
         let mut presence = Presence::new(sentences, &found, self.lexicon.len() + self.days.len());
         // Off its topic, a key is open to the frames only where the story's own words are.
         let gate = if article.off_topic.is_empty() {
@@ -409,7 +460,7 @@ impl Frames {
         keys.dedup();
         let keys: Vec<String> = keys.into_iter().map(str::to_string).collect();
         for frame in frames.iter().filter(|f| f.story > 0) {
-            let others = keys.iter().filter(|k| **k != frame.tag).count();
+            let others = keys.iter().filter(|k| frame.counts_for_story(k)).count();
             if others >= frame.story && self.article_allows(frame, &presence, article) {
                 self.match_sentences(frame, text, sentences, &found, &presence, &mut hits);
             }
@@ -514,6 +565,23 @@ impl Frames {
             ),
             _ => (start, end),
         }
+    }
+
+    /// Whether another subject outweighs the story's in the text (see
+    /// [`FramesConfig::rivals`]): counted in sentences, so one long paragraph about
+    /// Taiwan outweighs a closing line that mentions Ukraine.
+    fn outweighed(&self, found: &[Found]) -> bool {
+        let Some(subject) = self.gate.as_ref().and_then(|g| g.stands_for) else {
+            return false;
+        };
+        let sentences_with = |item: &Item| {
+            found
+                .iter()
+                .filter(|here| item.iter().any(|&c| here[c].is_some()))
+                .count()
+        };
+        let own = sentences_with(&vec![subject]);
+        self.rivals.iter().any(|item| sentences_with(item) > own)
     }
 
     /// The frame's text-wide conditions: `unless`, `text` and `published`.
@@ -978,6 +1046,73 @@ story = 1
         let tags: Vec<&str> = tagging.mentions.iter().map(|m| m.tag.as_str()).collect();
         assert_eq!(tags, ["meeting/leaders-summit", "tier/us-backstop"]);
         assert_eq!(tagging.frames[0].frame, "the-summit-in-the-story");
+    }
+
+    #[test]
+    fn story_of_counts_only_the_named_kinds_or_tags() {
+        let text = "Ukraine: the Elysee summit ended. The chiefs went home.";
+        let tags_with = |of: &str| {
+            let frames = format!(
+                "[concepts]\nchiefs = [\"chiefs\"]\n[[frame]]\ntag = \"meeting/military-chiefs-meeting\"\n\
+                 name = \"chiefs-in-the-story\"\nall = [\"chiefs\"]\nstory = 1\nstory_of = [{of}]\n"
+            );
+            tagger_with(&frames)
+                .tag_with(text, None)
+                .mentions
+                .iter()
+                .map(|m| m.tag.clone())
+                .collect::<Vec<_>>()
+        };
+        let both = ["meeting/leaders-summit", "meeting/military-chiefs-meeting"];
+        // The rules found the leaders' summit: a key of kind `meeting`.
+        assert_eq!(tags_with(""), both);
+        assert_eq!(tags_with("\"meeting\""), both);
+        assert_eq!(tags_with("\" meeting/leaders-summit \""), both);
+        // Another kind, or a mere prefix of the kind's name, does not count.
+        assert_eq!(tags_with("\"tier\""), ["meeting/leaders-summit"]);
+        assert_eq!(tags_with("\"meet\""), ["meeting/leaders-summit"]);
+        // The frame's own key never counts for itself.
+        assert_eq!(
+            tags_with("\"meeting/military-chiefs-meeting\""),
+            ["meeting/leaders-summit"]
+        );
+    }
+
+    #[test]
+    fn rivals_named_more_often_than_the_subject_silence_the_frames() {
+        let frames = "rivals = [\"taiwan\"]\n[concepts]\nukraine = [\"ukrain\"]\ntaiwan = [\"taiwan\"]\n\
+                      chiefs = [\"chiefs\"]\n[gate]\nany = [\"ukraine\"]\nmin = 5\nstands_for = \"ukraine\"\n\
+                      [[frame]]\ntag = \"meeting/military-chiefs-meeting\"\nall = [\"chiefs\"]\n";
+        let tagger = tagger_with(frames);
+        let tags = |text: &str| tagger.tag_with(text, None).mentions.len();
+        assert_eq!(tags("Ukraine: the chiefs met."), 1);
+        // As many sentences of the rival as of the subject: still the story.
+        assert_eq!(tags("Taiwan wants a pledge. Ukraine: the chiefs met."), 1);
+        // More of them: the article is about the rival.
+        assert_eq!(
+            tags("Taiwan wants a pledge. Taiwan waits. Ukraine: the chiefs met."),
+            0
+        );
+        // Rivals need the subject they are weighed against.
+        let taxonomy = crate::Taxonomy::from_toml(
+            "[meeting.military-chiefs-meeting]\nlabel = \"y\"\nphrases = [\"chiefs of staff meeting\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let error = taxonomy
+            .build()
+            .unwrap()
+            .with_frames(
+                "rivals = [\"taiwan\"]\n[concepts]\ntaiwan = [\"taiwan\"]\n",
+                "f.toml",
+            )
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("rivals") && error.contains("f.toml"),
+            "{error}"
+        );
     }
 
     #[test]

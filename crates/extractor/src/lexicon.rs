@@ -8,7 +8,10 @@
 //! ```
 //!
 //! Entries are folded like the text (see `fold`) and match at the start of a word; an
-//! entry ending in `$` must also end at a word's end. The learned scorer uses the
+//! entry ending in `$` must also end at a word's end. In a phrase, a word ending in `*` is
+//! a stem too, so one entry covers the cases of both words ("plan* gospodarcz" =
+//! "plan gospodarczy", "planu gospodarczego", "planem gospodarczym"); the phrase's other
+//! words are matched as written. The learned scorer uses the
 //! concepts found in a sentence, and their pairs (frames), as features.
 
 use std::collections::BTreeMap;
@@ -32,8 +35,9 @@ pub struct LexiconConfig {
 pub(crate) struct Lexicon {
     names: Vec<String>,
     automaton: Option<AhoCorasick>,
-    /// For each automaton pattern: its concept and whether it must end a word.
-    entries: Vec<(usize, bool)>,
+    /// For each automaton pattern: its concept, whether it must end a word, and the
+    /// stems of a phrase's words before it (`plan*` in "plan* gospodarcz"), in order.
+    entries: Vec<(usize, bool, Vec<String>)>,
 }
 
 impl Lexicon {
@@ -49,11 +53,12 @@ impl Lexicon {
                 // A lone "$" is the dollar sign, not a marker.
                 let whole = word.len() > 1 && word.ends_with('$');
                 let folded = fold_str(if whole { &word[..word.len() - 1] } else { word }.trim());
-                if folded.is_empty() {
+                let (stems, last) = split_stems(&folded);
+                if last.is_empty() || stems.iter().any(String::is_empty) {
                     return Err(format!("concept {concept}: entry {i} is empty"));
                 }
-                patterns.push(folded);
-                entries.push((index, whole));
+                patterns.push(last);
+                entries.push((index, whole, stems));
             }
         }
         let automaton = if patterns.is_empty() {
@@ -92,9 +97,10 @@ impl Lexicon {
         let mut found: Vec<Option<Range<usize>>> = vec![None; self.names.len()];
         let bytes = folded.as_bytes();
         for m in automaton.find_overlapping_iter(folded) {
-            let Some(&(concept, whole)) = self.entries.get(m.pattern().as_usize()) else {
+            let Some((concept, whole, stems)) = self.entries.get(m.pattern().as_usize()) else {
                 continue;
             };
+            let (concept, whole) = (*concept, *whole);
             if found[concept].is_some() {
                 continue;
             }
@@ -109,8 +115,11 @@ impl Lexicon {
                     .next()
                     .is_none_or(|c| !c.is_alphanumeric())
                 || bytes.len() == m.end();
-            if starts_word && ends_word {
-                found[concept] = Some(m.start()..m.end());
+            if !(starts_word && ends_word) {
+                continue;
+            }
+            if let Some(start) = stems_before(folded, m.start(), stems) {
+                found[concept] = Some(start..m.end());
             }
         }
         found
@@ -119,6 +128,46 @@ impl Lexicon {
             .filter_map(|(i, r)| r.map(|r| (i, r)))
             .collect()
     }
+}
+
+/// A phrase's stem words (each ending in `*`, marker removed) and the rest as written:
+/// "plan* gospodarcz" is (["plan"], "gospodarcz"); an entry without a stem word is
+/// itself.
+fn split_stems(folded: &str) -> (Vec<String>, String) {
+    let mut stems = Vec::new();
+    let mut rest = folded;
+    while let Some((word, after)) = rest.split_once(' ') {
+        let Some(stem) = word.strip_suffix('*') else {
+            break;
+        };
+        stems.push(stem.to_string());
+        rest = after.trim_start();
+    }
+    (stems, rest.to_string())
+}
+
+/// Where the phrase starts when the words before `at` begin with `stems` (the last stem
+/// right before `at`, one space or more between words); `at` itself with no stems.
+fn stems_before(folded: &str, at: usize, stems: &[String]) -> Option<usize> {
+    let mut at = at;
+    for stem in stems.iter().rev() {
+        let before = folded.get(..at)?;
+        let trimmed = before.trim_end_matches(' ');
+        if trimmed.len() == before.len() {
+            return None;
+        }
+        let start = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map(|(i, _)| i)?;
+        if !trimmed[start..].starts_with(stem.as_str()) {
+            return None;
+        }
+        at = start;
+    }
+    Some(at)
 }
 
 fn starts_alphanumeric(s: &str) -> bool {
@@ -150,6 +199,23 @@ mod tests {
         );
         assert_eq!(names("the U.S. guarantees"), vec!["guarantee", "us"]);
         assert!(names("usable unguaranteed").is_empty());
+    }
+
+    #[test]
+    fn stem_words_of_a_phrase_cover_their_cases() {
+        let l = lexicon("[concepts]\nplan = [\"plan* gospodarcz\", \"road* map$\"]\n");
+        let found = |text: &str| l.find(&fold_str(text)).first().map(|(_, r)| r.clone());
+        // Folded offsets, to the end of the last stem: "kijow i planu gospodarcz".
+        assert_eq!(found("Kijów i planu gospodarczego"), Some(8..24));
+        assert_eq!(found("o planem  gospodarczym"), Some(2..19)); // folding keeps one space
+        assert_eq!(found("the roadmap and the roads map"), Some(20..29));
+        // Each stem must begin its word, and the words must be neighbours.
+        assert_eq!(found("explan gospodarczy"), None);
+        assert_eq!(found("plan nowy gospodarczy"), None);
+        assert_eq!(found("gospodarczy"), None);
+        assert_eq!(found("roads maps"), None);
+        let config: LexiconConfig = toml::from_str("[concepts]\nx = [\"a* \", \"* b\"]\n").unwrap();
+        assert!(Lexicon::new(&config).is_err());
     }
 
     #[test]

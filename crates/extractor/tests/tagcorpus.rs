@@ -95,9 +95,10 @@ const TEST_WITH_MODEL: Floors = Floors {
 /// and dev2 after dev2's first score), measured 2026-12-07 (BENCHMARKS.md, "Concept
 /// frames: meetings by date, story context").
 /// Raised 2026-12-07 with batch 3 (story gate, recalls, datelines; "Frames that hold on
-/// unseen text" in BENCHMARKS.md).
+/// unseen text" in BENCHMARKS.md), and with batch 4 (false friends, rivals, story_of;
+/// "Frames batch 4").
 const TRAIN_WITH_FRAMES: Floors = Floors {
-    precision: 0.97,
+    precision: 0.98,
     recall: 0.90,
     kind_recall: 0.86,
     lang_recall: 0.86,
@@ -105,7 +106,7 @@ const TRAIN_WITH_FRAMES: Floors = Floors {
 };
 const DEV_WITH_FRAMES: Floors = Floors {
     precision: 1.0,
-    recall: 0.88,
+    recall: 0.89,
     kind_recall: 0.85,
     lang_recall: 0.71,
     decoys_tagged: 0,
@@ -122,8 +123,8 @@ const DEV2_WITH_FRAMES: Floors = Floors {
 /// dev3 with the frames: first scored before anyone read it (P 0.979 R 0.707, 1 decoy
 /// tagged, by the rules), then a development split for batch 3.
 const DEV3_WITH_FRAMES: Floors = Floors {
-    precision: 0.97,
-    recall: 0.86,
+    precision: 0.98,
+    recall: 0.87,
     kind_recall: 0.80,
     lang_recall: 0.80,
     decoys_tagged: 0,
@@ -157,6 +158,19 @@ const TEST_WITH_FRAMES: Floors = Floors {
     kind_recall: 0.69,
     lang_recall: 0.56,
     decoys_tagged: 1,
+};
+
+/// The idiom probes `tests/probes/` (French wordings, meetings named by who and where in
+/// six languages, phrases in cases the lists never wrote, two decoys), written 2026-12-07
+/// from shared/TOPIC.md and general news idiom by whoever edits the frames: a lexicon
+/// check that the frames read these wordings at all (52 pairs; measured P 1.000 R 0.962),
+/// not an estimate of quality.
+const PROBES_WITH_FRAMES: Floors = Floors {
+    precision: 1.0,
+    recall: 0.95,
+    kind_recall: 0.9,
+    lang_recall: 0.9,
+    decoys_tagged: 0,
 };
 
 fn with_frames() -> Tagger {
@@ -257,6 +271,11 @@ fn dev2_split_holds_its_floors() {
 #[test]
 fn dev3_split_holds_its_floors() {
     check("dev3", &DEV3);
+}
+
+#[test]
+fn idiom_probes_with_frames_hold_their_floors() {
+    check_with("../probes", &PROBES_WITH_FRAMES, &with_frames());
 }
 
 #[test]
