@@ -11,8 +11,8 @@
 //! "Needs" is narrower still. A key's cue list is an alternation `(?:b1)|(?:b2)|…` of
 //! phrasings, and every match of a branch starts with one of finitely many literals (all
 //! their case variants included), which `regex-syntax` extracts exactly as the regex
-//! engine does for its own prefilter. One Aho-Corasick automaton over every branch's
-//! literals says which branches a text may match; only those are compiled (each on its
+//! engine does for its own prefilter. A search for every branch's literals (see [`Gate`])
+//! says which branches a text may match; only those are compiled (each on its
 //! own, once) and run. A text that holds none is answered without compiling anything; an
 //! on-topic sentence naming three cues compiles three branches, not the key's hundred.
 //!
@@ -29,6 +29,7 @@
 //! [`Compiled`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -70,7 +71,7 @@ struct Plan {
     pieces: Vec<Piece>,
     /// Over every piece's literals; literal `i` meets need `n` of piece `p` for each
     /// `(p, n)` in `owners[i]`.
-    literals: Option<AhoCorasick>,
+    literals: Option<Gate>,
     owners: Vec<Vec<(usize, u8)>>,
     /// How many needs each piece has: it is a candidate once every one is met. A need is
     /// a set of literals one of which every match of the piece contains (for a parsed
@@ -240,8 +241,8 @@ impl LazyRegex {
         let Some(literals) = &plan.literals else {
             return false;
         };
-        literals.find_overlapping_iter(haystack).any(|found| {
-            plan.owners[found.pattern().as_usize()]
+        literals.any_found(haystack, |id| {
+            plan.owners[id]
                 .iter()
                 .any(|&(i, n)| plan.meet(&mut met, i, n) && try_piece(i))
         })
@@ -358,24 +359,7 @@ impl Plan {
         }
         let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
-        // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
-        // a short command builds one gate per cue list it touches. ASCII case-insensitive:
-        // a known prefix is given in one case (see `variants`); the extracted literals of
-        // the other branches hold every case variant already, so this only gates wider.
-        let built = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .ascii_case_insensitive(true)
-            .build(by_id.iter().map(|(_, l)| l));
-        let literals = match built {
-            Ok(ac) if !by_id.is_empty() => Some(ac),
-            Ok(_) => None,
-            // Too many literals for the automaton: every piece is a candidate.
-            Err(_) => {
-                always = (0..pieces.len()).collect();
-                owners.clear();
-                None
-            }
-        };
+        let literals = (!by_id.is_empty()).then(|| Gate::new(by_id.into_iter().map(|(_, l)| l)));
         Plan {
             pieces: pieces
                 .into_iter()
@@ -414,18 +398,83 @@ impl Plan {
         }
         if let Some(literals) = &self.literals {
             let mut met = vec![0u8; self.pieces.len()];
-            for found in literals.find_overlapping_iter(haystack) {
-                for &(i, n) in &self.owners[found.pattern().as_usize()] {
+            literals.any_found(haystack, |id| {
+                for &(i, n) in &self.owners[id] {
                     if self.meet(&mut met, i, n) {
                         hit[i] = true;
                     }
                 }
-            }
+                false
+            });
         }
         hit.iter()
             .enumerate()
             .filter_map(|(i, &h)| h.then_some(i))
             .collect()
+    }
+}
+
+/// Finds which of a list's literals occur in a text, ASCII case-insensitively (a known
+/// word is given in one case, see [`variants`]; the extracted literals of the other
+/// branches hold every case variant already, so this only gates wider).
+///
+/// Searched one literal at a time at first: an Aho-Corasick automaton over a list's
+/// hundred literals costs far more to build than a short command's few searches, and a
+/// short command touches dozens of lists. Once a list has searched [`AUTOMATON_AFTER`]
+/// bytes, the automaton is built and searches from then on.
+#[derive(Debug)]
+struct Gate {
+    /// By id, ASCII lower-cased.
+    literals: Vec<Vec<u8>>,
+    scanned: AtomicUsize,
+    /// `None` inside: too many literals for an automaton; the one-by-one search stays.
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+/// Bytes of text a gate searches literal by literal before it builds its automaton.
+const AUTOMATON_AFTER: usize = 16 << 10;
+
+impl Gate {
+    fn new(literals: impl Iterator<Item = Vec<u8>>) -> Gate {
+        Gate {
+            literals: literals.map(|l| l.to_ascii_lowercase()).collect(),
+            scanned: AtomicUsize::new(0),
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// Calls `found` with the id of each literal that occurs in `haystack` (an id may come
+    /// more than once), until it returns true; whether it did.
+    fn any_found(&self, haystack: &str, mut found: impl FnMut(usize) -> bool) -> bool {
+        if let Some(automaton) = self.automaton() {
+            return automaton
+                .find_overlapping_iter(haystack)
+                .any(|m| found(m.pattern().as_usize()));
+        }
+        self.scanned.fetch_add(haystack.len(), Ordering::Relaxed);
+        let lower = haystack.to_ascii_lowercase();
+        self.literals.iter().enumerate().any(|(id, literal)| {
+            memchr::memmem::find(lower.as_bytes(), literal).is_some() && found(id)
+        })
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        if let Some(built) = self.automaton.get() {
+            return built.as_ref();
+        }
+        if self.scanned.load(Ordering::Relaxed) < AUTOMATON_AFTER {
+            return None;
+        }
+        // A contiguous NFA: a DFA searches a little faster but costs far more to build.
+        self.automaton
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .ascii_case_insensitive(true)
+                    .build(&self.literals)
+                    .ok()
+            })
+            .as_ref()
     }
 }
 
@@ -1075,5 +1124,40 @@ mod tests {
         let regex = lazy(&[r"\bkyiv\w*", r"\bкиїв\w*"]);
         assert_eq!(split(&regex, "KYIVʼS київ"), whole(&regex, "KYIVʼS київ"));
         assert_eq!(split(&regex, "KYIVʼS київ").len(), 2);
+    }
+
+    #[test]
+    fn a_gate_finds_the_same_literals_before_and_after_its_automaton() {
+        let gate = Gate::new(
+            [&b"kyiv"[..], b"US", b"\xD0\x9A", b"back", b"zz"]
+                .into_iter()
+                .map(<[u8]>::to_vec),
+        );
+        let found = |text: &str| {
+            let mut ids = Vec::new();
+            gate.any_found(text, |id| {
+                ids.push(id);
+                false
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let texts = ["KYIV wants US backing", "Киев, Кyiv", "nothing", ""];
+        let before: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
+        assert_eq!(before[0], [0, 1, 3]);
+        assert_eq!(before[1], [2]);
+        assert!(
+            gate.automaton.get().is_none(),
+            "not built for a few searches"
+        );
+        assert!(gate.any_found("the us", |id| id == 1), "stops when told");
+        found(&"x".repeat(AUTOMATON_AFTER));
+        let after: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
+        assert!(
+            gate.automaton.get().is_some(),
+            "built once the text adds up"
+        );
+        assert_eq!(before, after);
     }
 }
