@@ -775,6 +775,14 @@ fn compile_ascii(pattern: &str) -> Option<meta::Regex> {
         .ok()
 }
 
+/// The ASCII subset of `pattern` (parsed as `Regex::new` parses it) as a pattern of its
+/// own, for a caller that needs `regex`'s own API (captures by name); `None` when it does
+/// not parse. Printing a syntax tree gives a pattern that parses back to the same tree.
+pub(crate) fn ascii_pattern(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    Some(ascii_subset(&hir).to_string())
+}
+
 /// What `hir` matches in an ASCII haystack, as a smaller regex: every class cut to ASCII,
 /// every Unicode word-boundary assertion its ASCII one (the same on ASCII text: the
 /// ASCII characters of Unicode `\w` are `[0-9A-Za-z_]`). Structure and so match priority are
