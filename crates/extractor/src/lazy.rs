@@ -28,6 +28,7 @@
 //! many times faster than the Unicode regex; for other text, the regex itself (see
 //! [`Compiled`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -172,6 +173,9 @@ impl Pieces {
         // A poisoned lock only means another thread panicked while inserting: the map is
         // still whole.
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = map.get(pattern) {
+            return slot.clone();
+        }
         map.entry(pattern.to_string()).or_default().clone()
     }
 }
@@ -291,7 +295,9 @@ impl LazyRegex {
 
 impl Plan {
     fn new(pattern: &str, parts: &[String], known: &[Known], shared: &Pieces) -> Plan {
-        let branches: Option<Vec<(String, Option<Needs>)>> = parts
+        // Needs borrowed where they are known already: a short command plans dozens of
+        // lists, and copying every literal of every branch was most of planning's cost.
+        let branches: Option<Vec<(String, Option<Cow<Needs>>)>> = parts
             .iter()
             .zip(known)
             .map(|(part, known)| {
@@ -301,13 +307,13 @@ impl Plan {
                     // Required literals: the branch never matches empty.
                     Known::Words(words) if !words.is_empty() => {
                         let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
-                        return Some((branch, Some(needs.collect())));
+                        return Some((branch, Some(Cow::Owned(needs.collect()))));
                     }
                     // `(?:p)` parses as `p` does.
                     Known::Parsed(hir) => (part.as_str(), hir),
                     Known::Planned(planned) => {
                         let Planned { never_empty, needs } = planned;
-                        return never_empty.then(|| (branch, needs.clone()));
+                        return never_empty.then(|| (branch, needs.as_ref().map(Cow::Borrowed)));
                     }
                     _ => {
                         parsed = parse(&branch)?;
@@ -316,7 +322,7 @@ impl Plan {
                 };
                 // An empty match would need the iterator's special rule; keep it whole.
                 let Planned { never_empty, needs } = Planned::of(text, hir);
-                never_empty.then_some((branch, needs))
+                never_empty.then_some((branch, needs.map(Cow::Owned)))
             })
             .collect();
         let pieces = match branches {
@@ -331,7 +337,7 @@ impl Plan {
                 one
             }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), needs(pattern, &hir))])
+                .map(|hir| vec![(pattern.to_string(), needs(pattern, &hir).map(Cow::Owned))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -344,13 +350,16 @@ impl Plan {
                 continue;
             };
             needs[i] = gate.len() as u8;
-            for (n, literals) in (0u8..).zip(gate) {
-                for literal in literals.iter().cloned() {
-                    let next = owners.len();
-                    let id = *index.entry(literal).or_insert(next);
-                    if id == next {
-                        owners.push(Vec::new());
-                    }
+            for (n, literals) in (0u8..).zip(gate.iter()) {
+                for literal in literals {
+                    let id = match index.get(literal.as_slice()) {
+                        Some(&id) => id,
+                        None => {
+                            index.insert(literal.clone(), owners.len());
+                            owners.push(Vec::new());
+                            owners.len() - 1
+                        }
+                    };
                     if !owners[id].contains(&(i, n)) {
                         owners[id].push((i, n));
                     }
