@@ -185,6 +185,8 @@ pub struct Loaded {
     pub selectors: Vec<Option<ListingSelector>>,
     /// The concept frames file's text and name, when the configuration names one.
     pub frames: Option<(String, String)>,
+    /// Where the tagger keeps what it checked between runs ([`crate::paths::Paths`]).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Loaded {
@@ -193,8 +195,8 @@ impl Loaded {
     pub fn tagger(&self) -> Result<newsmon_extractor::Tagger> {
         // The cache only saves start-up time (the checked and planned patterns); without
         // a home to keep it in, build without it.
-        let tagger = match crate::paths::Env::current().cache_dir() {
-            Some(dir) => self.taxonomy.build_cached(&dir)?,
+        let tagger = match &self.cache_dir {
+            Some(dir) => self.taxonomy.build_cached(dir)?,
             None => self.taxonomy.build()?,
         };
         Ok(match &self.frames {
@@ -206,7 +208,8 @@ impl Loaded {
 
 /// Loads the configuration file `path` (see [`crate::paths`] for how it is found), or the
 /// embedded default when `None`.
-pub fn load(path: Option<&Path>) -> Result<Loaded> {
+pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
+    let path = paths.config.as_deref();
     let (text, name, base) = match path {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => (
@@ -253,6 +256,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
         urls,
         selectors,
         frames,
+        cache_dir: paths.cache_dir.clone(),
     };
     // A bad frames file is a configuration error, found at load time.
     if loaded.frames.is_some() {

@@ -56,6 +56,9 @@ pub struct Paths {
     pub index_origin: Origin,
     /// Where `newsmon init` writes by default.
     pub xdg_config_dir: Option<PathBuf>,
+    /// What the tagger keeps between runs to start faster (see [`Env::cache_dir`]); `None`
+    /// with no home to keep it in.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The environment the look-up reads, apart so that tests need not change the process's.
@@ -146,6 +149,7 @@ impl Paths {
             index,
             index_origin,
             xdg_config_dir: env.config_dir(),
+            cache_dir: env.cache_dir(),
         }
     }
 
@@ -220,6 +224,8 @@ mod tests {
         assert_eq!(e.cache_dir(), Some(PathBuf::from("/home/u/.cache/newsmon")));
         e.xdg_cache_home = Some(PathBuf::from("/x/cache"));
         assert_eq!(e.cache_dir(), Some(PathBuf::from("/x/cache/newsmon")));
+        let p = Paths::resolve(None, None, &e, |_| true);
+        assert_eq!(p.cache_dir, Some(PathBuf::from("/x/cache/newsmon")));
         e.home = None;
         e.xdg_config_home = None;
         let p = Paths::resolve(None, None, &e, |_| true);

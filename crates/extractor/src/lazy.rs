@@ -11,8 +11,8 @@
 //! "Needs" is narrower still. A key's cue list is an alternation `(?:b1)|(?:b2)|…` of
 //! phrasings, and every match of a branch starts with one of finitely many literals (all
 //! their case variants included), which `regex-syntax` extracts exactly as the regex
-//! engine does for its own prefilter. One Aho-Corasick automaton over every branch's
-//! literals says which branches a text may match; only those are compiled (each on its
+//! engine does for its own prefilter. A search for every branch's literals (see [`Gate`])
+//! says which branches a text may match; only those are compiled (each on its
 //! own, once) and run. A text that holds none is answered without compiling anything; an
 //! on-topic sentence naming three cues compiles three branches, not the key's hundred.
 //!
@@ -22,14 +22,22 @@
 //! [`merge`] computes from each candidate branch's next match. It relies on no branch
 //! matching the empty string (the regex iterator treats empty matches specially); an
 //! alternation with such a branch, or with one branch, is compiled whole, as before.
+//!
+//! A branch compiles in two forms, each on first use: for ASCII text, its ASCII subset
+//! (classes cut to ASCII, ASCII word boundaries), which matches the same there and compiles
+//! many times faster than the Unicode regex; for other text, the regex itself (see
+//! [`Compiled`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use regex::{Match, Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange, Hir};
+use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 /// At most this many known words gate a branch (a bit each in a `u8`).
 const MAX_NEEDS: usize = 8;
@@ -64,7 +72,7 @@ struct Plan {
     pieces: Vec<Piece>,
     /// Over every piece's literals; literal `i` meets need `n` of piece `p` for each
     /// `(p, n)` in `owners[i]`.
-    literals: Option<AhoCorasick>,
+    literals: Option<Gate>,
     owners: Vec<Vec<(usize, u8)>>,
     /// How many needs each piece has: it is a candidate once every one is met. A need is
     /// a set of literals one of which every match of the piece contains (for a parsed
@@ -110,8 +118,52 @@ impl Planned {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Pieces(Arc<Mutex<HashMap<String, Slot>>>);
 
-/// A branch's compiled form, once compiled (`None` inside: see [`Piece::regex`]).
-type Slot = Arc<OnceLock<Option<Regex>>>;
+/// A branch's compiled forms, each compiled on first use (see [`Compiled`]).
+type Slot = Arc<Compiled>;
+
+/// A branch compiled two ways: for ASCII text and for any text. `None` inside: the
+/// pattern, valid in syntax, is over the size limit and matches nothing (the only way a
+/// checked pattern can fail to compile).
+///
+/// Why two: on ASCII text a pattern matches exactly what its ASCII subset matches (every
+/// class cut to ASCII, `\b` the ASCII word boundary: the Unicode `\w` holds the same ASCII
+/// characters), and that subset compiles many times faster (a case-insensitive Unicode
+/// `\w` or `.` is a large UTF-8 automaton, built forwards and backwards), while most
+/// folded sentences of a Latin-script text are ASCII. Other text gets the whole regex.
+#[derive(Debug, Default)]
+struct Compiled {
+    ascii: OnceLock<Option<meta::Regex>>,
+    full: OnceLock<Option<Regex>>,
+}
+
+/// The compiled form that searches a given haystack.
+#[derive(Debug, Clone, Copy)]
+enum Engine<'a> {
+    Ascii(&'a meta::Regex),
+    Full(&'a Regex),
+}
+
+/// A match's byte range in the haystack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    start: usize,
+    end: usize,
+}
+
+impl Found {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+
+    pub(crate) fn end(&self) -> usize {
+        self.end
+    }
+
+    #[cfg(test)]
+    pub(crate) fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
 
 /// The literal sets a piece needs (one of each must occur in a text it matches).
 pub(crate) type Needs = Vec<Vec<Vec<u8>>>;
@@ -121,6 +173,9 @@ impl Pieces {
         // A poisoned lock only means another thread panicked while inserting: the map is
         // still whole.
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = map.get(pattern) {
+            return slot.clone();
+        }
         map.entry(pattern.to_string()).or_default().clone()
     }
 }
@@ -129,8 +184,6 @@ impl Pieces {
 #[derive(Debug)]
 struct Piece {
     pattern: String,
-    /// `None` inside: the pattern, valid in syntax, is over the size limit; it then matches
-    /// nothing (the only way a checked pattern can fail to compile).
     regex: Slot,
 }
 
@@ -174,11 +227,14 @@ impl LazyRegex {
     /// first that matches: a topic gate met early compiles one branch, not every one named.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
         let plan = self.plan();
+        let ascii = haystack.is_ascii();
         let mut met = vec![0u8; plan.pieces.len()];
         let mut tried = vec![false; plan.pieces.len()];
         let mut try_piece = |i: usize| {
             !std::mem::replace(&mut tried[i], true)
-                && plan.pieces[i].get().is_some_and(|r| r.is_match(haystack))
+                && plan.pieces[i]
+                    .get(ascii)
+                    .is_some_and(|r| r.is_match(haystack))
         };
         if odd_letters(haystack) {
             return (0..plan.pieces.len()).any(try_piece);
@@ -189,25 +245,26 @@ impl LazyRegex {
         let Some(literals) = &plan.literals else {
             return false;
         };
-        literals.find_overlapping_iter(haystack).any(|found| {
-            plan.owners[found.pattern().as_usize()]
+        literals.any_found(haystack, |id| {
+            plan.owners[id]
                 .iter()
                 .any(|&(i, n)| plan.meet(&mut met, i, n) && try_piece(i))
         })
     }
 
     /// Every match, left to right, without overlaps: the whole alternation's `find_iter`.
-    pub(crate) fn find_iter<'h>(&self, haystack: &'h str) -> std::vec::IntoIter<Match<'h>> {
+    pub(crate) fn find_iter(&self, haystack: &str) -> std::vec::IntoIter<Found> {
         let plan = self.plan();
-        let regexes: Vec<&Regex> = plan
+        let ascii = haystack.is_ascii();
+        let regexes: Vec<Engine> = plan
             .candidates(haystack)
             .into_iter()
-            .filter_map(|i| plan.pieces[i].get())
+            .filter_map(|i| plan.pieces[i].get(ascii))
             .collect();
         match regexes.as_slice() {
             [] => Vec::new(),
             // One piece (maybe the whole alternation): the regex's own iterator.
-            [regex] => regex.find_iter(haystack).collect(),
+            [regex] => regex.find_all(haystack),
             _ => merge(&regexes, haystack),
         }
         .into_iter()
@@ -217,7 +274,7 @@ impl LazyRegex {
     #[cfg(test)]
     pub(crate) fn force(&self) -> Result<(), String> {
         for piece in &self.plan().pieces {
-            if piece.get().is_none() {
+            if piece.get(true).is_none() || piece.get(false).is_none() {
                 return Err(compile(&piece.pattern).err().unwrap_or_default());
             }
         }
@@ -230,7 +287,7 @@ impl LazyRegex {
         self.0.plan.get().map_or(0, |plan| {
             plan.pieces
                 .iter()
-                .filter(|p| p.regex.get().is_some())
+                .filter(|p| p.regex.ascii.get().is_some() || p.regex.full.get().is_some())
                 .count()
         })
     }
@@ -238,7 +295,9 @@ impl LazyRegex {
 
 impl Plan {
     fn new(pattern: &str, parts: &[String], known: &[Known], shared: &Pieces) -> Plan {
-        let branches: Option<Vec<(String, Option<Needs>)>> = parts
+        // Needs borrowed where they are known already: a short command plans dozens of
+        // lists, and copying every literal of every branch was most of planning's cost.
+        let branches: Option<Vec<(String, Option<Cow<Needs>>)>> = parts
             .iter()
             .zip(known)
             .map(|(part, known)| {
@@ -248,13 +307,13 @@ impl Plan {
                     // Required literals: the branch never matches empty.
                     Known::Words(words) if !words.is_empty() => {
                         let needs = words.iter().take(MAX_NEEDS).map(|w| variants(w));
-                        return Some((branch, Some(needs.collect())));
+                        return Some((branch, Some(Cow::Owned(needs.collect()))));
                     }
                     // `(?:p)` parses as `p` does.
                     Known::Parsed(hir) => (part.as_str(), hir),
                     Known::Planned(planned) => {
                         let Planned { never_empty, needs } = planned;
-                        return never_empty.then(|| (branch, needs.clone()));
+                        return never_empty.then(|| (branch, needs.as_ref().map(Cow::Borrowed)));
                     }
                     _ => {
                         parsed = parse(&branch)?;
@@ -263,7 +322,7 @@ impl Plan {
                 };
                 // An empty match would need the iterator's special rule; keep it whole.
                 let Planned { never_empty, needs } = Planned::of(text, hir);
-                never_empty.then_some((branch, needs))
+                never_empty.then_some((branch, needs.map(Cow::Owned)))
             })
             .collect();
         let pieces = match branches {
@@ -278,7 +337,7 @@ impl Plan {
                 one
             }
             _ => parse(pattern)
-                .map(|hir| vec![(pattern.to_string(), needs(pattern, &hir))])
+                .map(|hir| vec![(pattern.to_string(), needs(pattern, &hir).map(Cow::Owned))])
                 .unwrap_or_default(),
         };
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -291,13 +350,16 @@ impl Plan {
                 continue;
             };
             needs[i] = gate.len() as u8;
-            for (n, literals) in (0u8..).zip(gate) {
-                for literal in literals.iter().cloned() {
-                    let next = owners.len();
-                    let id = *index.entry(literal).or_insert(next);
-                    if id == next {
-                        owners.push(Vec::new());
-                    }
+            for (n, literals) in (0u8..).zip(gate.iter()) {
+                for literal in literals {
+                    let id = match index.get(literal.as_slice()) {
+                        Some(&id) => id,
+                        None => {
+                            index.insert(literal.clone(), owners.len());
+                            owners.push(Vec::new());
+                            owners.len() - 1
+                        }
+                    };
                     if !owners[id].contains(&(i, n)) {
                         owners[id].push((i, n));
                     }
@@ -306,24 +368,7 @@ impl Plan {
         }
         let mut by_id: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
-        // A contiguous NFA: a DFA searches a little faster but costs far more to build, and
-        // a short command builds one gate per cue list it touches. ASCII case-insensitive:
-        // a known prefix is given in one case (see `variants`); the extracted literals of
-        // the other branches hold every case variant already, so this only gates wider.
-        let built = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .ascii_case_insensitive(true)
-            .build(by_id.iter().map(|(_, l)| l));
-        let literals = match built {
-            Ok(ac) if !by_id.is_empty() => Some(ac),
-            Ok(_) => None,
-            // Too many literals for the automaton: every piece is a candidate.
-            Err(_) => {
-                always = (0..pieces.len()).collect();
-                owners.clear();
-                None
-            }
-        };
+        let literals = (!by_id.is_empty()).then(|| Gate::new(by_id.into_iter().map(|(_, l)| l)));
         Plan {
             pieces: pieces
                 .into_iter()
@@ -362,13 +407,14 @@ impl Plan {
         }
         if let Some(literals) = &self.literals {
             let mut met = vec![0u8; self.pieces.len()];
-            for found in literals.find_overlapping_iter(haystack) {
-                for &(i, n) in &self.owners[found.pattern().as_usize()] {
+            literals.any_found(haystack, |id| {
+                for &(i, n) in &self.owners[id] {
                     if self.meet(&mut met, i, n) {
                         hit[i] = true;
                     }
                 }
-            }
+                false
+            });
         }
         hit.iter()
             .enumerate()
@@ -377,11 +423,132 @@ impl Plan {
     }
 }
 
+/// Finds which of a list's literals occur in a text, ASCII case-insensitively (a known
+/// word is given in one case, see [`variants`]; the extracted literals of the other
+/// branches hold every case variant already, so this only gates wider).
+///
+/// Searched one literal at a time at first: an Aho-Corasick automaton over a list's
+/// hundred literals costs far more to build than a short command's few searches, and a
+/// short command touches dozens of lists. Once a list has searched [`AUTOMATON_AFTER`]
+/// bytes, the automaton is built and searches from then on.
+#[derive(Debug)]
+struct Gate {
+    /// By id, ASCII lower-cased.
+    literals: Vec<Vec<u8>>,
+    scanned: AtomicUsize,
+    /// `None` inside: too many literals for an automaton; the one-by-one search stays.
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+/// Bytes of text a gate searches literal by literal before it builds its automaton.
+const AUTOMATON_AFTER: usize = 16 << 10;
+
+impl Gate {
+    fn new(literals: impl Iterator<Item = Vec<u8>>) -> Gate {
+        Gate {
+            literals: literals.map(|l| l.to_ascii_lowercase()).collect(),
+            scanned: AtomicUsize::new(0),
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// Calls `found` with the id of each literal that occurs in `haystack` (an id may come
+    /// more than once), until it returns true; whether it did.
+    fn any_found(&self, haystack: &str, mut found: impl FnMut(usize) -> bool) -> bool {
+        if let Some(automaton) = self.automaton() {
+            return automaton
+                .find_overlapping_iter(haystack)
+                .any(|m| found(m.pattern().as_usize()));
+        }
+        self.scanned.fetch_add(haystack.len(), Ordering::Relaxed);
+        let lower = haystack.to_ascii_lowercase();
+        self.literals.iter().enumerate().any(|(id, literal)| {
+            memchr::memmem::find(lower.as_bytes(), literal).is_some() && found(id)
+        })
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        if let Some(built) = self.automaton.get() {
+            return built.as_ref();
+        }
+        if self.scanned.load(Ordering::Relaxed) < AUTOMATON_AFTER {
+            return None;
+        }
+        // A contiguous NFA: a DFA searches a little faster but costs far more to build.
+        self.automaton
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .ascii_case_insensitive(true)
+                    .build(&self.literals)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
 impl Piece {
-    fn get(&self) -> Option<&Regex> {
+    /// The form that searches a haystack, `ascii` or not: the ASCII subset when it is
+    /// ASCII and that subset compiles, else the whole regex.
+    fn get(&self, ascii: bool) -> Option<Engine<'_>> {
+        if ascii
+            && let Some(regex) = self
+                .regex
+                .ascii
+                .get_or_init(|| compile_ascii(&self.pattern))
+        {
+            return Some(Engine::Ascii(regex));
+        }
         self.regex
+            .full
             .get_or_init(|| compile(&self.pattern).ok())
             .as_ref()
+            .map(Engine::Full)
+    }
+}
+
+impl Engine<'_> {
+    fn is_match(self, haystack: &str) -> bool {
+        match self {
+            Engine::Ascii(regex) => regex.is_match(haystack),
+            Engine::Full(regex) => regex.is_match(haystack),
+        }
+    }
+
+    /// The first match that starts at or after `at`, as `Regex::find_at` finds it.
+    fn find_at(self, haystack: &str, at: usize) -> Option<Found> {
+        match self {
+            Engine::Ascii(regex) => regex
+                .search(&regex_automata::Input::new(haystack).span(at..haystack.len()))
+                .map(|m| Found {
+                    start: m.start(),
+                    end: m.end(),
+                }),
+            Engine::Full(regex) => regex.find_at(haystack, at).map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+            }),
+        }
+    }
+
+    /// Every match, the regex's own iterator.
+    fn find_all(self, haystack: &str) -> Vec<Found> {
+        match self {
+            Engine::Ascii(regex) => regex
+                .find_iter(haystack)
+                .map(|m| Found {
+                    start: m.start(),
+                    end: m.end(),
+                })
+                .collect(),
+            Engine::Full(regex) => regex
+                .find_iter(haystack)
+                .map(|m| Found {
+                    start: m.start(),
+                    end: m.end(),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -391,13 +558,13 @@ impl Piece {
 /// match is searched again only once the position has passed its start (a match found
 /// from an earlier position that starts at or after the current one is the one a search
 /// from here would find: the haystack, and so every look-behind, is the same).
-fn merge<'h>(branches: &[&Regex], haystack: &'h str) -> Vec<Match<'h>> {
-    let mut next: Vec<Option<Match<'h>>> = branches.iter().map(|r| r.find(haystack)).collect();
+fn merge(branches: &[Engine], haystack: &str) -> Vec<Found> {
+    let mut next: Vec<Option<Found>> = branches.iter().map(|r| r.find_at(haystack, 0)).collect();
     let mut found = Vec::new();
     let mut at = 0;
     loop {
         for (regex, slot) in branches.iter().zip(next.iter_mut()) {
-            if slot.is_some_and(|m| m.start() < at) {
+            if slot.is_some_and(|m| m.start < at) {
                 *slot = if at <= haystack.len() {
                     regex.find_at(haystack, at)
                 } else {
@@ -406,12 +573,12 @@ fn merge<'h>(branches: &[&Regex], haystack: &'h str) -> Vec<Match<'h>> {
             }
         }
         // `min_by_key` keeps the first of equal starts: the earliest branch.
-        let Some(m) = next.iter().flatten().min_by_key(|m| m.start()).copied() else {
+        let Some(m) = next.iter().flatten().min_by_key(|m| m.start).copied() else {
             break;
         };
         found.push(m);
         // Never empty (see above), so this always moves on.
-        at = m.end().max(at + 1);
+        at = m.end.max(at + 1);
     }
     found
 }
@@ -600,6 +767,68 @@ fn non_empty(seq: regex_syntax::hir::literal::Seq) -> Option<Vec<Vec<u8>>> {
     Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
+/// The ASCII subset of `pattern` (see [`Compiled`]), compiled as `regex` compiles a
+/// pattern (leftmost-first, the same size limit); `None` when it cannot be.
+fn compile_ascii(pattern: &str) -> Option<meta::Regex> {
+    let hir = ascii_subset(&parse(pattern)?);
+    let config = meta::Config::new()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(2 << 20)
+        // Only the overall match is ever asked for.
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit);
+    meta::Builder::new()
+        .configure(config)
+        .build_from_hir(&hir)
+        .ok()
+}
+
+/// The ASCII subset of `pattern` (parsed as `Regex::new` parses it) as a pattern of its
+/// own, for a caller that needs `regex`'s own API (captures by name); `None` when it does
+/// not parse. Printing a syntax tree gives a pattern that parses back to the same tree.
+pub(crate) fn ascii_pattern(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    Some(ascii_subset(&hir).to_string())
+}
+
+/// What `hir` matches in an ASCII haystack, as a smaller regex: every class cut to ASCII,
+/// every Unicode word-boundary assertion its ASCII one (the same on ASCII text: the
+/// ASCII characters of Unicode `\w` are `[0-9A-Za-z_]`). Structure and so match priority are
+/// kept; a literal that is not ASCII stays and never matches.
+fn ascii_subset(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Look(look) => Hir::look(ascii_look(*look)),
+        HirKind::Repetition(rep) => Hir::repetition(rep.with(ascii_subset(&rep.sub))),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(ascii_subset(&cap.sub)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_subset).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_subset).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(Class::Bytes(_)) => hir.clone(),
+    }
+}
+
+/// The ASCII word assertion of a Unicode one; other assertions as they are.
+fn ascii_look(look: Look) -> Look {
+    match look {
+        Look::WordUnicode => Look::WordAscii,
+        Look::WordUnicodeNegate => Look::WordAsciiNegate,
+        Look::WordStartUnicode => Look::WordStartAscii,
+        Look::WordEndUnicode => Look::WordEndAscii,
+        Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+        Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+        other => other,
+    }
+}
+
 fn compile(pattern: &str) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .case_insensitive(true)
@@ -657,11 +886,11 @@ mod tests {
         assert_eq!(regex.compiled(), 0, "nothing compiled yet");
         assert!(regex.is_match("in KYIV's streets"));
         assert_eq!(shared.compiled(), 1, "clones share the compiled form");
-        let found: Vec<&str> = regex
+        let found: Vec<(usize, usize)> = regex
             .find_iter("kyiv, kyivan")
-            .map(|m| m.as_str())
+            .map(|m| (m.start(), m.end()))
             .collect();
-        assert_eq!(found, ["kyiv", "kyivan"]);
+        assert_eq!(found, [(0, 4), (6, 12)]);
         assert!(regex.force().is_ok());
         // Over the size limit: valid syntax, matches nothing, says why when forced.
         let huge = lazy(&[r"(?:\w{1000}){20}"]);
@@ -867,5 +1096,85 @@ mod tests {
                 "{parts:?} was split"
             );
         }
+    }
+
+    #[test]
+    fn the_ascii_subset_matches_ascii_text_as_the_whole_regex() {
+        let patterns = [
+            r"\bukrain\w*",
+            r"\bkyiv\b.{0,20}\bguarantee\w*",
+            r"\b(?:u\.?s\.?|american)\b.{0,40}\bback\w*",
+            r"\bк\w+|\bkiev\B\w",
+            r"(?:x|é|\p{Lu}+)\d+",
+            r"\b\w+'s\b|[^a-z ]+",
+            r"(?-u:\w)+\s*(q)",
+        ];
+        let texts = [
+            "",
+            "Ukraine and UKRAINIANS; ukrain_x ukrain9",
+            "kyiv will guarantee it; Kyiv, 20 chars later ..... guarantees",
+            "the U.S. will back it: american backing; US-backed",
+            "kievx KIEV_ kiev kievan x12 X9 AB12 e12",
+            "Biden's plan's; 12 -- ? 'q",
+        ];
+        for pattern in patterns {
+            let whole = compile(pattern).unwrap();
+            let ascii = compile_ascii(pattern).expect("compiles");
+            for text in texts {
+                let expected: Vec<Found> = Engine::Full(&whole).find_all(text);
+                assert_eq!(
+                    Engine::Ascii(&ascii).find_all(text),
+                    expected,
+                    "{pattern} on {text}"
+                );
+                for at in 0..=text.len() {
+                    assert_eq!(
+                        Engine::Ascii(&ascii).find_at(text, at),
+                        Engine::Full(&whole).find_at(text, at),
+                        "{pattern} on {text} from {at}"
+                    );
+                }
+                assert_eq!(Engine::Ascii(&ascii).is_match(text), !expected.is_empty());
+            }
+        }
+        // Not ASCII: the whole regex searches, and finds what only Unicode allows.
+        let regex = lazy(&[r"\bkyiv\w*", r"\bкиїв\w*"]);
+        assert_eq!(split(&regex, "KYIVʼS київ"), whole(&regex, "KYIVʼS київ"));
+        assert_eq!(split(&regex, "KYIVʼS київ").len(), 2);
+    }
+
+    #[test]
+    fn a_gate_finds_the_same_literals_before_and_after_its_automaton() {
+        let gate = Gate::new(
+            [&b"kyiv"[..], b"US", b"\xD0\x9A", b"back", b"zz"]
+                .into_iter()
+                .map(<[u8]>::to_vec),
+        );
+        let found = |text: &str| {
+            let mut ids = Vec::new();
+            gate.any_found(text, |id| {
+                ids.push(id);
+                false
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let texts = ["KYIV wants US backing", "Киев, Кyiv", "nothing", ""];
+        let before: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
+        assert_eq!(before[0], [0, 1, 3]);
+        assert_eq!(before[1], [2]);
+        assert!(
+            gate.automaton.get().is_none(),
+            "not built for a few searches"
+        );
+        assert!(gate.any_found("the us", |id| id == 1), "stops when told");
+        found(&"x".repeat(AUTOMATON_AFTER));
+        let after: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
+        assert!(
+            gate.automaton.get().is_some(),
+            "built once the text adds up"
+        );
+        assert_eq!(before, after);
     }
 }

@@ -592,11 +592,12 @@ fn compile_key(
 ) -> Result<CompiledKey> {
     let mut build =
         |what: &str, phrases: &[String], patterns: &[String]| -> Result<Option<Regex>> {
-            let mut parts: Vec<String> = phrases.iter().map(|p| phrase_regex(p)).collect();
-            let mut known: Vec<Known> = phrases
+            let folded: Vec<String> = phrases.iter().map(|p| fold_str(p.trim())).collect();
+            let mut parts: Vec<String> = folded.iter().map(|f| phrase_regex(f)).collect();
+            let mut known: Vec<Known> = folded
                 .iter()
                 .zip(&parts)
-                .map(|(p, regex)| match phrase_words(p) {
+                .map(|(f, regex)| match phrase_words(f) {
                     Some(words) => Known::Words(words),
                     None => cache.unworded(regex),
                 })
@@ -651,15 +652,14 @@ fn compile_key(
     })
 }
 
-/// Words that every match of [`phrase_regex`]`(phrase)` contains: the folded phrase's
+/// Words that every match of [`phrase_regex`]`(folded)` contains: the folded phrase's
 /// runs of ASCII letters and digits, which that function copies as they are, so that the
 /// branch is gated without being parsed. Only runs of four or more characters (short words
 /// such as "of" or "a" occur everywhere and gate nothing), or the first run when there is
 /// none; each cut before a fourth `k` or `s` (a limit from when the gate spelt each with
 /// its non-ASCII case variant; see `lazy::ODD_LETTERS` for how those are met now). `None`
 /// when the phrase has no such run.
-fn phrase_words(phrase: &str) -> Option<Vec<String>> {
-    let folded = fold_str(phrase.trim());
+fn phrase_words(folded: &str) -> Option<Vec<String>> {
     let runs: Vec<String> = folded
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
@@ -681,19 +681,21 @@ fn phrase_words(phrase: &str) -> Option<Vec<String>> {
     }
 }
 
-/// A literal phrase as a regex over folded text: word boundaries at both ends, spaces
-/// and hyphens interchangeable, optional apostrophes and abbreviation dots, and an
-/// optional plural or possessive ending.
-fn phrase_regex(phrase: &str) -> String {
-    let folded = fold_str(phrase.trim());
-    let chars: Vec<char> = folded.chars().collect();
-    let mut re = String::new();
-    if chars.first().is_some_and(|c| c.is_alphanumeric()) {
+/// A literal phrase, folded (`fold_str` of it trimmed), as a regex over folded text: word
+/// boundaries at both ends, spaces and hyphens interchangeable, optional apostrophes and
+/// abbreviation dots, and an optional plural or possessive ending.
+fn phrase_regex(folded: &str) -> String {
+    // Written straight into one string: this runs for every phrase of the taxonomy (over
+    // a thousand) on every start, and a string per character was most of its cost.
+    let mut re = String::with_capacity(folded.len() * 2 + 24);
+    let mut chars = folded.chars().peekable();
+    if chars.peek().is_some_and(|c| c.is_alphanumeric()) {
         re.push_str(r"\b");
     }
-    for (i, &c) in chars.iter().enumerate() {
-        let after_letter = i > 0 && chars[i - 1].is_alphabetic();
-        let last = i + 1 == chars.len();
+    let mut previous: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let after_letter = previous.is_some_and(char::is_alphabetic);
+        let last = chars.peek().is_none();
         match c {
             ' ' => re.push_str("(?: ?- ?| )"),
             '-' => re.push_str("(?: ?- ?| )?"),
@@ -701,14 +703,15 @@ fn phrase_regex(phrase: &str) -> String {
             // "U.S." also matches "US" and "U.S"; at the end, a dot or a word boundary.
             '.' if after_letter && last => re.push_str(r"(?:\.|\b)"),
             '.' if after_letter => re.push_str(r"\.?"),
-            _ => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+            _ => regex_syntax::escape_into(c.encode_utf8(&mut [0; 4]), &mut re),
         }
+        previous = Some(c);
     }
     let last_word = folded.rsplit([' ', '-']).next().unwrap_or_default();
     if last_word.len() >= 3 && last_word.chars().all(|c| c.is_ascii_alphabetic()) {
         re.push_str("(?:'s|s|es|')?");
     }
-    if chars.last().is_some_and(|c| c.is_alphanumeric()) {
+    if previous.is_some_and(|c| c.is_alphanumeric()) {
         re.push_str(r"\b");
     }
     re

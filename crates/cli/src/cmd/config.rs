@@ -35,7 +35,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         Cmd::Show { paths: false } => print(DEFAULT_CONFIG.trim_end())?,
         Cmd::Show { paths: true } => print(&show_paths(paths)?)?,
         Cmd::Check => {
-            let loaded = config::load(paths.config.as_deref())?;
+            let loaded = config::load(paths)?;
             loaded.tagger()?;
             print(&format!(
                 "{}: ok: {} sources, {} tags",
@@ -87,7 +87,7 @@ fn show_paths(paths: &Paths) -> Result<String> {
     ] {
         out += &line(what, index.join(file).display().to_string(), "in the index");
     }
-    if let Some(dir) = crate::paths::Env::current().cache_dir() {
+    if let Some(dir) = &paths.cache_dir {
         out += &line(
             "cache",
             dir.display().to_string(),

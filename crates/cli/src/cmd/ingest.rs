@@ -36,7 +36,7 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths.config.as_deref())?;
+    let loaded = config::load(paths)?;
     if loaded.config.sources.is_empty() {
         bail!("{}: no [[source]] to poll", paths.config_name());
     }

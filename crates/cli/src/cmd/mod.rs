@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(cmd) => stats::run(cmd, index),
         Command::Funding(cmd) => funding::run(cmd, index),
         Command::Export(cmd) => export::run(cmd, index),
-        Command::Tag(cmd) => tag::run(cmd, paths.config.as_deref()),
+        Command::Tag(cmd) => tag::run(cmd, &paths),
         Command::Train(cmd) => train::run(cmd, &paths),
         Command::Config(cmd) => config::run(cmd, &paths),
         Command::Db(cmd) => db::run(cmd, &paths),

@@ -39,7 +39,7 @@ struct Summary {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths.config.as_deref())?;
+    let loaded = config::load(paths)?;
     // Over PostgreSQL (issue 11): from its raw pages, into its log; search nodes follow.
     if let Some(store) = crate::shared::open_store(&loaded)? {
         let summary = reindex_shared(&loaded, store)?;

@@ -30,7 +30,7 @@ const MAX_NAP: Duration = Duration::from_secs(30);
 pub struct Cmd {}
 
 pub fn run(_cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths.config.as_deref())?;
+    let loaded = config::load(paths)?;
     if loaded.config.sources.is_empty() {
         bail!("{}: no [[source]] to poll", paths.config_name());
     }

@@ -103,7 +103,7 @@ struct DroppedBlock {
     reason: String,
 }
 
-pub fn run(cmd: Cmd, config_path: Option<&Path>) -> Result<ExitCode> {
+pub fn run(cmd: Cmd, paths: &crate::paths::Paths) -> Result<ExitCode> {
     let several = cmd.inputs.len() > 1;
     let format = cmd.format.unwrap_or(if several {
         TagFormat::Jsonl
@@ -113,7 +113,7 @@ pub fn run(cmd: Cmd, config_path: Option<&Path>) -> Result<ExitCode> {
     if several && format == TagFormat::Json {
         bail!("tag: --format json takes one input; use --format jsonl for several");
     }
-    let loaded = config::load(config_path)?;
+    let loaded = config::load(paths)?;
     // Never dropped: freeing the compiled regexes one by one at exit took a few percent
     // of a one-line `tag`, and the process ends right after.
     let tagger = std::mem::ManuallyDrop::new(loaded.tagger()?);

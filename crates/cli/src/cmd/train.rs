@@ -36,7 +36,7 @@ struct TomlFile {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths.config.as_deref())?;
+    let loaded = config::load(paths)?;
     let taxonomy_path = config::taxonomy_path(&loaded.config, paths.config.as_deref());
     let beside = |name: &str| -> Result<PathBuf> {
         match &taxonomy_path {

@@ -6,7 +6,9 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
-use regex::{Captures, Regex};
+use regex::Captures;
+
+use super::DateRegex;
 
 use super::{Ctx, Span, Tense, month_number, weekday};
 use crate::fold::fold_str;
@@ -459,23 +461,20 @@ pub(super) fn unit_words() -> String {
     joined(UNITS.iter().map(|(w, _)| *w))
 }
 
-fn compile(pattern: &str) -> Regex {
+fn compile(pattern: &str) -> DateRegex {
     // Literal words are written as spelt; the text they meet is folded, and none of the
     // folded letters is regex syntax, so folding the whole pattern is safe.
-    let folded = fold_literal(pattern);
-    // The patterns are built from constants: failing to compile is a bug caught by every test.
-    #[allow(clippy::expect_used)]
-    Regex::new(&folded).expect("the date regexes compile")
+    DateRegex::new(fold_literal(pattern))
 }
 
-pub(super) static WEEK_OF: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WEEK_OF: LazyLock<DateRegex> = LazyLock::new(|| {
     let months = format!("{}|{}", super::MONTHS_EN, super::MONTHS_OTHER);
     compile(&format!(
         r"\b(?:the )?week of (?P<span>(?P<m>{months})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?)\b"
     ))
 });
 
-pub(super) static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static QUARTERS: LazyLock<DateRegex> = LazyLock::new(|| {
     let ord = alternation(ORDINALS.iter().map(|(w, _)| *w));
     let q = alternation(QUARTER_WORDS.iter().copied());
     let h = alternation(HALF_WORDS.iter().copied());
@@ -485,14 +484,14 @@ pub(super) static QUARTERS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) static YEAR_PARTS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static YEAR_PARTS: LazyLock<DateRegex> = LazyLock::new(|| {
     let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|the middle of|middle of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|od połowy|do połowy|pod koniec|koniec|на початку|в середині|у середині|з середини|до середини|наприкінці|в кінці|у кінці|в начале|в середине|с середины|до середины|в конце|до кінця|до конца|do końca";
     compile(&format!(
         r"\b(?P<part>{parts})[ -](?:(?P<y>(?:19|20)\d{{2}})|(?:the )?(?P<ry>{YEAR_PART_REL}))\b"
     ))
 });
 
-pub(super) static MONTHS_ALONE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static MONTHS_ALONE: LazyLock<DateRegex> = LazyLock::new(|| {
     let preps = alternation(PREPS.iter().copied());
     let months = format!(
         "{}|{}|{}",
@@ -505,7 +504,7 @@ pub(super) static MONTHS_ALONE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) static YEARS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static YEARS: LazyLock<DateRegex> = LazyLock::new(|| {
     let preps = alternation(
         PREPS
             .iter()
@@ -518,7 +517,7 @@ pub(super) static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) static SPANS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static SPANS: LazyLock<DateRegex> = LazyLock::new(|| {
     let counts = alternation(COUNTS.iter().map(|(w, _)| *w));
     let units = alternation(UNITS.iter().map(|(w, _)| *w));
     let n = |k: &str| format!(r"(?P<{k}>\d{{1,3}}|{counts})");
@@ -528,7 +527,7 @@ pub(super) static SPANS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-pub(super) static WEEKS: LazyLock<Regex> =
+pub(super) static WEEKS: LazyLock<DateRegex> =
     LazyLock::new(|| compile(&format!(r"\b(?P<w>{WEEK_WORDS})\b")));
 
 /// Nouns an ordinal counts that make "on the 3rd ..." no day of the month.
@@ -565,7 +564,7 @@ const NOT_DAYS: &[&str] = &[
 ];
 
 /// A month named by its distance from the publication month ("last month").
-pub(super) static MONTHS_REL: LazyLock<Regex> =
+pub(super) static MONTHS_REL: LazyLock<DateRegex> =
     LazyLock::new(|| compile(&format!(r"\b(?P<w>{MONTH_REL_WORDS})\b")));
 
 pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
@@ -588,10 +587,10 @@ pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     month_span(month.year(), month.month())
 }
 
-pub(super) static DAYS: LazyLock<Regex> =
+pub(super) static DAYS: LazyLock<DateRegex> =
     LazyLock::new(|| compile(&format!(r"\b(?P<d>{DAY_WORDS})\b")));
 
-pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WEEKDAYS: LazyLock<DateRegex> = LazyLock::new(|| {
     let days = format!("{}|{WEEKDAY_FORMS}", super::WEEKDAYS);
     compile(&format!(
         r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})\b(?: (?P<post>dernier|prochain))?"
@@ -600,7 +599,7 @@ pub(super) static WEEKDAYS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A weekday with an ordinal day ("on Saturday the 14th"): that day of whichever month
 /// near publication falls on that weekday.
-pub(super) static WEEKDAY_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WEEKDAY_ORDINAL: LazyLock<DateRegex> = LazyLock::new(|| {
     compile(&format!(
         r"\b(?P<wd>{}),? the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b",
         super::WEEKDAYS
@@ -627,7 +626,7 @@ pub(super) fn weekday_ordinal(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span
     Some((day, day))
 }
 
-pub(super) static ORDINAL_DAY: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static ORDINAL_DAY: LazyLock<DateRegex> = LazyLock::new(|| {
     compile(
         r"\b(?:(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the|next|last) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
     )
