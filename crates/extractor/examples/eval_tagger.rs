@@ -9,6 +9,9 @@
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --train crates/extractor/tests/tagcorpus/train crates/extractor/tests/tagcorpus/dev
 //! # with concept frames; --quick skips the speed and linear-time checks:
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
+//! # every article's whole tagging (tags, evidence, offsets, amounts, dates) as JSON lines,
+//! # to compare two builds' outputs byte for byte:
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --dump /tmp/out.jsonl crates/extractor/tests/tagcorpus/dev3
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
@@ -33,8 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from);
     // The set is the one argument that is neither a flag nor an option's value; `--quick`
     // and `-v` take no value, so "--quick DIR" must not swallow DIR.
-    const TAKES_VALUE: [&str; 5] = [
+    const TAKES_VALUE: [&str; 6] = [
         "--train",
+        "--dump",
         "--frames",
         "--write",
         "--target-precision",
@@ -121,12 +125,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    if args.iter().any(|a| a == "--quick") {
-        return Ok(());
-    }
-    // Speed: the whole set, repeated, one thread.
-    let rounds = 50;
-    let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
     let published: Vec<_> = articles
         .iter()
         .map(|a| {
@@ -135,6 +133,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|d| d.and_utc())
         })
         .collect();
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+    {
+        let mut lines = String::new();
+        for (a, published) in articles.iter().zip(&published) {
+            lines += &serde_json::to_string(&tagger.tag_with(&a.text, *published))?;
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)?;
+    }
+    if args.iter().any(|a| a == "--quick") {
+        return Ok(());
+    }
+    // Speed: the whole set, repeated, one thread.
+    let rounds = 50;
+    let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
     let started = Instant::now();
     for _ in 0..rounds {
         for (a, published) in articles.iter().zip(&published) {
