@@ -29,6 +29,7 @@ use crate::fold::{Folded, fold, fold_str};
 mod colloquial;
 mod gate;
 mod lexicon;
+mod windows;
 
 use lexicon::Word;
 
@@ -182,6 +183,9 @@ fn wordy(word: &str) -> bool {
     word.chars().last().is_some_and(char::is_alphanumeric)
 }
 
+/// What joins the two sides of a range ("$500-600", "2 to 3", "від 2 до 3").
+const SEP: &str = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| amount_regex(true));
 /// One amount without a second side: what a rejected range's first side is alone.
 static SINGLE: LazyLock<Regex> = LazyLock::new(|| amount_regex(false));
@@ -212,7 +216,7 @@ fn amount_regex(ranges: bool) -> Regex {
     let number = format!(
         r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?{word}(?:(?:-| |-and-|und)?{word})*\b)"
     );
-    let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+    let sep = SEP;
     let second = if ranges {
         format!(r"(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?")
     } else {
@@ -362,11 +366,41 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
     out
 }
 
-/// The amounts [`AMOUNT`] finds, in text order, appended to `out`.
+/// The amounts [`AMOUNT`] finds, in text order, appended to `out`: the regex runs only
+/// in the windows where it can match (see [`windows`]), which finds what a scan of the
+/// whole text finds.
 fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Vec<Amount>) {
     let f = folded.text.as_str();
     let mut at = 0;
-    while let Some(caps) = AMOUNT.captures_at(f, at) {
+    for (from, to) in windows::windows(f) {
+        at = at.max(from);
+        if at < to {
+            at = scan(text, folded, (at, to), config, out);
+        }
+    }
+}
+
+/// The whole text as one window: what [`regex_amounts`] must equal.
+#[cfg(test)]
+fn regex_amounts_whole(text: &str, folded: &Folded, config: &MoneyConfig) -> Vec<Amount> {
+    let mut out = Vec::new();
+    scan(text, folded, (0, folded.text.len()), config, &mut out);
+    out
+}
+
+/// The amounts of one window `(at, to)` of the folded text, from `at` on, appended to
+/// `out`; returns where the next search starts. The regex reads the text only up to `to`
+/// (nothing it can match touches a window's end), the amount's reading all of it.
+fn scan(
+    text: &str,
+    folded: &Folded,
+    (mut at, to): (usize, usize),
+    config: &MoneyConfig,
+    out: &mut Vec<Amount>,
+) -> usize {
+    let f = folded.text.as_str();
+    let window = &f[..to];
+    while let Some(caps) = AMOUNT.captures_at(window, at) {
         let Some(whole) = caps.get(0) else { break };
         let mut next = whole.end().max(at + 1);
         // "in 2023 €5bn": a symbol followed by a number is that number's, not the year's.
@@ -398,10 +432,11 @@ fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Ve
             next += 1;
         }
         at = next;
-        if at >= f.len() {
+        if at >= to {
             break;
         }
     }
+    at
 }
 
 fn push(out: &mut Vec<Amount>, mut amount: Amount, config: &MoneyConfig) {
