@@ -1,83 +1,100 @@
-//! Where in a text the amount regex can match, found before it runs.
+//! Where in a text an amount can start, found before the amount regex runs.
 //!
 //! The amount regex has Unicode word boundaries, so on a text with one non-ASCII character
 //! (a "€", a quote mark, any Cyrillic) the regex engine's DFA gives up and its slow NFA
 //! simulation (the Pike VM) reads the whole text; that was a third of tagging's time. But
 //! every match holds a number: a run of digits, or a chain of number words ("four
 //! thousand", "fünfundzwanzig", "half a billion") whose first word starts a word and
-//! whose last ends one. A Aho-Corasick scan and a byte scan find these triggers; the regex
-//! then runs only over the windows of [`reach`] bytes either side of them, merged. Short
-//! windows of plain ASCII text also let the DFA run again.
+//! whose last ends one (the triggers). And it starts either with its first number, or a
+//! few bytes before it with a tilde, a currency mark or "a"/"an" (the leads). An
+//! Aho-Corasick scan for each and a scan for digits find them; the regex is then searched
+//! anchored at each such start, in order, and reads only as far as a match could go.
 //!
-//! The windows give exactly the matches a scan of the whole text gives. Every match, and
-//! every way the regex could match from any start, consists of triggers at most
-//! [`reach`] bytes apart, with at most [`reach`] bytes before the first (a currency mark)
-//! and after the last (a scale, a currency name): so it lies inside one merged window and
-//! ends at least a byte before that window's end, and cutting the text there changes no
-//! word boundary the match depends on. `windows_find_what_the_whole_text_finds` checks it
-//! on every text of the crate's corpora (test splits excepted).
+//! That finds exactly what one search over the whole text finds: that search returns the
+//! match starting leftmost (from where it starts), and at that start the one the regex
+//! prefers, which is what the anchored search at the first start that matches returns.
+//! `starts_find_what_the_whole_text_finds` checks it on every text of the crate's corpora
+//! (test splits excepted).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex_syntax::is_word_character;
 
-use super::{SEP, gate, lexicon};
+use super::{gate, lexicon};
 use crate::fold::fold_str;
 
-/// Bytes kept either side of a trigger: the sum of the longest of every optional part of
-/// a match that is no trigger (tilde, currency marks, scale, range separator, suffix
-/// punctuation, "-plus", " de ", currency name, the words joining number words), so
-/// more than what can stand before the first trigger, between two, or after the last.
-pub(super) fn reach() -> usize {
-    static REACH: LazyLock<usize> = LazyLock::new(|| {
-        let longest = |words: &mut dyn Iterator<Item = &str>| {
-            words.map(|w| fold_str(w).len()).max().unwrap_or(0)
-        };
-        let pre = longest(
-            &mut lexicon::PREFIXES
-                .iter()
-                .map(|(w, _)| *w)
-                .chain(lexicon::CODES.iter().copied()),
-        ) + " ".len();
-        let scale = longest(&mut lexicon::SCALES.iter().map(|(w, _)| *w)) + " .".len();
-        let post = longest(
-            &mut lexicon::SUFFIXES
-                .iter()
-                .map(|(w, ..)| *w)
-                .chain(lexicon::CODES.iter().copied()),
-        );
-        let sep = SEP.split('|').map(str::len).max().unwrap_or(0);
-        let tilde = "≈ ".len();
-        let joiners = "-and-".len() + " and ".len() + "an ".len();
-        let tail = ",--".len() + "-plus".len() + " de ".len();
-        // Doubled: a margin for what this sum may have missed costs a little speed only.
-        2 * (tilde + 2 * pre + scale + sep + post + joiners + tail)
+/// The most bytes a match's lead can take before its first number: a tilde, the longest
+/// currency mark or code and its space, and "an " (a fraction is a number word itself).
+pub(super) fn lead() -> usize {
+    static LEAD: LazyLock<usize> = LazyLock::new(|| {
+        let pre = LEADS.1;
+        "≈ ".len() + pre + " ".len() + "an ".len()
     });
-    *REACH
+    *LEAD
 }
 
-/// The byte ranges of the folded text `f` where the amount regex can match, in order,
-/// disjoint, on character boundaries, each at least [`reach`] bytes past its last trigger.
-pub(super) fn windows(f: &str) -> Vec<(usize, usize)> {
-    let mut hits: Vec<(usize, usize)> = Vec::new();
-    numeric_runs(f, &mut hits);
-    match gate::NUMBER_WORDS.as_ref() {
-        Some(words) => number_words(f, words, &mut hits),
-        // No automaton (never for the shipped lexicon): the whole text is one window.
-        None => return vec![(0, f.len())],
-    }
-    hits.sort_unstable();
-    let reach = reach();
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in hits {
-        let from = floor_boundary(f, s.saturating_sub(reach));
-        let to = ceil_boundary(f, e.saturating_add(reach).min(f.len()));
-        match out.last_mut() {
-            Some(last) if from <= last.1 => last.1 = last.1.max(to),
-            _ => out.push((from, to)),
+/// The words that can lead a match (currency marks and codes, folded; "~", "≈", "a ",
+/// "an "), and the length of the longest mark or code; `None` only if the automaton
+/// could not be built, and then every place is a start.
+static LEADS: LazyLock<(Option<AhoCorasick>, usize)> = LazyLock::new(|| {
+    let marks: Vec<String> = lexicon::PREFIXES
+        .iter()
+        .map(|(w, _)| *w)
+        .chain(lexicon::CODES.iter().copied())
+        .map(fold_str)
+        .collect();
+    let longest = marks.iter().map(String::len).max().unwrap_or(0);
+    let mut words: Vec<String> = marks
+        .into_iter()
+        .chain(["~", "≈", "a ", "an "].map(String::from))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort();
+    words.dedup();
+    (AhoCorasick::new(words).ok(), longest)
+});
+
+/// Every byte offset of the folded text `f` where a match of the amount regex can start,
+/// in order, without repeats.
+pub(super) fn starts(f: &str) -> Vec<usize> {
+    let mut triggers: Vec<(usize, usize)> = Vec::new();
+    numeric_runs(f, &mut triggers);
+    let (Some(words), (Some(leads), _)) = (gate::NUMBER_WORDS.as_ref(), &*LEADS) else {
+        // No automaton (never for the shipped lexicon): every character may start one.
+        return f.char_indices().map(|(i, _)| i).collect();
+    };
+    number_words(f, words, &mut triggers);
+    triggers.sort_unstable();
+    // A number starts at a word start: a digit or the first of a chain of number words.
+    let mut out: Vec<usize> = triggers
+        .iter()
+        .flat_map(|&(s, e)| {
+            f[s..e]
+                .char_indices()
+                .map(move |(i, _)| s + i)
+                .filter(|&i| starts_word(f, i))
+        })
+        .collect();
+    // A lead counts only with a number after it, within reach: some trigger that starts
+    // by `s + lead` and ends past `s`. `reach[j]` is the furthest end of the first `j`.
+    let lead = lead();
+    let reach: Vec<usize> = std::iter::once(0)
+        .chain(triggers.iter().scan(0, |m, &(_, e)| {
+            *m = (*m).max(e);
+            Some(*m)
+        }))
+        .collect();
+    for m in leads.find_overlapping_iter(f) {
+        let s = m.start();
+        let j = triggers.partition_point(|&(ts, _)| ts <= s + lead);
+        if reach[j] > s {
+            out.push(s);
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -155,20 +172,6 @@ fn ends_word(f: &str, at: usize) -> bool {
     !last.is_some_and(is_word_character) || !after.is_some_and(is_word_character)
 }
 
-fn floor_boundary(f: &str, mut i: usize) -> usize {
-    while i > 0 && !f.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(f: &str, mut i: usize) -> usize {
-    while i < f.len() && !f.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,8 +200,8 @@ mod tests {
         }
         match path.extension().and_then(|e| e.to_str()) {
             Some("toml") => {
-                if let Ok(v) = raw.parse::<toml::Value>() {
-                    walk_toml(&v, out);
+                if let Ok(table) = raw.parse::<toml::Table>() {
+                    walk_toml(&toml::Value::Table(table), out);
                 }
             }
             Some("jsonl") => {
@@ -258,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_find_what_the_whole_text_finds() {
+    fn starts_find_what_the_whole_text_finds() {
         let texts = corpus_texts();
         assert!(texts.len() > 1000, "{} texts", texts.len());
         let mut amounts = 0;
@@ -267,8 +270,7 @@ mod tests {
             amounts += regex_amounts_whole(text, &fold(text), &MoneyConfig::default()).len();
         }
         assert!(amounts > 500, "{amounts} amounts");
-        // Long texts: windows merge across texts, and with filler between them, many
-        // windows with cut edges.
+        // Long texts: numbers of one text next to the next text's words, and far apart.
         let filler = " Lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor incididunt labore dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris nisi aliquip commodo consequat duis aute irure dolor reprehenderit voluptate velit esse cillum dolore fugiat nulla pariatur excepteur sint occaecat cupidatat proident culpa officia deserunt mollit anim laborum. ";
         same(&texts.join(" "));
         same(&texts.join(filler));
@@ -276,7 +278,7 @@ mod tests {
 
     #[test]
     fn chains_of_number_words_and_edge_cases_match_alike() {
-        let filler = "x".repeat(3 * reach());
+        let filler = "x ".repeat(3 * lead());
         for text in [
             "fünfundzwanzig Euro",
             "fünfundzwanzigtausend Euro und dreihundert",
@@ -296,12 +298,21 @@ mod tests {
     }
 
     #[test]
-    fn windows_skip_text_without_numbers() {
-        let f = fold("The fund's history: undone, stop. Keine Einigung über das Wiederaufbauprogramm; місто стоїть.").text;
-        assert!(windows(&f).is_empty(), "{:?}", windows(&f));
-        let f = fold("Leaders pledged €5bn. Then nothing.").text;
-        let w = windows(&f);
-        assert_eq!(w.len(), 1);
-        assert_eq!(w[0].0, 0);
+    fn starts_skip_text_without_numbers() {
+        let f = fold("The fund's history: undone, stop. Keine Einigung über das Wiederaufbauprogramm; місто стоїть, a plan.").text;
+        assert!(starts(&f).is_empty(), "{:?}", starts(&f));
+        let f = fold("Leaders pledged ~€5bn, and a hundred, then x2 and 3.").text;
+        let at = |w: &str| f.find(w).unwrap_or(usize::MAX);
+        assert_eq!(
+            starts(&f),
+            vec![
+                at("~"),
+                at("€"),
+                at("5"),
+                at("a hundred"),
+                at("hundred"),
+                at("3")
+            ]
+        );
     }
 }
