@@ -65,6 +65,8 @@ struct Plan {
     /// Over every piece's literals; literal `i` meets need `n` of piece `p` for each
     /// `(p, n)` in `owners[i]`.
     literals: Option<AhoCorasick>,
+    /// The same literals as a DFA, built once this plan has gated [`DFA_AFTER`] texts.
+    fast: Fast,
     owners: Vec<Vec<(usize, u8)>>,
     /// How many needs each piece has: it is a candidate once every one is met. A need is
     /// a set of literals one of which every match of the piece contains (for a parsed
@@ -72,6 +74,45 @@ struct Plan {
     needs: Vec<u8>,
     /// Pieces without a finite set of non-empty literals: a candidate for every text.
     always: Vec<usize>,
+}
+
+/// Texts a gate reads through its contiguous NFA before it builds a DFA of the same
+/// literals. A short command (`newsmon tag` on a file) gates a few hundred sentences and
+/// never pays for the DFA's build, several times the NFA's; a long run (ingest, a
+/// benchmark) reads most of its text through the DFA, whose overlapping search follows no
+/// failure transitions and so takes about half the NFA's time.
+const DFA_AFTER: usize = 512;
+
+/// A gate's DFA, built on first need, and how many texts the gate has read so far.
+#[derive(Debug, Default)]
+struct Fast {
+    /// The literals, kept to build the DFA from.
+    literals: Vec<Vec<u8>>,
+    uses: std::sync::atomic::AtomicUsize,
+    /// `None` inside: the DFA could not be built (too large); the NFA serves.
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Fast {
+    /// The DFA once the gate has read [`DFA_AFTER`] texts, else `None`.
+    fn get(&self) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref();
+        }
+        let uses = self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if uses < DFA_AFTER {
+            return None;
+        }
+        self.dfa
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .ascii_case_insensitive(true)
+                    .build(&self.literals)
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 /// What a caller knows of a branch, so that planning need not parse it (again).
@@ -186,7 +227,7 @@ impl LazyRegex {
         if plan.always.iter().any(|&i| try_piece(i)) {
             return true;
         }
-        let Some(literals) = &plan.literals else {
+        let Some(literals) = plan.gate() else {
             return false;
         };
         literals.find_overlapping_iter(haystack).any(|found| {
@@ -324,7 +365,15 @@ impl Plan {
                 None
             }
         };
+        let fast = Fast {
+            literals: match &literals {
+                Some(_) => by_id.into_iter().map(|(_, l)| l).collect(),
+                None => Vec::new(),
+            },
+            ..Fast::default()
+        };
         Plan {
+            fast,
             pieces: pieces
                 .into_iter()
                 .map(|(pattern, _)| Piece {
@@ -337,6 +386,13 @@ impl Plan {
             needs,
             always,
         }
+    }
+
+    /// The automaton over every piece's literals: the DFA once built, else the NFA. Both
+    /// find the same literals, so which one serves changes no result.
+    fn gate(&self) -> Option<&AhoCorasick> {
+        let nfa = self.literals.as_ref()?;
+        Some(self.fast.get().unwrap_or(nfa))
     }
 
     /// Records that need `n` of piece `i` is met (in `met`, a bit per need); true when
@@ -360,7 +416,7 @@ impl Plan {
         for &i in &self.always {
             hit[i] = true;
         }
-        if let Some(literals) = &self.literals {
+        if let Some(literals) = self.gate() {
             let mut met = vec![0u8; self.pieces.len()];
             for found in literals.find_overlapping_iter(haystack) {
                 for &(i, n) in &self.owners[found.pattern().as_usize()] {
@@ -672,6 +728,37 @@ mod tests {
             "{:?}",
             huge.force()
         );
+    }
+
+    #[test]
+    fn the_gate_finds_the_same_after_its_dfa_is_built() {
+        let phrases = lazy(&[
+            r"\bsecurity guarantees?\b",
+            r"\bbackstops?\b",
+            r"\bkyiv\w*",
+            r"\bukrain\w*.{0,80}\b90 mld eur",
+        ]);
+        let texts = [
+            "nothing to see here",
+            "a US BACKSTOP for Kyiv",
+            "Ukraine, 90 mld EUR, security guarantee",
+            "kyivbackstops",
+        ];
+        let answers = |r: &LazyRegex| -> Vec<(bool, Vec<(usize, usize)>)> {
+            texts.iter().map(|t| (r.is_match(t), split(r, t))).collect()
+        };
+        let before = answers(&phrases);
+        assert!(phrases.plan().fast.dfa.get().is_none(), "no DFA yet");
+        for _ in 0..DFA_AFTER {
+            phrases.is_match("warming up");
+        }
+        let after = answers(&phrases);
+        assert!(
+            phrases.plan().fast.dfa.get().is_some_and(Option::is_some),
+            "the DFA serves now"
+        );
+        assert_eq!(before, after);
+        assert!(after[1].0 && !after[0].0);
     }
 
     #[test]
