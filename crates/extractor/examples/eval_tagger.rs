@@ -16,6 +16,11 @@
 //! cargo run -p newsmon-extractor --example eval_tagger -- --quick --compare --frames config/frames.toml --train $T/dev2,$T/dev3 $T/train,$T/dev
 //! # + each frame's right and wrong tags (which frames hold precision, which cost it):
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --by-frame --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
+//! # the speed check alone (no linear-time check), as BENCHMARKS.md records it:
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --no-linear --frames config/frames.toml crates/extractor/tests/tagcorpus/dev3
+//! # every article's whole tagging (tags, evidence, offsets, amounts, dates) as JSON lines,
+//! # to compare two builds' outputs byte for byte:
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --dump /tmp/out.jsonl crates/extractor/tests/tagcorpus/dev3
 //! ```
 
 #[path = "../tests/eval/harness.rs"]
@@ -157,9 +162,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from);
     // The set is the one argument that is neither a flag nor an option's value; `--quick`
     // and `-v` take no value, so "--quick DIR" must not swallow DIR.
-    const TAKES_VALUE: [&str; 6] = [
+    const TAKES_VALUE: [&str; 7] = [
         "--ngrams",
         "--train",
+        "--dump",
         "--frames",
         "--write",
         "--target-precision",
@@ -282,12 +288,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("{}", by_frame(&tagger, &articles));
     }
 
-    if args.iter().any(|a| a == "--quick") {
-        return Ok(());
-    }
-    // Speed: the whole set, repeated, one thread.
-    let rounds = 50;
-    let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
     let published: Vec<_> = articles
         .iter()
         .map(|a| {
@@ -296,13 +296,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|d| d.and_utc())
         })
         .collect();
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+    {
+        let mut lines = String::new();
+        for (a, published) in articles.iter().zip(&published) {
+            lines += &serde_json::to_string(&tagger.tag_with(&a.text, *published))?;
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)?;
+    }
+    if args.iter().any(|a| a == "--quick") {
+        return Ok(());
+    }
+    // Speed: the whole set, repeated, one thread.
+    let rounds = 50;
+    let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
     let started = Instant::now();
+    let cpu_before = thread_cpu_seconds();
     for _ in 0..rounds {
         for (a, published) in articles.iter().zip(&published) {
             std::hint::black_box(tagger.tag_with(&a.text, *published));
         }
     }
     let secs = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
     let n = (rounds * articles.len()) as f64;
     let mut sizes: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
     sizes.sort_unstable();
@@ -313,7 +333,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / articles.len().max(1),
         sizes.get(sizes.len() / 2).copied().unwrap_or(0)
     );
+    // On a shared machine the wall clock counts the time other processes held the core;
+    // the thread's own CPU time is what one core's worth of tagging costs.
+    if let Some(cpu) = cpu {
+        println!(
+            "cpu         {:.0} articles/s of the thread's CPU time ({:.1} s CPU, {:.1} s wall)",
+            n / cpu,
+            cpu,
+            secs
+        );
+    }
 
+    if args.iter().any(|a| a == "--no-linear") {
+        return Ok(());
+    }
     // Linear time: adversarial input of 1 MB and 4 MB; the time should grow about 4x.
     let money = MoneyConfig::default();
     let patterns = [
@@ -379,4 +412,12 @@ fn by_frame(tagger: &newsmon_extractor::Tagger, articles: &[harness::Labelled]) 
             format!("frame  {name:<70} right {right:>3} wrong {wrong:>2}\n")
         })
         .collect()
+}
+
+/// The calling thread's CPU time so far, in seconds (Linux: the first field of
+/// /proc/thread-self/schedstat, in nanoseconds); `None` where that file does not exist.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
 }

@@ -82,6 +82,11 @@ struct Plan {
     always: Vec<usize>,
 }
 
+/// Texts a gate reads through its contiguous NFA before it builds a DFA of the same
+/// literals (see [`Gate`]): a short command (`newsmon tag` on a file) never pays for the
+/// DFA's build, a long run (ingest, a benchmark) reads most of its text through it.
+const DFA_AFTER: usize = 512;
+
 /// What a caller knows of a branch, so that planning need not parse it (again).
 #[derive(Debug)]
 pub(crate) enum Known {
@@ -242,7 +247,7 @@ impl LazyRegex {
         if plan.always.iter().any(|&i| try_piece(i)) {
             return true;
         }
-        let Some(literals) = &plan.literals else {
+        let Some(literals) = plan.gate() else {
             return false;
         };
         literals.any_found(haystack, |id| {
@@ -384,6 +389,11 @@ impl Plan {
         }
     }
 
+    /// The search for every piece's literals, `None` when no piece has any.
+    fn gate(&self) -> Option<&Gate> {
+        self.literals.as_ref()
+    }
+
     /// Records that need `n` of piece `i` is met (in `met`, a bit per need); true when
     /// that makes every need of the piece met.
     fn meet(&self, met: &mut [u8], i: usize, n: u8) -> bool {
@@ -405,7 +415,7 @@ impl Plan {
         for &i in &self.always {
             hit[i] = true;
         }
-        if let Some(literals) = &self.literals {
+        if let Some(literals) = self.gate() {
             let mut met = vec![0u8; self.pieces.len()];
             literals.any_found(haystack, |id| {
                 for &(i, n) in &self.owners[id] {
@@ -427,17 +437,25 @@ impl Plan {
 /// word is given in one case, see [`variants`]; the extracted literals of the other
 /// branches hold every case variant already, so this only gates wider).
 ///
-/// Searched one literal at a time at first: an Aho-Corasick automaton over a list's
-/// hundred literals costs far more to build than a short command's few searches, and a
-/// short command touches dozens of lists. Once a list has searched [`AUTOMATON_AFTER`]
-/// bytes, the automaton is built and searches from then on.
+/// Three stages, each paid for only by a process that reads enough text to gain from it.
+/// One literal at a time at first: an Aho-Corasick automaton over a list's hundred
+/// literals costs far more to build than a short command's few searches, and a short
+/// command touches dozens of lists. Once a list has searched [`AUTOMATON_AFTER`] bytes, a
+/// contiguous NFA; once that has read [`DFA_AFTER`] texts, a DFA, several times dearer to
+/// build, whose overlapping search follows no failure transitions and so takes about half
+/// the NFA's time. All three find the same literals, so which one serves changes no result.
 #[derive(Debug)]
 struct Gate {
     /// By id, ASCII lower-cased.
     literals: Vec<Vec<u8>>,
+    /// Bytes searched literal by literal.
     scanned: AtomicUsize,
     /// `None` inside: too many literals for an automaton; the one-by-one search stays.
     automaton: OnceLock<Option<AhoCorasick>>,
+    /// Texts the NFA has read.
+    read: AtomicUsize,
+    /// `None` inside: the DFA could not be built (too large); the NFA serves.
+    dfa: OnceLock<Option<AhoCorasick>>,
 }
 
 /// Bytes of text a gate searches literal by literal before it builds its automaton.
@@ -449,6 +467,8 @@ impl Gate {
             literals: literals.map(|l| l.to_ascii_lowercase()).collect(),
             scanned: AtomicUsize::new(0),
             automaton: OnceLock::new(),
+            read: AtomicUsize::new(0),
+            dfa: OnceLock::new(),
         }
     }
 
@@ -467,23 +487,32 @@ impl Gate {
         })
     }
 
+    /// The automaton that searches now: the DFA, the NFA, or none yet (one by one).
     fn automaton(&self) -> Option<&AhoCorasick> {
-        if let Some(built) = self.automaton.get() {
-            return built.as_ref();
+        if let Some(Some(dfa)) = self.dfa.get() {
+            return Some(dfa);
         }
-        if self.scanned.load(Ordering::Relaxed) < AUTOMATON_AFTER {
-            return None;
+        let nfa = match self.automaton.get() {
+            Some(built) => built.as_ref()?,
+            None if self.scanned.load(Ordering::Relaxed) < AUTOMATON_AFTER => return None,
+            None => self
+                .automaton
+                .get_or_init(|| self.build(AhoCorasickKind::ContiguousNFA))
+                .as_ref()?,
+        };
+        if self.dfa.get().is_some() || self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
+            return Some(nfa);
         }
-        // A contiguous NFA: a DFA searches a little faster but costs far more to build.
-        self.automaton
-            .get_or_init(|| {
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .ascii_case_insensitive(true)
-                    .build(&self.literals)
-                    .ok()
-            })
-            .as_ref()
+        let dfa = self.dfa.get_or_init(|| self.build(AhoCorasickKind::DFA));
+        Some(dfa.as_ref().unwrap_or(nfa))
+    }
+
+    fn build(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        AhoCorasick::builder()
+            .kind(Some(kind))
+            .ascii_case_insensitive(true)
+            .build(&self.literals)
+            .ok()
     }
 }
 
@@ -904,6 +933,39 @@ mod tests {
     }
 
     #[test]
+    fn the_gate_finds_the_same_after_its_dfa_is_built() {
+        let phrases = lazy(&[
+            r"\bsecurity guarantees?\b",
+            r"\bbackstops?\b",
+            r"\bkyiv\w*",
+            r"\bukrain\w*.{0,80}\b90 mld eur",
+        ]);
+        let texts = [
+            "nothing to see here",
+            "a US BACKSTOP for Kyiv",
+            "Ukraine, 90 mld EUR, security guarantee",
+            "kyivbackstops",
+        ];
+        let answers = |r: &LazyRegex| -> Vec<(bool, Vec<(usize, usize)>)> {
+            texts.iter().map(|t| (r.is_match(t), split(r, t))).collect()
+        };
+        let before = answers(&phrases);
+        let gate = phrases.plan().gate().expect("a gate");
+        assert!(gate.dfa.get().is_none(), "no DFA yet");
+        phrases.is_match(&"warming up ".repeat(AUTOMATON_AFTER / 10));
+        for _ in 0..=DFA_AFTER {
+            phrases.is_match("warming up");
+        }
+        let after = answers(&phrases);
+        assert!(
+            gate.dfa.get().is_some_and(Option::is_some),
+            "the DFA serves now"
+        );
+        assert_eq!(before, after);
+        assert!(after[1].0 && !after[0].0);
+    }
+
+    #[test]
     fn only_the_branches_whose_literals_occur_are_compiled() {
         let phrases = lazy(&[r"\bsecurity guarantees?\b", r"\bbackstops?\b", r"\bkyiv\w*"]);
         assert!(!phrases.is_match("nothing to see here"));
@@ -1144,7 +1206,7 @@ mod tests {
     }
 
     #[test]
-    fn a_gate_finds_the_same_literals_before_and_after_its_automaton() {
+    fn a_gate_finds_the_same_literals_in_each_of_its_three_stages() {
         let gate = Gate::new(
             [&b"kyiv"[..], b"US", b"\xD0\x9A", b"back", b"zz"]
                 .into_iter()
@@ -1176,5 +1238,12 @@ mod tests {
             "built once the text adds up"
         );
         assert_eq!(before, after);
+        assert!(gate.dfa.get().is_none(), "the NFA serves first");
+        for _ in 0..=DFA_AFTER {
+            found("warming up");
+        }
+        let last: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
+        assert!(gate.dfa.get().is_some_and(Option::is_some), "then the DFA");
+        assert_eq!(before, last);
     }
 }

@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameArticle, FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{Known, LazyRegex as Regex, Pieces};
+use crate::lazy::{Found, Known, LazyRegex as Regex, Pieces};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::pattern_cache::PatternCache;
@@ -409,45 +409,36 @@ impl CompiledKey {
         sentences: &[Sentence],
         dates: &[Vec<&DateMention>],
     ) -> Option<KeyHits> {
-        let in_scope = |regex: &Option<Regex>, scope: Scope| -> Option<Vec<bool>> {
-            let regex = regex.as_ref()?;
-            let hits: Vec<bool> = sentences
-                .iter()
-                .map(|s| regex.is_match(&s.folded.text))
-                .collect();
-            Some(spread(&hits, sentences, scope))
-        };
-        let excluded = in_scope(&self.exclude, self.exclude_scope);
-        let context = in_scope(&self.context, self.context_scope);
+        // Exclusions, context and the event's place are asked only of sentences with a
+        // cue (or, for the place, an event to look for): most sentences have none.
+        let mut excluded = ScopeHits::new(self.exclude.as_ref(), self.exclude_scope);
+        let mut context = ScopeHits::new(self.context.as_ref(), self.context_scope);
         // A meeting's place may be named once for the paragraph ("Paris hosted three
         // meetings. On Monday the chiefs ...").
-        let place = self.event.as_ref().map(|event| {
-            let hits: Vec<bool> = sentences
-                .iter()
-                .map(|s| event.place.is_match(&s.folded.text))
-                .collect();
-            spread(&hits, sentences, Scope::Paragraph)
-        });
+        let mut place = ScopeHits::new(self.event.as_ref().map(|e| &e.place), Scope::Paragraph);
         // The first match, in byte offsets of the original text.
         let mut first: Option<(usize, Range<usize>)> = None;
         let mut count = 0;
         let mut matched_sentences = Vec::new();
         for (i, sentence) in sentences.iter().enumerate() {
-            if excluded.as_ref().is_some_and(|e| e[i]) {
+            let folded = &sentence.folded.text;
+            let strong: Vec<Found> = self
+                .strong
+                .iter()
+                .flat_map(|r| r.find_iter(folded))
+                .collect();
+            let weak: Vec<Found> = self.weak.iter().flat_map(|r| r.find_iter(folded)).collect();
+            if strong.is_empty() && weak.is_empty() && self.event.is_none() {
+                continue;
+            }
+            if excluded.at(sentences, i) {
                 continue;
             }
             let sentence_text = &text[sentence.range.clone()];
-            let weak_allowed = context.as_ref().is_some_and(|c| c[i]);
-            let strong = self
-                .strong
-                .iter()
-                .flat_map(|r| r.find_iter(&sentence.folded.text));
-            let weak = self
-                .weak
-                .iter()
-                .filter(|_| weak_allowed)
-                .flat_map(|r| r.find_iter(&sentence.folded.text));
+            let weak_allowed = !weak.is_empty() && context.at(sentences, i);
+            let weak = weak.into_iter().filter(|_| weak_allowed);
             let mut ranges: Vec<Range<usize>> = strong
+                .into_iter()
                 .chain(weak)
                 .map(|m| {
                     let (from, to) =
@@ -459,9 +450,9 @@ impl CompiledKey {
                 .collect();
             // The event's own evidence counts only where no phrasing matched, so that
             // "the Paris summit on Tuesday" is one match, not two.
-            if let (Some(event), Some(place)) = (&self.event, &place)
-                && place[i]
+            if let Some(event) = &self.event
                 && ranges.is_empty()
+                && place.at(sentences, i)
             {
                 ranges.extend(event.matches(sentence, dates.get(i).map_or(&[][..], |d| d)));
             }
@@ -511,6 +502,40 @@ impl Event {
             return Vec::new();
         }
         on_the_day
+    }
+}
+
+/// A regex's per-sentence hits widened to its scope, computed for every sentence on the
+/// first question: `false` everywhere without a regex.
+struct ScopeHits<'r> {
+    regex: Option<&'r Regex>,
+    scope: Scope,
+    hits: Option<Vec<bool>>,
+}
+
+impl<'r> ScopeHits<'r> {
+    fn new(regex: Option<&'r Regex>, scope: Scope) -> Self {
+        ScopeHits {
+            regex,
+            scope,
+            hits: None,
+        }
+    }
+
+    /// Does the regex match within sentence `i`'s scope?
+    fn at(&mut self, sentences: &[Sentence], i: usize) -> bool {
+        let Some(regex) = self.regex else {
+            return false;
+        };
+        let scope = self.scope;
+        let hits = self.hits.get_or_insert_with(|| {
+            let hits: Vec<bool> = sentences
+                .iter()
+                .map(|s| regex.is_match(&s.folded.text))
+                .collect();
+            spread(&hits, sentences, scope)
+        });
+        hits.get(i).copied().unwrap_or(false)
     }
 }
 

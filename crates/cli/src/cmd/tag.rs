@@ -1,7 +1,6 @@
 //! `newsmon tag`: what newsmon reads and tags in one page, without the index.
 
 use std::io::Read;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};

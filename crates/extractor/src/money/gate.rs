@@ -18,8 +18,9 @@ use crate::fold::fold_str;
 /// Joins number words after "hundred" or a scale word ("a hundred and fifty").
 const JOINING: &[&str] = &["hundred", "thousand", "million", "billion"];
 
-/// The folded words one of which starts every written-out number of the amount regex.
-static NUMBER_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+/// The folded words one of which starts every written-out number of the amount regex
+/// (and of which every word of such a number is one).
+pub(super) static NUMBER_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     let words = lexicon::NUMBER_WORDS
         .iter()
         .map(|(w, _)| *w)

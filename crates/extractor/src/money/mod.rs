@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex_automata::{Anchored, Input, meta};
 use serde::{Deserialize, Serialize};
 
 use crate::fold::{Folded, fold, fold_str};
@@ -29,6 +29,7 @@ use crate::fold::{Folded, fold, fold_str};
 mod colloquial;
 mod gate;
 mod lexicon;
+mod starts;
 
 use lexicon::Word;
 
@@ -182,11 +183,16 @@ fn wordy(word: &str) -> bool {
     word.chars().last().is_some_and(char::is_alphanumeric)
 }
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| amount_regex(true));
-/// One amount without a second side: what a rejected range's first side is alone.
-static SINGLE: LazyLock<Regex> = LazyLock::new(|| amount_regex(false));
+/// What joins the two sides of a range ("$500-600", "2 to 3", "від 2 до 3").
+const SEP: &str = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
 
-fn amount_regex(ranges: bool) -> Regex {
+/// The amount regex, on the regex crate's own engine: searched anchored at each place an
+/// amount can start (see [`starts`]), which `regex::Regex` cannot do.
+static AMOUNT: LazyLock<meta::Regex> = LazyLock::new(|| amount_regex(true));
+/// One amount without a second side: what a rejected range's first side is alone.
+static SINGLE: LazyLock<meta::Regex> = LazyLock::new(|| amount_regex(false));
+
+fn amount_regex(ranges: bool) -> meta::Regex {
     let symbols = alternation(lexicon::PREFIXES.iter().map(|(w, _)| *w));
     let codes = alternation(lexicon::CODES.iter().copied());
     let pre = format!(r"(?:{symbols}|\b(?:{codes})\b) ?");
@@ -212,7 +218,7 @@ fn amount_regex(ranges: bool) -> Regex {
     let number = format!(
         r"(?:\b(?:{NUM})(?: ?(?:{scale})\b\.?)?|\b(?:(?:{fractions}) ?|an? )?{word}(?:(?:-| |-and-|und)?{word})*\b)"
     );
-    let sep = r"-to-| ?- ?| to | and | et | und | i | и | і | та | a | bis | do | до | по ";
+    let sep = SEP;
     let second = if ranges {
         format!(r"(?:(?P<sep>{sep})(?P<pre2>{pre})?(?P<n2>{number}))?")
     } else {
@@ -224,7 +230,60 @@ fn amount_regex(ranges: bool) -> Regex {
     );
     // The pattern is built from constants: failing to compile is a bug caught by every test.
     #[allow(clippy::expect_used)]
-    Regex::new(&pattern).expect("the money regex compiles")
+    meta::Regex::new(&pattern).expect("the money regex compiles")
+}
+
+/// One match of the amount regex and its groups, in the folded text `hay`.
+struct Caps<'h> {
+    hay: &'h str,
+    caps: regex_automata::util::captures::Captures,
+}
+
+/// A group of a match: its place in the folded text.
+#[derive(Clone, Copy)]
+struct Group<'h> {
+    hay: &'h str,
+    start: usize,
+    end: usize,
+}
+
+impl<'h> Group<'h> {
+    fn as_str(&self) -> &'h str {
+        self.hay.get(self.start..self.end).unwrap_or_default()
+    }
+
+    fn start(&self) -> usize {
+        self.start
+    }
+
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+impl<'h> Caps<'h> {
+    /// The match of `regex` in `hay` that `input` (over `hay`) asks for, with its groups.
+    fn search(regex: &meta::Regex, hay: &'h str, input: &Input<'_>) -> Option<Caps<'h>> {
+        let mut caps = regex.create_captures();
+        regex.search_captures(input, &mut caps);
+        caps.is_match().then_some(Caps { hay, caps })
+    }
+
+    fn name(&self, name: &str) -> Option<Group<'h>> {
+        self.caps.get_group_by_name(name).map(|span| Group {
+            hay: self.hay,
+            start: span.start,
+            end: span.end,
+        })
+    }
+
+    fn get(&self, index: usize) -> Option<Group<'h>> {
+        self.caps.get_group(index).map(|span| Group {
+            hay: self.hay,
+            start: span.start,
+            end: span.end,
+        })
+    }
 }
 
 /// The folded lexicon tables, for lookups by the matched words.
@@ -362,12 +421,54 @@ pub fn find_amounts(text: &str, config: &MoneyConfig) -> Vec<Amount> {
     out
 }
 
-/// The amounts [`AMOUNT`] finds, in text order, appended to `out`.
+/// The amounts [`AMOUNT`] finds, in text order, appended to `out`: the regex is searched
+/// anchored at each place where an amount can start (see [`starts`]), in order, which
+/// finds what one search over the whole text finds (the match that starts leftmost, and
+/// at that start the one the regex prefers) without the regex engine reading the rest.
 fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Vec<Amount>) {
     let f = folded.text.as_str();
     let mut at = 0;
-    while let Some(caps) = AMOUNT.captures_at(f, at) {
-        let Some(whole) = caps.get(0) else { break };
+    for start in starts::starts(f) {
+        if start < at {
+            continue;
+        }
+        let input = Input::new(f).range(start..).anchored(Anchored::Yes);
+        if let Some(caps) = Caps::search(&AMOUNT, f, &input) {
+            at = take(text, folded, &caps, at, config, out);
+        }
+    }
+}
+
+/// One search over the whole text, match after match: what [`regex_amounts`] must equal.
+#[cfg(test)]
+fn regex_amounts_whole(text: &str, folded: &Folded, config: &MoneyConfig) -> Vec<Amount> {
+    let f = folded.text.as_str();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < f.len() {
+        let Some(caps) = Caps::search(&AMOUNT, f, &Input::new(f).range(at..)) else {
+            break;
+        };
+        at = take(text, folded, &caps, at, config, &mut out);
+    }
+    out
+}
+
+/// Reads the match `caps` of a search from `at` into `out`; returns where the next
+/// search starts.
+fn take(
+    text: &str,
+    folded: &Folded,
+    caps: &Caps<'_>,
+    at: usize,
+    config: &MoneyConfig,
+    out: &mut Vec<Amount>,
+) -> usize {
+    let f = folded.text.as_str();
+    {
+        let Some(whole) = caps.get(0) else {
+            return f.len();
+        };
         let mut next = whole.end().max(at + 1);
         // "in 2023 €5bn": a symbol followed by a number is that number's, not the year's.
         if let Some(post) = caps.name("post")
@@ -377,17 +478,17 @@ fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Ve
                 .starts_with(|c: char| c.is_ascii_digit())
         {
             next = post.start().max(at + 1);
-            let candidate = parse(&caps, f, text, folded, Some(post.start()));
+            let candidate = parse(caps, f, text, folded, Some(post.start()));
             if let Some(amount) = candidate {
                 push(out, amount, config);
             }
-        } else if let Some(amount) = parse(&caps, f, text, folded, None) {
+        } else if let Some(amount) = parse(caps, f, text, folded, None) {
             push(out, amount, config);
         } else if let Some(sep) = caps.name("sep") {
             // Not a range ("notes due 2031 and €500m", "CHF 1'234.5 Mio. und eine
             // Dividende"): the first side alone, then the second read afresh.
-            if let Some(single) = SINGLE.captures_at(f, whole.start())
-                && single.get(0).is_some_and(|m| m.start() == whole.start())
+            let input = Input::new(f).range(whole.start()..).anchored(Anchored::Yes);
+            if let Some(single) = Caps::search(&SINGLE, f, &input)
                 && let Some(amount) = parse(&single, f, text, folded, None)
             {
                 push(out, amount, config);
@@ -397,10 +498,7 @@ fn regex_amounts(text: &str, folded: &Folded, config: &MoneyConfig, out: &mut Ve
         while !f.is_char_boundary(next) {
             next += 1;
         }
-        at = next;
-        if at >= f.len() {
-            break;
-        }
+        next
     }
 }
 
@@ -424,7 +522,7 @@ struct Side {
 }
 
 fn parse(
-    caps: &Captures<'_>,
+    caps: &Caps<'_>,
     f: &str,
     text: &str,
     folded: &crate::fold::Folded,
@@ -432,7 +530,7 @@ fn parse(
 ) -> Option<Amount> {
     let t = &*TABLES;
     let post = caps.name("post").filter(|_| cut_post.is_none());
-    let code_ok = |m: regex::Match<'_>| {
+    let code_ok = |m: Group<'_>| {
         // A three-letter code counts only in capitals ("USD 5", not "try 5").
         let raw = m.as_str().trim();
         // A currency name of three letters ("yen") is a word, not a code.
@@ -594,7 +692,7 @@ const RESOLUTIONS: &[&str] = &[
 
 /// "p" after a number is pence only touching a plain number below a thousand with no
 /// other currency mark ("99p", "145p"; not "5 p", "£1 p", "720p").
-fn pence_ok(caps: &Captures<'_>, post: regex::Match<'_>) -> bool {
+fn pence_ok(caps: &Caps<'_>, post: Group<'_>) -> bool {
     if post.as_str() != "p" {
         return true;
     }
