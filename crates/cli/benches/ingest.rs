@@ -4,6 +4,8 @@
 //! ```sh
 //! cargo bench -p newsmon-cli --bench ingest                      # 100×100, 1000×20 + re-poll
 //! cargo bench -p newsmon-cli --bench ingest -- --feeds 10 --articles 10
+//! # another build of newsmon (a baseline) under the same bench and server:
+//! cargo bench -p newsmon-cli --bench ingest -- --feeds 100 --articles 100 --newsmon /tmp/newsmon-base
 //! ```
 //!
 //! Reports wall time, articles/s, CPU seconds per article and peak RSS of the newsmon process
@@ -29,6 +31,11 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .and_then(|v| v.parse::<usize>().ok())
     };
+    let newsmon = args
+        .iter()
+        .position(|a| a == "--newsmon")
+        .and_then(|i| args.get(i + 1))
+        .map_or(env!("CARGO_BIN_EXE_newsmon"), String::as_str);
     let scenarios = match (flag("--feeds"), flag("--articles")) {
         (Some(feeds), Some(articles)) => vec![(feeds, articles)],
         _ => vec![(100, 100), (1000, 20)],
@@ -41,7 +48,7 @@ fn main() {
         let base = start_server(articles);
         let dir = tempfile::tempdir().unwrap();
         write_config(dir.path(), &base, feeds);
-        let first = ingest(dir.path());
+        let first = ingest(newsmon, dir.path());
         assert_eq!(
             first.summary["articles_new"].as_u64(),
             Some((feeds * articles) as u64),
@@ -52,7 +59,7 @@ fn main() {
             "{}",
             first.row(&format!("{feeds} × {articles}"), feeds * articles)
         );
-        let again = ingest(dir.path());
+        let again = ingest(newsmon, dir.path());
         assert_eq!(
             again.summary["sources_not_modified"].as_u64(),
             Some(feeds as u64),
@@ -102,10 +109,10 @@ impl Measured {
     }
 }
 
-/// Runs `newsmon ingest --format json` and measures it from /proc.
-fn ingest(dir: &Path) -> Measured {
+/// Runs `newsmon ingest --format json` (the binary `newsmon`) and measures it from /proc.
+fn ingest(newsmon: &str, dir: &Path) -> Measured {
     let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_newsmon"))
+    let child = Command::new(newsmon)
         .arg("--config")
         .arg(dir.join("newsmon.toml"))
         .arg("--index")
