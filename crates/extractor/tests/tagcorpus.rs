@@ -122,10 +122,11 @@ const DEV2_WITH_FRAMES: Floors = Floors {
 };
 /// dev3 with the frames: first scored before anyone read it (P 0.979 R 0.707, 1 decoy
 /// tagged, by the rules), then a development split for batch 3.
+/// Raised with batch 5 (P 0.993 R 0.889).
 const DEV3_WITH_FRAMES: Floors = Floors {
     precision: 0.98,
-    recall: 0.87,
-    kind_recall: 0.80,
+    recall: 0.88,
+    kind_recall: 0.84,
     lang_recall: 0.80,
     decoys_tagged: 0,
 };
@@ -133,20 +134,23 @@ const DEV3_WITH_FRAMES: Floors = Floors {
 /// dev4 (batch 4 of writers, 2026-12-07): held out like the test split while the frames'
 /// batch 4 was written, scored by the lead only. First score with batch 3's frames, before
 /// anyone read it: rules P 0.988 R 0.354; with frames P 0.971 R 0.825, 1 decoy; with
-/// batch 4's, still unread, P 0.971 R 0.829. From batch 5 on it is a development split.
+/// batch 4's, still unread, P 0.971 R 0.829. From batch 5 on it is a development split:
+/// batch 5 (written from its misses) reads it at P 1.000 R 0.933, no decoy; the rules
+/// alone at P 1.000 R 0.354 (the U.S. backstop rule no longer reads an investment
+/// platform's guarantees).
 const DEV4: Floors = Floors {
-    precision: 0.98,
+    precision: 1.0,
     recall: 0.35,
     kind_recall: 0.32,
     lang_recall: 0.13,
     decoys_tagged: 0,
 };
 const DEV4_WITH_FRAMES: Floors = Floors {
-    precision: 0.97,
-    recall: 0.82,
-    kind_recall: 0.75,
-    lang_recall: 0.75,
-    decoys_tagged: 1,
+    precision: 0.99,
+    recall: 0.92,
+    kind_recall: 0.90,
+    lang_recall: 0.85,
+    decoys_tagged: 0,
 };
 
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
@@ -166,7 +170,9 @@ const TEST_WITH_FRAMES: Floors = Floors {
 /// six languages, phrases in cases the lists never wrote, two decoys), written 2026-12-07
 /// from shared/TOPIC.md and general news idiom by whoever edits the frames: a lexicon
 /// check that the frames read these wordings at all (52 pairs; measured P 1.000 R 0.962),
-/// not an estimate of quality.
+/// not an estimate of quality. Batch 5 added 16 (`batch5.toml`: its dev4 wordings in the
+/// other languages, its guards in French, two false friends; 18 pairs, 2 decoys): 70
+/// pairs, P 1.000 R 0.971.
 const PROBES_WITH_FRAMES: Floors = Floors {
     precision: 1.0,
     recall: 0.95,
