@@ -3,14 +3,14 @@
 //! Every match of a pass contains one of its trigger words ("january", "tomorrow",
 //! "weekend", a quarter word) or a digit, because the pass's pattern is built from those
 //! very words. One Aho-Corasick scan per kind of trigger (and one byte scan for digits)
-//! finds them; a pass then runs only over the windows of [`REACH`] bytes either side of its
+//! finds them; a pass then runs only over the windows of [`Trigger::reach`] bytes either side of its
 //! triggers, merged. A text with no trigger for a pass costs that pass nothing, and the
 //! passes with rare triggers (weeks, relative days, weekdays) read a small part of a long
 //! text instead of all of it.
 //!
 //! The windows give exactly the matches a scan of the whole text gives, as long as every
-//! match is shorter than [`REACH`]: a match lies within the window of the trigger it
-//! contains, and no match can touch a window's cut edge, since an edge is [`REACH`] bytes
+//! match is shorter than the reach: a match lies within the window of the trigger it
+//! contains, and no match can touch a window's cut edge, since an edge is that many bytes
 //! from every trigger inside it (`windows_find_what_a_full_scan_finds` checks it).
 
 use std::sync::LazyLock;
@@ -18,10 +18,6 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::periods;
-
-/// Bytes kept either side of a trigger: longer than any date expression the passes match
-/// (the longest, a weekday, a day range, a Cyrillic month and a year, is under 80 bytes).
-const REACH: usize = 256;
 
 /// The kinds of trigger, one per distinct set of words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +40,13 @@ pub(super) enum Trigger {
     Weekday,
     /// A month named by its distance ("last month").
     MonthRel,
+    /// A month's name and a digit, both: the passes whose every match holds a month's
+    /// name and a day ("January 6", "6 stycznia", "Oct/2") read only where the windows of
+    /// the two kinds overlap, not every number's (see [`intersect`]).
+    MonthAndDigit,
 }
 
-const KINDS: usize = 9;
+const KINDS: usize = 10;
 
 impl Trigger {
     fn index(self) -> usize {
@@ -55,7 +55,7 @@ impl Trigger {
 
     fn words(self) -> Option<&'static AhoCorasick> {
         let ac: &'static LazyLock<AhoCorasick> = match self {
-            Trigger::Digit => return None,
+            Trigger::Digit | Trigger::MonthAndDigit => return None,
             Trigger::Month => &MONTH,
             Trigger::QuarterOrDigit => &QUARTER,
             Trigger::YearOrDigit => &YEAR,
@@ -66,6 +66,20 @@ impl Trigger {
             Trigger::MonthRel => &MONTH_REL,
         };
         Some(LazyLock::force(ac))
+    }
+
+    /// Bytes kept either side of a trigger of this kind: more than the longest match of
+    /// any pass it triggers (`every_match_is_shorter_than_its_triggers_reach` checks it).
+    ///
+    /// Each kind has its own: a window no wider than its passes need reads fewer bytes,
+    /// and a narrow window of a text in a non-Latin script is more often ASCII, which the
+    /// regexes' fast forms read (see `DateRegex::for_text`).
+    pub(super) fn reach(self) -> usize {
+        match self {
+            Trigger::Digit | Trigger::Unit | Trigger::Week | Trigger::Day | Trigger::MonthRel => 64,
+            Trigger::Month | Trigger::YearOrDigit | Trigger::Weekday => 96,
+            Trigger::QuarterOrDigit | Trigger::MonthAndDigit => 128,
+        }
     }
 
     fn digits(self) -> bool {
@@ -144,6 +158,16 @@ impl<'a> Windows<'a> {
 }
 
 fn windows(f: &str, trigger: Trigger) -> Vec<(usize, usize)> {
+    let reach = trigger.reach();
+    if trigger == Trigger::MonthAndDigit {
+        // Each kind's windows at this kind's reach, so that the argument of `intersect`
+        // holds for the longest match of this kind's passes.
+        let mut digits = Vec::new();
+        digit_runs(f, &mut digits);
+        let months: Vec<(usize, usize)> =
+            MONTH.find_iter(f).map(|m| (m.start(), m.end())).collect();
+        return intersect(&around(f, months, reach), &around(f, digits, reach));
+    }
     let mut hits: Vec<(usize, usize)> = Vec::new();
     if trigger.digits() {
         digit_runs(f, &mut hits);
@@ -151,14 +175,44 @@ fn windows(f: &str, trigger: Trigger) -> Vec<(usize, usize)> {
     if let Some(ac) = trigger.words() {
         hits.extend(ac.find_iter(f).map(|m| (m.start(), m.end())));
     }
+    around(f, hits, reach)
+}
+
+/// The ranges within `reach` bytes of any of `hits`, merged, in order, on character
+/// boundaries.
+fn around(f: &str, mut hits: Vec<(usize, usize)>, reach: usize) -> Vec<(usize, usize)> {
     hits.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (s, e) in hits {
-        let from = floor_boundary(f, s.saturating_sub(REACH));
-        let to = ceil_boundary(f, e.saturating_add(REACH).min(f.len()));
+        let from = floor_boundary(f, s.saturating_sub(reach));
+        let to = ceil_boundary(f, e.saturating_add(reach).min(f.len()));
         match out.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// The ranges covered by both `a` and `b` (each in order and disjoint), in order.
+///
+/// A match holding a trigger of each kind lies inside a window of each, so inside their
+/// overlap; an edge of the overlap is an edge of one of the two windows, the reach
+/// from every trigger of that kind inside it, so no match touches it, and the overlaps
+/// find what the windows of either kind find.
+fn intersect(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&(a0, a1)), Some(&(b0, b1))) = (a.get(i), b.get(j)) {
+        let (from, to) = (a0.max(b0), a1.min(b1));
+        if from < to {
+            out.push((from, to));
+        }
+        // The range that ends first meets no later range of the other list.
+        if a1 <= b1 {
+            i += 1;
+        } else {
+            j += 1;
         }
     }
     out
