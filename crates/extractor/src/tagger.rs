@@ -510,7 +510,10 @@ impl Event {
 struct ScopeHits<'r> {
     regex: Option<&'r Regex>,
     scope: Scope,
-    hits: Option<Vec<bool>>,
+    /// Whether the regex matches each sentence, asked on first need: a sentence-scoped
+    /// list reads only the sentences asked about, a wider one stops at its first hit
+    /// (reading every sentence up front was a tenth of tagging an on-topic text).
+    matched: Vec<Option<bool>>,
 }
 
 impl<'r> ScopeHits<'r> {
@@ -518,7 +521,7 @@ impl<'r> ScopeHits<'r> {
         ScopeHits {
             regex,
             scope,
-            hits: None,
+            matched: Vec::new(),
         }
     }
 
@@ -527,34 +530,32 @@ impl<'r> ScopeHits<'r> {
         let Some(regex) = self.regex else {
             return false;
         };
-        let scope = self.scope;
-        let hits = self.hits.get_or_insert_with(|| {
-            let hits: Vec<bool> = sentences
-                .iter()
-                .map(|s| regex.is_match(&s.folded.text))
-                .collect();
-            spread(&hits, sentences, scope)
-        });
-        hits.get(i).copied().unwrap_or(false)
-    }
-}
-
-/// Widens per-sentence hits to the sentence's paragraph or to the whole text.
-fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
-    match scope {
-        Scope::Sentence => hits.to_vec(),
-        Scope::Article => vec![hits.iter().any(|h| *h); hits.len()],
-        Scope::Paragraph => {
-            let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
-            let mut by_paragraph = vec![false; paragraphs];
-            for (hit, sentence) in hits.iter().zip(sentences) {
-                by_paragraph[sentence.paragraph] |= *hit;
-            }
-            sentences
-                .iter()
-                .map(|s| by_paragraph[s.paragraph])
-                .collect()
+        let Some(paragraph) = sentences.get(i).map(|s| s.paragraph) else {
+            return false;
+        };
+        if self.matched.len() != sentences.len() {
+            self.matched = vec![None; sentences.len()];
         }
+        // A paragraph's sentences are consecutive.
+        let scope = match self.scope {
+            Scope::Sentence => i..i + 1,
+            Scope::Article => 0..sentences.len(),
+            Scope::Paragraph => {
+                let before = sentences[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.paragraph == paragraph)
+                    .count();
+                let from_here = sentences[i..]
+                    .iter()
+                    .take_while(|s| s.paragraph == paragraph)
+                    .count();
+                i - before..i + from_here
+            }
+        };
+        scope.into_iter().any(|j| {
+            *self.matched[j].get_or_insert_with(|| regex.is_match(&sentences[j].folded.text))
+        })
     }
 }
 
