@@ -258,11 +258,22 @@ impl LazyRegex {
     }
 
     /// Every match, left to right, without overlaps: the whole alternation's `find_iter`.
+    #[cfg(test)]
     pub(crate) fn find_iter(&self, haystack: &str) -> std::vec::IntoIter<Found> {
+        self.find_iter_found(haystack, None)
+    }
+
+    /// As [`LazyRegex::find_iter`], given which of the gate's literals `haystack` holds when
+    /// a [`Union`] has searched for them already (`found`, any order, repeats allowed).
+    pub(crate) fn find_iter_found(
+        &self,
+        haystack: &str,
+        found: Option<&[usize]>,
+    ) -> std::vec::IntoIter<Found> {
         let plan = self.plan();
         let ascii = haystack.is_ascii();
         let regexes: Vec<Engine> = plan
-            .candidates(haystack)
+            .candidates(haystack, found)
             .into_iter()
             .filter_map(|i| plan.pieces[i].get(ascii))
             .collect();
@@ -406,8 +417,9 @@ impl Plan {
         ((1u16 << self.needs[i]) - 1) as u8
     }
 
-    /// The pieces that may match `haystack`, in order: those one of whose literals it holds.
-    fn candidates(&self, haystack: &str) -> Vec<usize> {
+    /// The pieces that may match `haystack`, in order: those one of whose literals it holds
+    /// (`found`, when known, else searched for here).
+    fn candidates(&self, haystack: &str, found: Option<&[usize]>) -> Vec<usize> {
         if odd_letters(haystack) {
             return (0..self.pieces.len()).collect();
         }
@@ -417,14 +429,22 @@ impl Plan {
         }
         if let Some(literals) = self.gate() {
             let mut met = vec![0u8; self.pieces.len()];
-            literals.any_found(haystack, |id| {
-                for &(i, n) in &self.owners[id] {
+            let mut record = |id: usize| {
+                for &(i, n) in self.owners.get(id).map_or(&[][..], |o| o) {
                     if self.meet(&mut met, i, n) {
                         hit[i] = true;
                     }
                 }
                 false
-            });
+            };
+            match found {
+                Some(ids) => ids.iter().for_each(|&id| {
+                    record(id);
+                }),
+                None => {
+                    literals.any_found(haystack, record);
+                }
+            }
         }
         hit.iter()
             .enumerate()
@@ -513,6 +533,73 @@ impl Gate {
             .ascii_case_insensitive(true)
             .build(&self.literals)
             .ok()
+    }
+}
+
+/// One search for the gate literals of many lists at once: a text's sentence is read
+/// once for all of a tagger's cue lists instead of once per list (each list's gate reads
+/// the same bytes, and gates were a quarter of tagging an on-topic text).
+///
+/// It finds, for each list, exactly the literals that list's own [`Gate`] finds: every
+/// occurrence of every literal of the union, ASCII case-insensitively, projected on the
+/// lists that hold the literal. A DFA, built once a long run has shown it will use it.
+#[derive(Debug)]
+pub(crate) struct Union {
+    automaton: AhoCorasick,
+    /// For each literal of the union, each list that holds it and its id in that list.
+    owners: Vec<Vec<(usize, usize)>>,
+    lists: usize,
+}
+
+impl Union {
+    /// Over the gates of `lists`; `None` if the automaton cannot be built (too large).
+    pub(crate) fn new(lists: &[&LazyRegex]) -> Option<Union> {
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut literals: Vec<&[u8]> = Vec::new();
+        let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (l, list) in lists.iter().enumerate() {
+            let Some(gate) = list.plan().gate() else {
+                continue;
+            };
+            for (id, literal) in gate.literals.iter().enumerate() {
+                let u = *index.entry(literal.as_slice()).or_insert_with(|| {
+                    literals.push(literal.as_slice());
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                if let Some(o) = owners.get_mut(u) {
+                    o.push((l, id));
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .ok()?;
+        Some(Union {
+            automaton,
+            owners,
+            lists: lists.len(),
+        })
+    }
+
+    /// For each list (in the order given to [`Union::new`]), the ids of its gate's literals
+    /// that `haystack` holds.
+    pub(crate) fn found(&self, haystack: &str) -> Vec<Vec<usize>> {
+        let mut by_list = vec![Vec::new(); self.lists];
+        for m in self.automaton.find_overlapping_iter(haystack) {
+            for &(l, id) in self
+                .owners
+                .get(m.pattern().as_usize())
+                .map_or(&[][..], |o| o)
+            {
+                if let Some(ids) = by_list.get_mut(l) {
+                    ids.push(id);
+                }
+            }
+        }
+        by_list
     }
 }
 
@@ -1113,6 +1200,63 @@ mod tests {
             "upper-case Cyrillic found"
         );
         assert_eq!(split(&regex, texts[3]).len(), 3, "KELVIN and LONG S found");
+    }
+
+    /// A union of several lists' gates finds, for each list, the literals its own gate
+    /// finds, so the matches found through it are the list's own (ASCII case, non-ASCII
+    /// text, a literal inside another's, lists sharing literals, a list without a gate).
+    #[test]
+    fn a_union_finds_what_each_lists_gate_finds() {
+        let lists = [
+            lazy(&[
+                r"\bsecurity\b",
+                r"\bsecurity guarantees?\b",
+                r"\bguarantees?\b",
+            ]),
+            lazy(&[r"\bkyiv\w*", r"\bкиєв\w*", r"\bкиев\w*"]),
+            lazy(&[r"abc", r"bcd", r"cde", r"\bguarantee"]),
+            lazy(&[r"\w+ talks", r"\bus\b"]),
+            lazy(&[r"x?", r"y"]),
+        ];
+        let refs: Vec<&LazyRegex> = lists.iter().collect();
+        let union = Union::new(&refs).unwrap();
+        let texts = [
+            "",
+            "Security GUARANTEES and a security guarantee; guarantees",
+            "Kyiv and kyivan, київ, києві, КИЕВСКИЙ, Києва",
+            "abcde bcde cde abcd guaranteed",
+            "US-Ukraine talks, the U.S. Ukraine deal, bus us",
+            "\u{212A}yiv, mi\u{17F}\u{17F}ion, security",
+        ];
+        for text in texts {
+            let folded = crate::fold::fold(text).text;
+            let found = union.found(&folded);
+            for (list, ids) in lists.iter().zip(&found) {
+                let own: Vec<(usize, usize)> = list
+                    .find_iter(&folded)
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                let shared: Vec<(usize, usize)> = list
+                    .find_iter_found(&folded, Some(ids))
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                assert_eq!(shared, own, "{} on {folded}", list.as_str());
+                assert_eq!(own, whole(list, &folded), "{} on {folded}", list.as_str());
+                if let Some(gate) = list.plan().gate() {
+                    let mut by_gate = Vec::new();
+                    gate.any_found(&folded, |id| {
+                        by_gate.push(id);
+                        false
+                    });
+                    let (mut a, mut b) = (by_gate, ids.clone());
+                    a.sort_unstable();
+                    a.dedup();
+                    b.sort_unstable();
+                    b.dedup();
+                    assert_eq!(a, b, "{} on {folded}", list.as_str());
+                }
+            }
+        }
     }
 
     #[test]

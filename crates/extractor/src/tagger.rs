@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameArticle, FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{Found, Known, LazyRegex as Regex, Pieces};
+use crate::lazy::{Found, Known, LazyRegex as Regex, Pieces, Union};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::pattern_cache::PatternCache;
@@ -31,6 +31,23 @@ pub struct Tagger {
     model: Option<std::sync::Arc<Model>>,
     /// Concept frames, for keys the rules miss (see frames.rs).
     frames: Option<std::sync::Arc<Frames>>,
+    /// One search per sentence for every key's cue-list literals, once a long run has
+    /// tagged [`UNION_AFTER`] texts (shared by clones).
+    cues: std::sync::Arc<Cues>,
+}
+
+/// Texts tagged before the keys' cue lists are searched as one [`Union`]: a short command
+/// never pays for building its DFA (the lists' own gates serve it), a long run (ingest, a
+/// benchmark) reads most of its text through it.
+const UNION_AFTER: usize = 512;
+
+/// The keys' cue lists searched as one, built on first need after [`UNION_AFTER`] texts.
+#[derive(Debug, Default)]
+struct Cues {
+    tagged: std::sync::atomic::AtomicUsize,
+    /// The union of every key's `strong` and `weak` lists, in that order key by key (a
+    /// key without a list has no place); `None` inside if it could not be built.
+    union: std::sync::OnceLock<Option<Union>>,
 }
 
 /// Everything the tagger finds in one text.
@@ -112,6 +129,7 @@ impl Tagger {
             money: taxonomy.money.clone(),
             model,
             frames: None,
+            cues: Default::default(),
         })
     }
 
@@ -155,6 +173,32 @@ impl Tagger {
     }
 
     /// [`Tagger::tag_with`], reading numeric dates by `language` ("en": month first).
+    /// The keys' cue lists as one search, once this tagger (or a clone) has tagged
+    /// [`UNION_AFTER`] texts.
+    fn union(&self) -> Option<&Union> {
+        let cues = &self.cues;
+        if let Some(built) = cues.union.get() {
+            return built.as_ref();
+        }
+        if cues
+            .tagged
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            < UNION_AFTER
+        {
+            return None;
+        }
+        cues.union
+            .get_or_init(|| {
+                let lists: Vec<&Regex> = self
+                    .keys
+                    .iter()
+                    .flat_map(|k| k.strong.iter().chain(k.weak.iter()))
+                    .collect();
+                Union::new(&lists)
+            })
+            .as_ref()
+    }
+
     fn tag_in(
         &self,
         text: &str,
@@ -192,12 +236,40 @@ impl Tagger {
         // Keys share their topic gate (the story's own words): each distinct gate scans the
         // text once, not once per key.
         let mut on_topic: HashMap<&str, bool> = HashMap::new();
-        let mut hits: Vec<KeyHits> = self
-            .keys
-            .iter()
-            .filter(|key| key.on_topic(&mut on_topic, &sentences))
-            .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
-            .collect();
+        // Which cue literals each sentence holds, for every key at once, searched when the
+        // first key on topic needs them (an off-topic text never does).
+        let union = self.union();
+        let mut found: Option<Vec<Vec<Vec<usize>>>> = None;
+        let mut list = 0;
+        let mut hits: Vec<KeyHits> = Vec::new();
+        for key in &self.keys {
+            let (strong, weak) = (key.strong.is_some(), key.weak.is_some());
+            let lists = (
+                list,
+                list + usize::from(strong),
+                list + usize::from(strong) + usize::from(weak),
+            );
+            list = lists.2;
+            if !key.on_topic(&mut on_topic, &sentences) {
+                continue;
+            }
+            let found = union.map(|union| {
+                &*found.get_or_insert_with(|| {
+                    sentences
+                        .iter()
+                        .map(|s| union.found(&s.folded.text))
+                        .collect()
+                })
+            });
+            let cues = found.map(|found| {
+                (
+                    found.as_slice(),
+                    strong.then_some(lists.0),
+                    weak.then_some(lists.1),
+                )
+            });
+            hits.extend(key.mention(text, &sentences, &dates_by_sentence, cues));
+        }
         // frames: the keys the rules missed, before the learned scorer sees what is left
         let frames = self.framed(
             text,
@@ -403,11 +475,14 @@ impl CompiledKey {
         }
     }
 
+    /// `cues`, when the tagger searched every key's lists at once: the literals found in
+    /// each sentence, by list, and the places of this key's strong and weak lists.
     fn mention(
         &self,
         text: &str,
         sentences: &[Sentence],
         dates: &[Vec<&DateMention>],
+        cues: Option<(&[Vec<Vec<usize>>], Option<usize>, Option<usize>)>,
     ) -> Option<KeyHits> {
         // Exclusions, context and the event's place are asked only of sentences with a
         // cue (or, for the place, an event to look for): most sentences have none.
@@ -422,12 +497,22 @@ impl CompiledKey {
         let mut matched_sentences = Vec::new();
         for (i, sentence) in sentences.iter().enumerate() {
             let folded = &sentence.folded.text;
+            let found = |place: fn(&(_, Option<usize>, Option<usize>)) -> Option<usize>| {
+                cues.and_then(|c| {
+                    let list = place(&c)?;
+                    c.0.get(i)?.get(list).map(Vec::as_slice)
+                })
+            };
             let strong: Vec<Found> = self
                 .strong
                 .iter()
-                .flat_map(|r| r.find_iter(folded))
+                .flat_map(|r| r.find_iter_found(folded, found(|c| c.1)))
                 .collect();
-            let weak: Vec<Found> = self.weak.iter().flat_map(|r| r.find_iter(folded)).collect();
+            let weak: Vec<Found> = self
+                .weak
+                .iter()
+                .flat_map(|r| r.find_iter_found(folded, found(|c| c.2)))
+                .collect();
             if strong.is_empty() && weak.is_empty() && self.event.is_none() {
                 continue;
             }
@@ -994,6 +1079,34 @@ exclude_scope = "paragraph"
             }
         }
         out
+    }
+
+    /// The keys' cue lists searched as one union tag every fixture as each list's own gate
+    /// does.
+    #[test]
+    fn the_union_of_cue_lists_tags_the_fixtures_as_the_lists_own_gates() {
+        let own = tagger(include_str!("../../../config/taxonomy.toml"));
+        let union = tagger(include_str!("../../../config/taxonomy.toml"));
+        union
+            .cues
+            .tagged
+            .store(UNION_AFTER, std::sync::atomic::Ordering::Relaxed);
+        let published = "2026-01-05T12:00:00Z".parse().ok();
+        for text in fixture_texts() {
+            for language in [None, Some("en")] {
+                // The lists' own gates all along.
+                own.cues
+                    .tagged
+                    .store(0, std::sync::atomic::Ordering::Relaxed);
+                assert_eq!(
+                    union.tag_in(&text, published, language),
+                    own.tag_in(&text, published, language),
+                    "{text}"
+                );
+            }
+        }
+        assert!(union.cues.union.get().is_some_and(|u| u.is_some()));
+        assert!(own.cues.union.get().is_none());
     }
 
     #[test]
