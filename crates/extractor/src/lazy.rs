@@ -217,6 +217,11 @@ impl LazyRegex {
         &self.0.pattern
     }
 
+    /// Which list this is: clones share it.
+    fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     fn plan(&self) -> &Plan {
         self.0.plan.get_or_init(|| {
             Plan::new(
@@ -231,6 +236,12 @@ impl LazyRegex {
     /// Tries each candidate piece as soon as one of its literals is found, and stops at the
     /// first that matches: a topic gate met early compiles one branch, not every one named.
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        self.is_match_found(haystack, None)
+    }
+
+    /// As [`LazyRegex::is_match`], given which of the gate's literals `haystack` holds when
+    /// a [`Union`] has searched for them already (`found`, any order, repeats allowed).
+    pub(crate) fn is_match_found(&self, haystack: &str, found: Option<&[usize]>) -> bool {
         let plan = self.plan();
         let ascii = haystack.is_ascii();
         let mut met = vec![0u8; plan.pieces.len()];
@@ -250,11 +261,17 @@ impl LazyRegex {
         let Some(literals) = plan.gate() else {
             return false;
         };
-        literals.any_found(haystack, |id| {
-            plan.owners[id]
+        let mut check = |id: usize| {
+            plan.owners
+                .get(id)
+                .map_or(&[][..], |o| o)
                 .iter()
                 .any(|&(i, n)| plan.meet(&mut met, i, n) && try_piece(i))
-        })
+        };
+        match found {
+            Some(ids) => ids.iter().any(|&id| check(id)),
+            None => literals.any_found(haystack, check),
+        }
     }
 
     /// Every match, left to right, without overlaps: the whole alternation's `find_iter`.
@@ -548,16 +565,26 @@ pub(crate) struct Union {
     automaton: AhoCorasick,
     /// For each literal of the union, each list that holds it and its id in that list.
     owners: Vec<Vec<(usize, usize)>>,
-    lists: usize,
+    /// Each distinct list's place, by the address of what its clones share.
+    places: HashMap<usize, usize>,
 }
 
 impl Union {
-    /// Over the gates of `lists`; `None` if the automaton cannot be built (too large).
+    /// Over the gates of `lists` (a list given twice, or a clone of one given, counts
+    /// once); `None` if the automaton cannot be built (too large).
     pub(crate) fn new(lists: &[&LazyRegex]) -> Option<Union> {
+        let mut places: HashMap<usize, usize> = HashMap::new();
+        let mut distinct: Vec<&LazyRegex> = Vec::new();
+        for list in lists {
+            places.entry(list.address()).or_insert_with(|| {
+                distinct.push(list);
+                distinct.len() - 1
+            });
+        }
         let mut index: HashMap<&[u8], usize> = HashMap::new();
         let mut literals: Vec<&[u8]> = Vec::new();
         let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
-        for (l, list) in lists.iter().enumerate() {
+        for (l, list) in distinct.iter().enumerate() {
             let Some(gate) = list.plan().gate() else {
                 continue;
             };
@@ -580,14 +607,19 @@ impl Union {
         Some(Union {
             automaton,
             owners,
-            lists: lists.len(),
+            places,
         })
     }
 
-    /// For each list (in the order given to [`Union::new`]), the ids of its gate's literals
-    /// that `haystack` holds.
+    /// Where [`Union::found`] puts `list`'s literals, if the union holds it.
+    pub(crate) fn place(&self, list: &LazyRegex) -> Option<usize> {
+        self.places.get(&list.address()).copied()
+    }
+
+    /// For each list (by its [`Union::place`]), the ids of its gate's literals that
+    /// `haystack` holds.
     pub(crate) fn found(&self, haystack: &str) -> Vec<Vec<usize>> {
-        let mut by_list = vec![Vec::new(); self.lists];
+        let mut by_list = vec![Vec::new(); self.places.len()];
         for m in self.automaton.find_overlapping_iter(haystack) {
             for &(l, id) in self
                 .owners
@@ -1218,8 +1250,12 @@ mod tests {
             lazy(&[r"\w+ talks", r"\bus\b"]),
             lazy(&[r"x?", r"y"]),
         ];
-        let refs: Vec<&LazyRegex> = lists.iter().collect();
+        // A clone counts once.
+        let mut refs: Vec<&LazyRegex> = lists.iter().collect();
+        let clone = lists[0].clone();
+        refs.push(&clone);
         let union = Union::new(&refs).unwrap();
+        assert_eq!(union.place(&clone), union.place(&lists[0]));
         let texts = [
             "",
             "Security GUARANTEES and a security guarantee; guarantees",
@@ -1231,7 +1267,14 @@ mod tests {
         for text in texts {
             let folded = crate::fold::fold(text).text;
             let found = union.found(&folded);
-            for (list, ids) in lists.iter().zip(&found) {
+            for list in &lists {
+                let ids = &found[union.place(list).unwrap()];
+                assert_eq!(
+                    list.is_match_found(&folded, Some(ids)),
+                    list.is_match(&folded),
+                    "{} on {folded}",
+                    list.as_str()
+                );
                 let own: Vec<(usize, usize)> = list
                     .find_iter(&folded)
                     .map(|m| (m.start(), m.end()))

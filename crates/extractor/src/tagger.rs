@@ -45,8 +45,8 @@ const UNION_AFTER: usize = 512;
 #[derive(Debug, Default)]
 struct Cues {
     tagged: std::sync::atomic::AtomicUsize,
-    /// The union of every key's `strong` and `weak` lists, in that order key by key (a
-    /// key without a list has no place); `None` inside if it could not be built.
+    /// The union of every key's cue, context, exclusion and place lists; `None` inside
+    /// if it could not be built.
     union: std::sync::OnceLock<Option<Union>>,
 }
 
@@ -192,7 +192,14 @@ impl Tagger {
                 let lists: Vec<&Regex> = self
                     .keys
                     .iter()
-                    .flat_map(|k| k.strong.iter().chain(k.weak.iter()))
+                    .flat_map(|k| {
+                        k.strong
+                            .iter()
+                            .chain(&k.weak)
+                            .chain(&k.context)
+                            .chain(&k.exclude)
+                            .chain(k.event.as_ref().map(|e| &e.place))
+                    })
                     .collect();
                 Union::new(&lists)
             })
@@ -240,33 +247,19 @@ impl Tagger {
         // first key on topic needs them (an off-topic text never does).
         let union = self.union();
         let mut found: Option<Vec<Vec<Vec<usize>>>> = None;
-        let mut list = 0;
         let mut hits: Vec<KeyHits> = Vec::new();
         for key in &self.keys {
-            let (strong, weak) = (key.strong.is_some(), key.weak.is_some());
-            let lists = (
-                list,
-                list + usize::from(strong),
-                list + usize::from(strong) + usize::from(weak),
-            );
-            list = lists.2;
             if !key.on_topic(&mut on_topic, &sentences) {
                 continue;
             }
-            let found = union.map(|union| {
-                &*found.get_or_insert_with(|| {
+            let cues = union.map(|union| {
+                let found = found.get_or_insert_with(|| {
                     sentences
                         .iter()
                         .map(|s| union.found(&s.folded.text))
                         .collect()
-                })
-            });
-            let cues = found.map(|found| {
-                (
-                    found.as_slice(),
-                    strong.then_some(lists.0),
-                    weak.then_some(lists.1),
-                )
+                });
+                Cued { union, found }
             });
             hits.extend(key.mention(text, &sentences, &dates_by_sentence, cues));
         }
@@ -475,43 +468,41 @@ impl CompiledKey {
         }
     }
 
-    /// `cues`, when the tagger searched every key's lists at once: the literals found in
-    /// each sentence, by list, and the places of this key's strong and weak lists.
+    /// `cues`: the literals of every key's lists in each sentence, when the tagger
+    /// searched them at once.
     fn mention(
         &self,
         text: &str,
         sentences: &[Sentence],
         dates: &[Vec<&DateMention>],
-        cues: Option<(&[Vec<Vec<usize>>], Option<usize>, Option<usize>)>,
+        cues: Option<Cued<'_>>,
     ) -> Option<KeyHits> {
         // Exclusions, context and the event's place are asked only of sentences with a
         // cue (or, for the place, an event to look for): most sentences have none.
-        let mut excluded = ScopeHits::new(self.exclude.as_ref(), self.exclude_scope);
-        let mut context = ScopeHits::new(self.context.as_ref(), self.context_scope);
+        let mut excluded = ScopeHits::new(self.exclude.as_ref(), self.exclude_scope, cues);
+        let mut context = ScopeHits::new(self.context.as_ref(), self.context_scope, cues);
         // A meeting's place may be named once for the paragraph ("Paris hosted three
         // meetings. On Monday the chiefs ...").
-        let mut place = ScopeHits::new(self.event.as_ref().map(|e| &e.place), Scope::Paragraph);
+        let mut place = ScopeHits::new(
+            self.event.as_ref().map(|e| &e.place),
+            Scope::Paragraph,
+            cues,
+        );
         // The first match, in byte offsets of the original text.
         let mut first: Option<(usize, Range<usize>)> = None;
         let mut count = 0;
         let mut matched_sentences = Vec::new();
         for (i, sentence) in sentences.iter().enumerate() {
             let folded = &sentence.folded.text;
-            let found = |place: fn(&(_, Option<usize>, Option<usize>)) -> Option<usize>| {
-                cues.and_then(|c| {
-                    let list = place(&c)?;
-                    c.0.get(i)?.get(list).map(Vec::as_slice)
-                })
-            };
             let strong: Vec<Found> = self
                 .strong
                 .iter()
-                .flat_map(|r| r.find_iter_found(folded, found(|c| c.1)))
+                .flat_map(|r| r.find_iter_found(folded, cues.and_then(|c| c.of(r, i))))
                 .collect();
             let weak: Vec<Found> = self
                 .weak
                 .iter()
-                .flat_map(|r| r.find_iter_found(folded, found(|c| c.2)))
+                .flat_map(|r| r.find_iter_found(folded, cues.and_then(|c| c.of(r, i))))
                 .collect();
             if strong.is_empty() && weak.is_empty() && self.event.is_none() {
                 continue;
@@ -592,9 +583,29 @@ impl Event {
 
 /// A regex's per-sentence hits widened to its scope, computed for every sentence on the
 /// first question: `false` everywhere without a regex.
+/// The literals of a tagger's lists in each sentence of a text, found at once.
+#[derive(Clone, Copy)]
+struct Cued<'a> {
+    union: &'a Union,
+    /// By sentence, then by list's place in `union`.
+    found: &'a [Vec<Vec<usize>>],
+}
+
+impl<'a> Cued<'a> {
+    /// The literals of `list` in sentence `i`, if the union holds the list.
+    fn of(self, list: &Regex, i: usize) -> Option<&'a [usize]> {
+        let found = self.found;
+        found
+            .get(i)?
+            .get(self.union.place(list)?)
+            .map(Vec::as_slice)
+    }
+}
+
 struct ScopeHits<'r> {
     regex: Option<&'r Regex>,
     scope: Scope,
+    cues: Option<Cued<'r>>,
     /// Whether the regex matches each sentence, asked on first need: a sentence-scoped
     /// list reads only the sentences asked about, a wider one stops at its first hit
     /// (reading every sentence up front was a tenth of tagging an on-topic text).
@@ -602,10 +613,11 @@ struct ScopeHits<'r> {
 }
 
 impl<'r> ScopeHits<'r> {
-    fn new(regex: Option<&'r Regex>, scope: Scope) -> Self {
+    fn new(regex: Option<&'r Regex>, scope: Scope, cues: Option<Cued<'r>>) -> Self {
         ScopeHits {
             regex,
             scope,
+            cues,
             matched: Vec::new(),
         }
     }
@@ -638,8 +650,12 @@ impl<'r> ScopeHits<'r> {
                 i - before..i + from_here
             }
         };
+        let cues = self.cues;
         scope.into_iter().any(|j| {
-            *self.matched[j].get_or_insert_with(|| regex.is_match(&sentences[j].folded.text))
+            *self.matched[j].get_or_insert_with(|| {
+                let found = cues.and_then(|c| c.of(regex, j));
+                regex.is_match_found(&sentences[j].folded.text, found)
+            })
         })
     }
 }
