@@ -13,7 +13,8 @@
 //! contains, and no match can touch a window's cut edge, since an edge is that many bytes
 //! from every trigger inside it (`windows_find_what_a_full_scan_finds` checks it).
 
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -54,7 +55,7 @@ impl Trigger {
     }
 
     fn words(self) -> Option<&'static AhoCorasick> {
-        let ac: &'static LazyLock<AhoCorasick> = match self {
+        let ac: &'static LazyLock<Automata> = match self {
             Trigger::Digit | Trigger::MonthAndDigit => return None,
             Trigger::Month => &MONTH,
             Trigger::QuarterOrDigit => &QUARTER,
@@ -65,7 +66,7 @@ impl Trigger {
             Trigger::Weekday => &WEEKDAY,
             Trigger::MonthRel => &MONTH_REL,
         };
-        Some(LazyLock::force(ac))
+        Some(LazyLock::force(ac).get())
     }
 
     /// Bytes kept either side of a trigger of this kind: more than the longest match of
@@ -92,7 +93,47 @@ impl Trigger {
 
 /// An automaton over the words of `lists` (each a regex alternation of literals, possibly
 /// with an optional "(?:the )?" lead, which a match need not contain), folded as the text.
-fn automaton(lists: &[&str]) -> AhoCorasick {
+/// A kind's trigger words in two automata that find the same matches: a contiguous NFA
+/// at first, cheap to build, and once the kind has read [`DFA_AFTER`] texts a DFA, dearer
+/// to build but about twice as fast to search, for a long run (ingest, a benchmark).
+struct Automata {
+    words: Vec<String>,
+    nfa: AhoCorasick,
+    read: AtomicUsize,
+    /// `None` inside: the DFA could not be built; the NFA serves.
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+/// Texts a kind's NFA reads before its DFA is built.
+const DFA_AFTER: usize = 512;
+
+impl Automata {
+    /// The automaton that searches now.
+    fn get(&self) -> &AhoCorasick {
+        if let Some(Some(dfa)) = self.dfa.get() {
+            return dfa;
+        }
+        if self.dfa.get().is_some() || self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa
+            .get_or_init(|| build(&self.words, AhoCorasickKind::DFA).ok())
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
+}
+
+fn build(words: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    // Leftmost-first in both kinds, so that the two find the very same matches.
+    AhoCorasick::builder()
+        .kind(Some(kind))
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(words)
+}
+
+/// An automaton over the words of `lists` (each a regex alternation of literals, possibly
+/// with an optional "(?:the )?" lead, which a match need not contain), folded as the text.
+fn automaton(lists: &[&str]) -> Automata {
     let mut words: Vec<String> = lists
         .iter()
         .flat_map(|l| l.split('|'))
@@ -107,14 +148,17 @@ fn automaton(lists: &[&str]) -> AhoCorasick {
     // A contiguous NFA: the default picks a DFA for sets this small, which finds the same
     // matches but costs several times as much to build, and a short command builds each
     // automaton its text needs once.
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(&words)
-        .expect("the date trigger automaton builds")
+    let nfa =
+        build(&words, AhoCorasickKind::ContiguousNFA).expect("the date trigger automaton builds");
+    Automata {
+        words,
+        nfa,
+        read: AtomicUsize::new(0),
+        dfa: OnceLock::new(),
+    }
 }
 
-static MONTH: LazyLock<AhoCorasick> = LazyLock::new(|| {
+static MONTH: LazyLock<Automata> = LazyLock::new(|| {
     let forms = periods::month_forms();
     automaton(&[
         super::MONTHS_EN,
@@ -124,16 +168,16 @@ static MONTH: LazyLock<AhoCorasick> = LazyLock::new(|| {
         &forms,
     ])
 });
-static QUARTER: LazyLock<AhoCorasick> =
+static QUARTER: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[&periods::quarter_and_half_words()]));
-static YEAR: LazyLock<AhoCorasick> =
+static YEAR: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[periods::YEAR_REL_WORDS, periods::YEAR_PART_REL]));
-static UNIT: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[&periods::unit_words()]));
-static WEEK: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::WEEK_WORDS, "week of"]));
-static DAY: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::DAY_WORDS]));
-static WEEKDAY: LazyLock<AhoCorasick> =
+static UNIT: LazyLock<Automata> = LazyLock::new(|| automaton(&[&periods::unit_words()]));
+static WEEK: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::WEEK_WORDS, "week of"]));
+static DAY: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::DAY_WORDS]));
+static WEEKDAY: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[super::WEEKDAYS, periods::WEEKDAY_FORMS]));
-static MONTH_REL: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::MONTH_REL_WORDS]));
+static MONTH_REL: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::MONTH_REL_WORDS]));
 
 /// The windows of each kind of trigger in one text, computed on first use.
 pub(super) struct Windows<'a> {
@@ -164,8 +208,11 @@ fn windows(f: &str, trigger: Trigger) -> Vec<(usize, usize)> {
         // holds for the longest match of this kind's passes.
         let mut digits = Vec::new();
         digit_runs(f, &mut digits);
-        let months: Vec<(usize, usize)> =
-            MONTH.find_iter(f).map(|m| (m.start(), m.end())).collect();
+        let months: Vec<(usize, usize)> = MONTH
+            .get()
+            .find_iter(f)
+            .map(|m| (m.start(), m.end()))
+            .collect();
         return intersect(&around(f, months, reach), &around(f, digits, reach));
     }
     let mut hits: Vec<(usize, usize)> = Vec::new();
@@ -247,4 +294,53 @@ fn ceil_boundary(f: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each kind's DFA finds what its NFA finds, so the windows do not depend on which
+    /// one a process has reached.
+    #[test]
+    fn the_dfa_finds_what_the_nfa_finds() {
+        let texts = [
+            "Talks in mid-January, then on Tuesday 6 janvier and next week; the day after tomorrow.",
+            "6 stycznia, 6 січня, 6 января; w przyszłym tygodniu, через два тижні, in two weeks",
+            "the end of next month, fin mars, Ende Januar, pod koniec marca, наприкінці травня",
+            "Q1 and H2, the first quarter, la deuxième moitié, drugie półrocze, last year",
+        ];
+        for kind in [
+            Trigger::Month,
+            Trigger::QuarterOrDigit,
+            Trigger::YearOrDigit,
+            Trigger::Unit,
+            Trigger::Week,
+            Trigger::Day,
+            Trigger::Weekday,
+            Trigger::MonthRel,
+        ] {
+            let nfa = kind.words().unwrap();
+            let automata: &Automata = match kind {
+                Trigger::Month => &MONTH,
+                Trigger::QuarterOrDigit => &QUARTER,
+                Trigger::YearOrDigit => &YEAR,
+                Trigger::Unit => &UNIT,
+                Trigger::Week => &WEEK,
+                Trigger::Day => &DAY,
+                Trigger::Weekday => &WEEKDAY,
+                _ => &MONTH_REL,
+            };
+            let dfa = build(&automata.words, AhoCorasickKind::DFA).unwrap();
+            for text in texts {
+                let f = crate::fold::fold_str(text);
+                let spans = |ac: &AhoCorasick| -> Vec<(usize, usize, usize)> {
+                    ac.find_iter(&f)
+                        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                        .collect()
+                };
+                assert_eq!(spans(&dfa), spans(nfa), "{kind:?} on {f}");
+            }
+        }
+    }
 }
