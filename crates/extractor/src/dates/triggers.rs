@@ -3,8 +3,8 @@
 //! Every match of a pass contains one of its trigger words ("january", "tomorrow",
 //! "weekend", a quarter word) or a digit, because the pass's pattern is built from those
 //! very words. One Aho-Corasick scan per kind of trigger (and one byte scan for digits)
-//! finds them; a pass then runs only over the windows of [`Trigger::reach`] bytes either side of its
-//! triggers, merged. A text with no trigger for a pass costs that pass nothing, and the
+//! finds them; a pass then runs only over the windows of [`Trigger::reach`] bytes either
+//! side of its triggers, merged. A text with no trigger for a pass costs that pass nothing, and the
 //! passes with rare triggers (weeks, relative days, weekdays) read a small part of a long
 //! text instead of all of it.
 //!
@@ -91,11 +91,10 @@ impl Trigger {
     }
 }
 
-/// An automaton over the words of `lists` (each a regex alternation of literals, possibly
-/// with an optional "(?:the )?" lead, which a match need not contain), folded as the text.
 /// A kind's trigger words in two automata that find the same matches: a contiguous NFA
 /// at first, cheap to build, and once the kind has read [`DFA_AFTER`] texts a DFA, dearer
-/// to build but about twice as fast to search, for a long run (ingest, a benchmark).
+/// to build but faster to search (no failure transitions), for a long run (ingest, a
+/// benchmark).
 struct Automata {
     words: Vec<String>,
     nfa: AhoCorasick,
