@@ -11,7 +11,7 @@ use crate::fold::{Folded, fold, fold_str};
 use crate::frames::{FrameArticle, FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
-use crate::lazy::{Found, Known, LazyRegex as Regex, Pieces};
+use crate::lazy::{Found, Known, LazyRegex as Regex, Pieces, Union};
 use crate::model::Model;
 use crate::money::{SMALL, find_amounts};
 use crate::pattern_cache::PatternCache;
@@ -31,6 +31,23 @@ pub struct Tagger {
     model: Option<std::sync::Arc<Model>>,
     /// Concept frames, for keys the rules miss (see frames.rs).
     frames: Option<std::sync::Arc<Frames>>,
+    /// One search per sentence for every key's cue-list literals, once a long run has
+    /// tagged [`UNION_AFTER`] texts (shared by clones).
+    cues: std::sync::Arc<Cues>,
+}
+
+/// Texts tagged before the keys' cue lists are searched as one [`Union`]: a short command
+/// never pays for building its DFA (the lists' own gates serve it), a long run (ingest, a
+/// benchmark) reads most of its text through it.
+const UNION_AFTER: usize = 512;
+
+/// The keys' cue lists searched as one, built on first need after [`UNION_AFTER`] texts.
+#[derive(Debug, Default)]
+struct Cues {
+    tagged: std::sync::atomic::AtomicUsize,
+    /// The union of every key's cue, context, exclusion and place lists; `None` inside
+    /// if it could not be built.
+    union: std::sync::OnceLock<Option<Union>>,
 }
 
 /// Everything the tagger finds in one text.
@@ -112,6 +129,7 @@ impl Tagger {
             money: taxonomy.money.clone(),
             model,
             frames: None,
+            cues: Default::default(),
         })
     }
 
@@ -155,6 +173,39 @@ impl Tagger {
     }
 
     /// [`Tagger::tag_with`], reading numeric dates by `language` ("en": month first).
+    /// The keys' cue lists as one search, once this tagger (or a clone) has tagged
+    /// [`UNION_AFTER`] texts.
+    fn union(&self) -> Option<&Union> {
+        let cues = &self.cues;
+        if let Some(built) = cues.union.get() {
+            return built.as_ref();
+        }
+        if cues
+            .tagged
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            < UNION_AFTER
+        {
+            return None;
+        }
+        cues.union
+            .get_or_init(|| {
+                let lists: Vec<&Regex> = self
+                    .keys
+                    .iter()
+                    .flat_map(|k| {
+                        k.strong
+                            .iter()
+                            .chain(&k.weak)
+                            .chain(&k.context)
+                            .chain(&k.exclude)
+                            .chain(k.event.as_ref().map(|e| &e.place))
+                    })
+                    .collect();
+                Union::new(&lists)
+            })
+            .as_ref()
+    }
+
     fn tag_in(
         &self,
         text: &str,
@@ -192,12 +243,26 @@ impl Tagger {
         // Keys share their topic gate (the story's own words): each distinct gate scans the
         // text once, not once per key.
         let mut on_topic: HashMap<&str, bool> = HashMap::new();
-        let mut hits: Vec<KeyHits> = self
-            .keys
-            .iter()
-            .filter(|key| key.on_topic(&mut on_topic, &sentences))
-            .filter_map(|key| key.mention(text, &sentences, &dates_by_sentence))
-            .collect();
+        // Which cue literals each sentence holds, for every key at once, searched when the
+        // first key on topic needs them (an off-topic text never does).
+        let union = self.union();
+        let mut found: Option<Vec<Vec<Vec<usize>>>> = None;
+        let mut hits: Vec<KeyHits> = Vec::new();
+        for key in &self.keys {
+            if !key.on_topic(&mut on_topic, &sentences) {
+                continue;
+            }
+            let cues = union.map(|union| {
+                let found = found.get_or_insert_with(|| {
+                    sentences
+                        .iter()
+                        .map(|s| union.found(&s.folded.text))
+                        .collect()
+                });
+                Cued { union, found }
+            });
+            hits.extend(key.mention(text, &sentences, &dates_by_sentence, cues));
+        }
         // frames: the keys the rules missed, before the learned scorer sees what is left
         let frames = self.framed(
             text,
@@ -403,19 +468,26 @@ impl CompiledKey {
         }
     }
 
+    /// `cues`: the literals of every key's lists in each sentence, when the tagger
+    /// searched them at once.
     fn mention(
         &self,
         text: &str,
         sentences: &[Sentence],
         dates: &[Vec<&DateMention>],
+        cues: Option<Cued<'_>>,
     ) -> Option<KeyHits> {
         // Exclusions, context and the event's place are asked only of sentences with a
         // cue (or, for the place, an event to look for): most sentences have none.
-        let mut excluded = ScopeHits::new(self.exclude.as_ref(), self.exclude_scope);
-        let mut context = ScopeHits::new(self.context.as_ref(), self.context_scope);
+        let mut excluded = ScopeHits::new(self.exclude.as_ref(), self.exclude_scope, cues);
+        let mut context = ScopeHits::new(self.context.as_ref(), self.context_scope, cues);
         // A meeting's place may be named once for the paragraph ("Paris hosted three
         // meetings. On Monday the chiefs ...").
-        let mut place = ScopeHits::new(self.event.as_ref().map(|e| &e.place), Scope::Paragraph);
+        let mut place = ScopeHits::new(
+            self.event.as_ref().map(|e| &e.place),
+            Scope::Paragraph,
+            cues,
+        );
         // The first match, in byte offsets of the original text.
         let mut first: Option<(usize, Range<usize>)> = None;
         let mut count = 0;
@@ -425,9 +497,13 @@ impl CompiledKey {
             let strong: Vec<Found> = self
                 .strong
                 .iter()
-                .flat_map(|r| r.find_iter(folded))
+                .flat_map(|r| r.find_iter_found(folded, cues.and_then(|c| c.of(r, i))))
                 .collect();
-            let weak: Vec<Found> = self.weak.iter().flat_map(|r| r.find_iter(folded)).collect();
+            let weak: Vec<Found> = self
+                .weak
+                .iter()
+                .flat_map(|r| r.find_iter_found(folded, cues.and_then(|c| c.of(r, i))))
+                .collect();
             if strong.is_empty() && weak.is_empty() && self.event.is_none() {
                 continue;
             }
@@ -507,18 +583,42 @@ impl Event {
 
 /// A regex's per-sentence hits widened to its scope, computed for every sentence on the
 /// first question: `false` everywhere without a regex.
+/// The literals of a tagger's lists in each sentence of a text, found at once.
+#[derive(Clone, Copy)]
+struct Cued<'a> {
+    union: &'a Union,
+    /// By sentence, then by list's place in `union`.
+    found: &'a [Vec<Vec<usize>>],
+}
+
+impl<'a> Cued<'a> {
+    /// The literals of `list` in sentence `i`, if the union holds the list.
+    fn of(self, list: &Regex, i: usize) -> Option<&'a [usize]> {
+        let found = self.found;
+        found
+            .get(i)?
+            .get(self.union.place(list)?)
+            .map(Vec::as_slice)
+    }
+}
+
 struct ScopeHits<'r> {
     regex: Option<&'r Regex>,
     scope: Scope,
-    hits: Option<Vec<bool>>,
+    cues: Option<Cued<'r>>,
+    /// Whether the regex matches each sentence, asked on first need: a sentence-scoped
+    /// list reads only the sentences asked about, a wider one stops at its first hit
+    /// (reading every sentence up front was a tenth of tagging an on-topic text).
+    matched: Vec<Option<bool>>,
 }
 
 impl<'r> ScopeHits<'r> {
-    fn new(regex: Option<&'r Regex>, scope: Scope) -> Self {
+    fn new(regex: Option<&'r Regex>, scope: Scope, cues: Option<Cued<'r>>) -> Self {
         ScopeHits {
             regex,
             scope,
-            hits: None,
+            cues,
+            matched: Vec::new(),
         }
     }
 
@@ -527,34 +627,36 @@ impl<'r> ScopeHits<'r> {
         let Some(regex) = self.regex else {
             return false;
         };
-        let scope = self.scope;
-        let hits = self.hits.get_or_insert_with(|| {
-            let hits: Vec<bool> = sentences
-                .iter()
-                .map(|s| regex.is_match(&s.folded.text))
-                .collect();
-            spread(&hits, sentences, scope)
-        });
-        hits.get(i).copied().unwrap_or(false)
-    }
-}
-
-/// Widens per-sentence hits to the sentence's paragraph or to the whole text.
-fn spread(hits: &[bool], sentences: &[Sentence], scope: Scope) -> Vec<bool> {
-    match scope {
-        Scope::Sentence => hits.to_vec(),
-        Scope::Article => vec![hits.iter().any(|h| *h); hits.len()],
-        Scope::Paragraph => {
-            let paragraphs = sentences.last().map_or(0, |s| s.paragraph + 1);
-            let mut by_paragraph = vec![false; paragraphs];
-            for (hit, sentence) in hits.iter().zip(sentences) {
-                by_paragraph[sentence.paragraph] |= *hit;
-            }
-            sentences
-                .iter()
-                .map(|s| by_paragraph[s.paragraph])
-                .collect()
+        let Some(paragraph) = sentences.get(i).map(|s| s.paragraph) else {
+            return false;
+        };
+        if self.matched.len() != sentences.len() {
+            self.matched = vec![None; sentences.len()];
         }
+        // A paragraph's sentences are consecutive.
+        let scope = match self.scope {
+            Scope::Sentence => i..i + 1,
+            Scope::Article => 0..sentences.len(),
+            Scope::Paragraph => {
+                let before = sentences[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.paragraph == paragraph)
+                    .count();
+                let from_here = sentences[i..]
+                    .iter()
+                    .take_while(|s| s.paragraph == paragraph)
+                    .count();
+                i - before..i + from_here
+            }
+        };
+        let cues = self.cues;
+        scope.into_iter().any(|j| {
+            *self.matched[j].get_or_insert_with(|| {
+                let found = cues.and_then(|c| c.of(regex, j));
+                regex.is_match_found(&sentences[j].folded.text, found)
+            })
+        })
     }
 }
 
@@ -993,6 +1095,34 @@ exclude_scope = "paragraph"
             }
         }
         out
+    }
+
+    /// The keys' cue lists searched as one union tag every fixture as each list's own gate
+    /// does.
+    #[test]
+    fn the_union_of_cue_lists_tags_the_fixtures_as_the_lists_own_gates() {
+        let own = tagger(include_str!("../../../config/taxonomy.toml"));
+        let union = tagger(include_str!("../../../config/taxonomy.toml"));
+        union
+            .cues
+            .tagged
+            .store(UNION_AFTER, std::sync::atomic::Ordering::Relaxed);
+        let published = "2026-01-05T12:00:00Z".parse().ok();
+        for text in fixture_texts() {
+            for language in [None, Some("en")] {
+                // The lists' own gates all along.
+                own.cues
+                    .tagged
+                    .store(0, std::sync::atomic::Ordering::Relaxed);
+                assert_eq!(
+                    union.tag_in(&text, published, language),
+                    own.tag_in(&text, published, language),
+                    "{text}"
+                );
+            }
+        }
+        assert!(union.cues.union.get().is_some_and(|u| u.is_some()));
+        assert!(own.cues.union.get().is_none());
     }
 
     #[test]

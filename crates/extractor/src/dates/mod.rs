@@ -231,6 +231,11 @@ impl DateRegex {
         }
     }
 
+    #[cfg(test)]
+    pub(super) fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
     /// The form that searches `text`.
     pub(super) fn for_text(&self, text: &str) -> &Regex {
         if text.is_ascii()
@@ -295,22 +300,15 @@ fn one(regex: &DateRegex) -> &[DateRegex] {
     std::slice::from_ref(regex)
 }
 
-fn scan_dates(
-    text: &str,
-    reference: Option<NaiveDate>,
-    language: Option<&str>,
-    scan: Scan,
-) -> Vec<DateMention> {
-    let folded = fold(text);
-    let f = folded.text.as_str();
-    let language = language.unwrap_or("");
-    // Explicit dates first, then periods, then relative words; a later, vaguer match
-    // never overrides an earlier one it overlaps ("Tuesday, January 6").
-    // Spans taken so far, by start; they never overlap, so the one span starting
-    // last before a candidate's end is the only one that can overlap it (a BTreeMap
-    // keeps this check logarithmic: a Vec scan made long inputs quadratic).
-    let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
-    let groups: [(Regexes, Resolver, Trigger, Needs); 15] = [
+/// One date pass: its regexes, the resolver of their matches, the trigger every match
+/// holds, and what the resolver needs.
+type Pass = (Regexes, Resolver, Trigger, Needs);
+
+/// The passes in the order they take spans: explicit dates first, then periods, then
+/// relative words; a later, vaguer match never overrides an earlier one it overlaps
+/// ("Tuesday, January 6").
+fn passes() -> [Pass; 18] {
+    [
         (
             || one(&periods::WEEK_OF),
             periods::week_of,
@@ -323,14 +321,35 @@ fn scan_dates(
             Trigger::QuarterOrDigit,
             Needs::Nothing,
         ),
+        // The explicit and numeric passes in their order, each regex with the trigger its
+        // every match holds: the ones that name a month read only near both a month's name
+        // and a digit, a small part of a text full of numbers (see `Trigger::MonthAndDigit`).
         (
-            || EXPLICIT.as_slice(),
+            || EXPLICIT.get(..2).unwrap_or_default(),
             explicit,
             Trigger::Digit,
             Needs::Nothing,
         ),
         (
-            || NUMERIC.as_slice(),
+            || EXPLICIT.get(2..).unwrap_or_default(),
+            explicit,
+            Trigger::MonthAndDigit,
+            Needs::Nothing,
+        ),
+        (
+            || NUMERIC.get(..1).unwrap_or_default(),
+            numeric,
+            Trigger::Digit,
+            Needs::Nothing,
+        ),
+        (
+            || NUMERIC.get(1..2).unwrap_or_default(),
+            numeric,
+            Trigger::MonthAndDigit,
+            Needs::Nothing,
+        ),
+        (
+            || NUMERIC.get(2..).unwrap_or_default(),
             numeric,
             Trigger::Digit,
             Needs::Nothing,
@@ -401,8 +420,24 @@ fn scan_dates(
             Trigger::YearOrDigit,
             Needs::Nothing,
         ),
-    ];
+    ]
+}
+
+fn scan_dates(
+    text: &str,
+    reference: Option<NaiveDate>,
+    language: Option<&str>,
+    scan: Scan,
+) -> Vec<DateMention> {
+    let folded = fold(text);
+    let f = folded.text.as_str();
+    let language = language.unwrap_or("");
+    // The passes run in order (see `passes`). Spans taken so far, by start; they never overlap, so the one span starting
+    // last before a candidate's end is the only one that can overlap it (a BTreeMap
+    // keeps this check logarithmic: a Vec scan made long inputs quadratic).
+    let mut taken: BTreeMap<usize, (usize, NaiveDate, NaiveDate)> = BTreeMap::new();
     let mut windows = Windows::new(f);
+    let groups = passes();
     let whole_text = [(0, f.len())];
     for (regexes, resolve, trigger, needs) in groups {
         // A pass that cannot resolve anything without a reference date, when there is
@@ -1443,6 +1478,53 @@ mod tests {
             }
         }
         assert!(find_dates(&filler.repeat(100), sat()).is_empty());
+    }
+
+    /// Every match of a pass is shorter than the reach of its trigger's windows, which is
+    /// what lets the windows find exactly what a scan of the whole text finds.
+    #[test]
+    fn every_match_is_shorter_than_its_triggers_reach() {
+        for (regexes, _, trigger, _) in passes() {
+            for regex in regexes() {
+                let hir = regex_syntax::parse(regex.pattern()).unwrap();
+                let longest = hir.properties().maximum_len();
+                eprintln!(
+                    "{trigger:?} {longest:?} {}",
+                    regex.pattern().chars().take(30).collect::<String>()
+                );
+                assert!(
+                    longest.is_some_and(|n| n < trigger.reach()),
+                    "{trigger:?}: {longest:?} {}",
+                    regex.pattern()
+                );
+            }
+        }
+    }
+
+    /// A month's and a digit's windows overlap where both do, and only there.
+    #[test]
+    fn the_month_and_digit_windows_are_the_overlap_of_each_kinds() {
+        let text = format!(
+            "{}12 apples{}in january{}on 6 janvier 2026{}",
+            "x".repeat(300),
+            "y".repeat(300),
+            "z".repeat(300),
+            "w".repeat(300)
+        );
+        let mut windows = Windows::new(&text);
+        let reach = Trigger::MonthAndDigit.reach();
+        let both = windows.of(Trigger::MonthAndDigit).to_vec();
+        // "12" and "january" are too far apart; "6 janvier 2026" holds both, and its
+        // window is no wider than either kind's.
+        let at = text.find("6 janvier").unwrap();
+        let end = at + "6 janvier 2026".len();
+        assert_eq!(both.len(), 1);
+        assert!(both[0].0 <= at && end <= both[0].1, "{both:?}");
+        assert!(
+            at - reach <= both[0].0 && both[0].1 <= end + reach,
+            "{both:?}"
+        );
+        assert!(windows.of(Trigger::Digit).len() > both.len());
     }
 
     /// Linear time, counted in work rather than clock: the number of dates found (each a

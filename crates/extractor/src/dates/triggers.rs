@@ -3,25 +3,22 @@
 //! Every match of a pass contains one of its trigger words ("january", "tomorrow",
 //! "weekend", a quarter word) or a digit, because the pass's pattern is built from those
 //! very words. One Aho-Corasick scan per kind of trigger (and one byte scan for digits)
-//! finds them; a pass then runs only over the windows of [`REACH`] bytes either side of its
-//! triggers, merged. A text with no trigger for a pass costs that pass nothing, and the
+//! finds them; a pass then runs only over the windows of [`Trigger::reach`] bytes either
+//! side of its triggers, merged. A text with no trigger for a pass costs that pass nothing, and the
 //! passes with rare triggers (weeks, relative days, weekdays) read a small part of a long
 //! text instead of all of it.
 //!
 //! The windows give exactly the matches a scan of the whole text gives, as long as every
-//! match is shorter than [`REACH`]: a match lies within the window of the trigger it
-//! contains, and no match can touch a window's cut edge, since an edge is [`REACH`] bytes
+//! match is shorter than the reach: a match lies within the window of the trigger it
+//! contains, and no match can touch a window's cut edge, since an edge is that many bytes
 //! from every trigger inside it (`windows_find_what_a_full_scan_finds` checks it).
 
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::periods;
-
-/// Bytes kept either side of a trigger: longer than any date expression the passes match
-/// (the longest, a weekday, a day range, a Cyrillic month and a year, is under 80 bytes).
-const REACH: usize = 256;
 
 /// The kinds of trigger, one per distinct set of words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +41,13 @@ pub(super) enum Trigger {
     Weekday,
     /// A month named by its distance ("last month").
     MonthRel,
+    /// A month's name and a digit, both: the passes whose every match holds a month's
+    /// name and a day ("January 6", "6 stycznia", "Oct/2") read only where the windows of
+    /// the two kinds overlap, not every number's (see [`intersect`]).
+    MonthAndDigit,
 }
 
-const KINDS: usize = 9;
+const KINDS: usize = 10;
 
 impl Trigger {
     fn index(self) -> usize {
@@ -54,8 +55,8 @@ impl Trigger {
     }
 
     fn words(self) -> Option<&'static AhoCorasick> {
-        let ac: &'static LazyLock<AhoCorasick> = match self {
-            Trigger::Digit => return None,
+        let ac: &'static LazyLock<Automata> = match self {
+            Trigger::Digit | Trigger::MonthAndDigit => return None,
             Trigger::Month => &MONTH,
             Trigger::QuarterOrDigit => &QUARTER,
             Trigger::YearOrDigit => &YEAR,
@@ -65,7 +66,21 @@ impl Trigger {
             Trigger::Weekday => &WEEKDAY,
             Trigger::MonthRel => &MONTH_REL,
         };
-        Some(LazyLock::force(ac))
+        Some(LazyLock::force(ac).get())
+    }
+
+    /// Bytes kept either side of a trigger of this kind: more than the longest match of
+    /// any pass it triggers (`every_match_is_shorter_than_its_triggers_reach` checks it).
+    ///
+    /// Each kind has its own: a window no wider than its passes need reads fewer bytes,
+    /// and a narrow window of a text in a non-Latin script is more often ASCII, which the
+    /// regexes' fast forms read (see `DateRegex::for_text`).
+    pub(super) fn reach(self) -> usize {
+        match self {
+            Trigger::Digit | Trigger::Unit | Trigger::Week | Trigger::Day | Trigger::MonthRel => 64,
+            Trigger::Month | Trigger::YearOrDigit | Trigger::Weekday => 96,
+            Trigger::QuarterOrDigit | Trigger::MonthAndDigit => 128,
+        }
     }
 
     fn digits(self) -> bool {
@@ -76,9 +91,48 @@ impl Trigger {
     }
 }
 
+/// A kind's trigger words in two automata that find the same matches: a contiguous NFA
+/// at first, cheap to build, and once the kind has read [`DFA_AFTER`] texts a DFA, dearer
+/// to build but faster to search (no failure transitions), for a long run (ingest, a
+/// benchmark).
+struct Automata {
+    words: Vec<String>,
+    nfa: AhoCorasick,
+    read: AtomicUsize,
+    /// `None` inside: the DFA could not be built; the NFA serves.
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+/// Texts a kind's NFA reads before its DFA is built.
+const DFA_AFTER: usize = 512;
+
+impl Automata {
+    /// The automaton that searches now.
+    fn get(&self) -> &AhoCorasick {
+        if let Some(Some(dfa)) = self.dfa.get() {
+            return dfa;
+        }
+        if self.dfa.get().is_some() || self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa
+            .get_or_init(|| build(&self.words, AhoCorasickKind::DFA).ok())
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
+}
+
+fn build(words: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    // Leftmost-first in both kinds, so that the two find the very same matches.
+    AhoCorasick::builder()
+        .kind(Some(kind))
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(words)
+}
+
 /// An automaton over the words of `lists` (each a regex alternation of literals, possibly
 /// with an optional "(?:the )?" lead, which a match need not contain), folded as the text.
-fn automaton(lists: &[&str]) -> AhoCorasick {
+fn automaton(lists: &[&str]) -> Automata {
     let mut words: Vec<String> = lists
         .iter()
         .flat_map(|l| l.split('|'))
@@ -93,14 +147,17 @@ fn automaton(lists: &[&str]) -> AhoCorasick {
     // A contiguous NFA: the default picks a DFA for sets this small, which finds the same
     // matches but costs several times as much to build, and a short command builds each
     // automaton its text needs once.
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(&words)
-        .expect("the date trigger automaton builds")
+    let nfa =
+        build(&words, AhoCorasickKind::ContiguousNFA).expect("the date trigger automaton builds");
+    Automata {
+        words,
+        nfa,
+        read: AtomicUsize::new(0),
+        dfa: OnceLock::new(),
+    }
 }
 
-static MONTH: LazyLock<AhoCorasick> = LazyLock::new(|| {
+static MONTH: LazyLock<Automata> = LazyLock::new(|| {
     let forms = periods::month_forms();
     automaton(&[
         super::MONTHS_EN,
@@ -110,16 +167,16 @@ static MONTH: LazyLock<AhoCorasick> = LazyLock::new(|| {
         &forms,
     ])
 });
-static QUARTER: LazyLock<AhoCorasick> =
+static QUARTER: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[&periods::quarter_and_half_words()]));
-static YEAR: LazyLock<AhoCorasick> =
+static YEAR: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[periods::YEAR_REL_WORDS, periods::YEAR_PART_REL]));
-static UNIT: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[&periods::unit_words()]));
-static WEEK: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::WEEK_WORDS, "week of"]));
-static DAY: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::DAY_WORDS]));
-static WEEKDAY: LazyLock<AhoCorasick> =
+static UNIT: LazyLock<Automata> = LazyLock::new(|| automaton(&[&periods::unit_words()]));
+static WEEK: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::WEEK_WORDS, "week of"]));
+static DAY: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::DAY_WORDS]));
+static WEEKDAY: LazyLock<Automata> =
     LazyLock::new(|| automaton(&[super::WEEKDAYS, periods::WEEKDAY_FORMS]));
-static MONTH_REL: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[periods::MONTH_REL_WORDS]));
+static MONTH_REL: LazyLock<Automata> = LazyLock::new(|| automaton(&[periods::MONTH_REL_WORDS]));
 
 /// The windows of each kind of trigger in one text, computed on first use.
 pub(super) struct Windows<'a> {
@@ -144,6 +201,19 @@ impl<'a> Windows<'a> {
 }
 
 fn windows(f: &str, trigger: Trigger) -> Vec<(usize, usize)> {
+    let reach = trigger.reach();
+    if trigger == Trigger::MonthAndDigit {
+        // Each kind's windows at this kind's reach, so that the argument of `intersect`
+        // holds for the longest match of this kind's passes.
+        let mut digits = Vec::new();
+        digit_runs(f, &mut digits);
+        let months: Vec<(usize, usize)> = MONTH
+            .get()
+            .find_iter(f)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        return intersect(&around(f, months, reach), &around(f, digits, reach));
+    }
     let mut hits: Vec<(usize, usize)> = Vec::new();
     if trigger.digits() {
         digit_runs(f, &mut hits);
@@ -151,14 +221,44 @@ fn windows(f: &str, trigger: Trigger) -> Vec<(usize, usize)> {
     if let Some(ac) = trigger.words() {
         hits.extend(ac.find_iter(f).map(|m| (m.start(), m.end())));
     }
+    around(f, hits, reach)
+}
+
+/// The ranges within `reach` bytes of any of `hits`, merged, in order, on character
+/// boundaries.
+fn around(f: &str, mut hits: Vec<(usize, usize)>, reach: usize) -> Vec<(usize, usize)> {
     hits.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (s, e) in hits {
-        let from = floor_boundary(f, s.saturating_sub(REACH));
-        let to = ceil_boundary(f, e.saturating_add(REACH).min(f.len()));
+        let from = floor_boundary(f, s.saturating_sub(reach));
+        let to = ceil_boundary(f, e.saturating_add(reach).min(f.len()));
         match out.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// The ranges covered by both `a` and `b` (each in order and disjoint), in order.
+///
+/// A match holding a trigger of each kind lies inside a window of each, so inside their
+/// overlap; an edge of the overlap is an edge of one of the two windows, the reach
+/// from every trigger of that kind inside it, so no match touches it, and the overlaps
+/// find what the windows of either kind find.
+fn intersect(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&(a0, a1)), Some(&(b0, b1))) = (a.get(i), b.get(j)) {
+        let (from, to) = (a0.max(b0), a1.min(b1));
+        if from < to {
+            out.push((from, to));
+        }
+        // The range that ends first meets no later range of the other list.
+        if a1 <= b1 {
+            i += 1;
+        } else {
+            j += 1;
         }
     }
     out
@@ -193,4 +293,53 @@ fn ceil_boundary(f: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each kind's DFA finds what its NFA finds, so the windows do not depend on which
+    /// one a process has reached.
+    #[test]
+    fn the_dfa_finds_what_the_nfa_finds() {
+        let texts = [
+            "Talks in mid-January, then on Tuesday 6 janvier and next week; the day after tomorrow.",
+            "6 stycznia, 6 січня, 6 января; w przyszłym tygodniu, через два тижні, in two weeks",
+            "the end of next month, fin mars, Ende Januar, pod koniec marca, наприкінці травня",
+            "Q1 and H2, the first quarter, la deuxième moitié, drugie półrocze, last year",
+        ];
+        for kind in [
+            Trigger::Month,
+            Trigger::QuarterOrDigit,
+            Trigger::YearOrDigit,
+            Trigger::Unit,
+            Trigger::Week,
+            Trigger::Day,
+            Trigger::Weekday,
+            Trigger::MonthRel,
+        ] {
+            let nfa = kind.words().unwrap();
+            let automata: &Automata = match kind {
+                Trigger::Month => &MONTH,
+                Trigger::QuarterOrDigit => &QUARTER,
+                Trigger::YearOrDigit => &YEAR,
+                Trigger::Unit => &UNIT,
+                Trigger::Week => &WEEK,
+                Trigger::Day => &DAY,
+                Trigger::Weekday => &WEEKDAY,
+                _ => &MONTH_REL,
+            };
+            let dfa = build(&automata.words, AhoCorasickKind::DFA).unwrap();
+            for text in texts {
+                let f = crate::fold::fold_str(text);
+                let spans = |ac: &AhoCorasick| -> Vec<(usize, usize, usize)> {
+                    ac.find_iter(&f)
+                        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                        .collect()
+                };
+                assert_eq!(spans(&dfa), spans(nfa), "{kind:?} on {f}");
+            }
+        }
+    }
 }
