@@ -218,8 +218,70 @@ struct Pending {
     /// Links and document keys handled since the last acknowledgement: a second feed linking
     /// to the same article before crawl state knows it must not fetch it again.
     seen: HashSet<String>,
+    /// The keys of `seen` whose article is still being fetched, extracted or indexed: a
+    /// commit cannot acknowledge them yet, so they stay seen past it (see [`InFlight`]).
+    in_flight: HashSet<String>,
     /// Whether the writer holds uncommitted documents.
     dirty: bool,
+}
+
+impl Pending {
+    /// After a commit has acknowledged what it took: forgets the keys seen since the last
+    /// one, but for those whose article is still in flight or was indexed while the commit
+    /// ran (its acknowledgement is the next commit's). Forgetting those too would let a
+    /// second feed's copy of an article be fetched and counted new a second time.
+    fn forget_acknowledged(&mut self) {
+        let Pending {
+            seen,
+            in_flight,
+            articles,
+            aliases,
+            ..
+        } = self;
+        let waiting: HashSet<&str> = articles
+            .iter()
+            .flat_map(|a| a.links.iter().chain([&a.state.url]))
+            .chain(aliases.iter().flat_map(|(link, key)| [link, key]))
+            .map(String::as_str)
+            .collect();
+        seen.retain(|key| in_flight.contains(key) || waiting.contains(key.as_str()));
+    }
+}
+
+/// The keys one item claimed in [`Pending::seen`], held in flight until the item is done,
+/// whatever way it ends.
+struct InFlight<'a> {
+    pending: &'a Mutex<Pending>,
+    keys: Vec<String>,
+}
+
+impl<'a> InFlight<'a> {
+    fn new(pending: &'a Mutex<Pending>) -> Self {
+        InFlight {
+            pending,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Claims `key` for this item: false when it was seen since the last acknowledgement.
+    fn claim(&mut self, key: &str) -> bool {
+        let mut pending = lock(self.pending);
+        if !pending.seen.insert(key.to_string()) {
+            return false;
+        }
+        pending.in_flight.insert(key.to_string());
+        self.keys.push(key.to_string());
+        true
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut pending = lock(self.pending);
+        for key in &self.keys {
+            pending.in_flight.remove(key);
+        }
+    }
 }
 
 /// The stages of the pipeline and the stores they feed.
@@ -473,7 +535,7 @@ impl Pipeline {
         })
         .await
         .context("crawl state update crashed")??;
-        lock(&self.pending).seen.clear();
+        lock(&self.pending).forget_acknowledged();
         Timings::add(&self.timings.commit, started);
         tracing::info!(articles = count, "committed");
         // Watches (issue 6, crate::watch): new matches are searchable now; never fails.
@@ -847,7 +909,8 @@ impl Pipeline {
         let link = canonicalize(&link);
         let link_key = link.to_string();
         // The same article reached through two feeds before the next commit is handled once.
-        if !lock(&self.pending).seen.insert(link_key.clone()) {
+        let mut in_flight = InFlight::new(&self.pending);
+        if !in_flight.claim(&link_key) {
             return ItemOutcome::Unchanged;
         }
         let fingerprint = item.fingerprint();
@@ -914,14 +977,12 @@ impl Pipeline {
         let known = if key == link {
             known
         } else {
-            let mut pending = lock(&self.pending);
-            if !pending.seen.insert(key_text.clone()) {
+            if !in_flight.claim(&key_text) {
                 // Handled through another URL since the last commit: remember this URL too,
                 // so that it is not fetched again next time.
-                pending.aliases.push((link_key, key_text));
+                lock(&self.pending).aliases.push((link_key, key_text));
                 return ItemOutcome::Unchanged;
             }
-            drop(pending);
             match lock(&self.state).article(&key_text) {
                 Ok(by_key) => by_key.or(known),
                 Err(err) => return ItemOutcome::Failed(err.to_string()),
@@ -1217,6 +1278,56 @@ pub async fn drain_within<T: 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commit_forgets_only_what_it_acknowledged() {
+        let pending = Mutex::new(Pending::default());
+        let mut done = InFlight::new(&pending);
+        assert!(done.claim("https://a.example/done"));
+        let mut running = InFlight::new(&pending);
+        assert!(running.claim("https://a.example/running"));
+        assert!(running.claim("https://a.example/running-key"));
+        let mut waiting = InFlight::new(&pending);
+        assert!(waiting.claim("https://a.example/waiting"));
+        assert!(
+            !InFlight::new(&pending).claim("https://a.example/running"),
+            "a second feed's copy is not handled twice"
+        );
+        drop(done);
+        drop(waiting);
+        // Indexed while the commit ran: acknowledged by the next one.
+        lock(&pending).articles.push(IndexedArticle {
+            state: ArticleState {
+                url: "https://a.example/waiting".into(),
+                source: "a".into(),
+                feed_fingerprint: String::new(),
+                content_hash: String::new(),
+                indexed_at: Utc::now(),
+            },
+            links: vec!["https://a.example/waiting".into()],
+            page: None,
+        });
+        lock(&pending).forget_acknowledged();
+        let mut seen: Vec<String> = lock(&pending).seen.iter().cloned().collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "https://a.example/running",
+                "https://a.example/running-key",
+                "https://a.example/waiting"
+            ]
+        );
+        drop(running);
+        assert!(lock(&pending).in_flight.is_empty(), "released when done");
+        lock(&pending).articles.clear();
+        lock(&pending).forget_acknowledged();
+        assert!(lock(&pending).seen.is_empty());
+        assert!(
+            InFlight::new(&pending).claim("https://a.example/done"),
+            "fetched again at the next poll"
+        );
+    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
