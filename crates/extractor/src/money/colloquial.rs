@@ -8,16 +8,28 @@
 //!   рублей".
 //!
 //! Every pattern here is a `regex` (linear time) and each match reads a bounded window.
+//!
+//! Neither pattern is searched over the whole text. Their Unicode `\b` makes the regex
+//! engine's DFA give up on the first non-ASCII byte, and the slow engines that take over
+//! (Pike VM, backtracker) then read the rest of the text: ~10 % of tagging a 2 KB article.
+//! A borrower match starts with a digit at a word start, so the borrower regex is searched
+//! anchored at each such place ([`borrower_matches`]); a slang match holds a slang word
+//! and only characters a count can hold, so the slang regex is searched only in the runs
+//! of such characters around a slang word ([`slang_matches`]). Both searches see the whole
+//! text around them (`Input::range`, `Input::span`), so `\b` reads what it read before;
+//! the tests check they find what a search over the whole text finds.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+use regex_automata::{Anchored, Input, meta};
+use regex_syntax::is_word_character;
 
 use super::{
-    Amount, AmountKind, MoneyConfig, NUM, TABLES, alternation, bound_before, changed,
+    Amount, AmountKind, Caps, MoneyConfig, NUM, TABLES, alternation, bound_before, changed,
     ends_with_word, lexicon, lookbehind, number, push, to_units, words_value, wordy,
 };
-use crate::fold::Folded;
+use crate::fold::{Folded, fold_str};
 
 /// Slang words worth a fixed amount, folded ("stówę" is "stowe"), with their value.
 pub(super) const FIXED: &[(&str, f64, &str)] = &[
@@ -79,25 +91,130 @@ fn count_pattern() -> String {
     format!(r"\d+(?:[.,]\d+)?|(?:a )?couple(?: of)?|an?|(?:{words})(?:[- ](?:{words}))*")
 }
 
-static SLANG: LazyLock<Regex> = LazyLock::new(|| {
+/// On the regex crate's own engine, to be searched in spans of the text (see
+/// [`slang_matches`]), which `regex::Regex` cannot do.
+static SLANG: LazyLock<meta::Regex> = LazyLock::new(|| {
     let fixed = alternation(FIXED.iter().map(|(w, ..)| *w));
     let count = count_pattern();
     let pattern =
         format!(r"\b(?:(?P<n>{count}) )?(?P<w>{fixed})\b|\b(?P<gn>{count}) (?P<grand>grand)\b");
     // Built from constants: failing to compile is a bug every test catches.
     #[allow(clippy::expect_used)]
-    Regex::new(&pattern).expect("the slang regex compiles")
+    meta::Regex::new(&pattern).expect("the slang regex compiles")
 });
 
-/// A bare number, then a joiner or the same number in words in parentheses.
-static BORROWER: LazyLock<Regex> = LazyLock::new(|| {
+/// The characters other than letters and digits that a slang match can hold: those of
+/// its words (folded), the spaces and hyphens that join them. "." and "," join digits
+/// only ("1.5 grand"), and are checked apart (see [`may_be_in_slang`]).
+static SLANG_EXTRA: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let words = lexicon::NUMBER_WORDS
+        .iter()
+        .map(|(w, _)| *w)
+        .chain(FIXED.iter().map(|(w, ..)| *w))
+        .chain(["a", "an", "couple", "of", "grand"]);
+    let mut extra: Vec<char> = words
+        .flat_map(|w| fold_str(w).chars().collect::<Vec<_>>())
+        .chain([' ', '-'])
+        .filter(|c| !c.is_alphanumeric())
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    extra
+});
+
+/// Can the character `c`, followed by `next`, be part of a slang match? Letters and
+/// digits can (every `\d` and every letter of a word is alphanumeric), the joiners of its
+/// words can, and "." or "," only before a digit (`\d+(?:[.,]\d+)?`) unless a word
+/// holds one.
+fn may_be_in_slang(c: char, next: Option<char>) -> bool {
+    if c.is_alphanumeric() || SLANG_EXTRA.contains(&c) {
+        return true;
+    }
+    matches!(c, '.' | ',') && next.is_some_and(char::is_numeric)
+}
+
+/// The matches of [`SLANG`] in the folded text `f`, in order: what one search over the
+/// whole text finds. Every match holds a slang word and only characters for which
+/// [`may_be_in_slang`] holds, so it lies within the run of such characters around one of
+/// the slang words, and is found by a search of that run alone (a span: `\b` at its
+/// edges still sees the text around it). Searching each run from its start finds the
+/// match starting leftmost in it, as the whole-text search does on reaching the run.
+fn slang_matches(f: &str) -> Vec<Caps<'_>> {
+    let mut out = Vec::new();
+    let mut done = 0;
+    for (s, e) in super::gate::slang_words(f) {
+        if s < done {
+            continue;
+        }
+        // The run around the word: its words are letters, so it is one run.
+        let mut lo = s;
+        let mut next = f.get(s..).and_then(|t| t.chars().next());
+        for (i, c) in f.get(..s).unwrap_or_default().char_indices().rev() {
+            if !may_be_in_slang(c, next) {
+                break;
+            }
+            lo = i;
+            next = Some(c);
+        }
+        let mut hi = f.len();
+        let mut chars = f.get(e..).unwrap_or_default().char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if !may_be_in_slang(c, chars.peek().map(|&(_, n)| n)) {
+                hi = e + i;
+                break;
+            }
+        }
+        let hi = hi.max(e);
+        done = hi;
+        let mut at = lo;
+        while at < hi {
+            let input = Input::new(f).span(at..hi);
+            let Some(caps) = Caps::search(&SLANG, f, &input) else {
+                break;
+            };
+            // A match is never empty (it holds a word): the next search starts past it.
+            at = caps.get(0).map_or(hi, |m| m.end().max(at + 1));
+            out.push(caps);
+        }
+    }
+    out
+}
+
+/// A bare number, then a joiner or the same number in words in parentheses. On the regex
+/// crate's own engine, to be searched anchored (see [`borrower_matches`]).
+static BORROWER: LazyLock<meta::Regex> = LazyLock::new(|| {
     let instead = alternation(lexicon::INSTEAD.iter().copied());
     let pattern = format!(
         r"\b(?P<n>{NUM})(?: (?P<instead>{instead}) | (?P<to>to|do|до|a|auf|bis|na|на) | ?\((?P<words>[^()]{{1,160}})\) ?)"
     );
     #[allow(clippy::expect_used)]
-    Regex::new(&pattern).expect("the borrower regex compiles")
+    meta::Regex::new(&pattern).expect("the borrower regex compiles")
 });
+
+/// The matches of [`BORROWER`] in the folded text `f`, in order: what one search over the
+/// whole text finds. Every match starts with `\b` and a digit, that is with a numeric
+/// character (a superset of `\d`) after no word character; the regex is searched
+/// anchored at each such place, in order, past the last match, which returns the match
+/// starting leftmost and at that start the one the regex prefers, as the whole-text
+/// search does. The anchored search reads only as far as a match could go.
+fn borrower_matches(f: &str) -> Vec<Caps<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut before: Option<char> = None;
+    for (i, c) in f.char_indices() {
+        let prev = before.replace(c);
+        if i < at || !c.is_numeric() || prev.is_some_and(is_word_character) {
+            continue;
+        }
+        let input = Input::new(f).range(i..).anchored(Anchored::Yes);
+        if let Some(caps) = Caps::search(&BORROWER, f, &input) {
+            // Never empty (it holds a digit): the next start is past it.
+            at = caps.get(0).map_or(f.len(), |m| m.end().max(i + 1));
+            out.push(caps);
+        }
+    }
+    out
+}
 
 /// A currency name or symbol at the start of the text ("рублей 00 копеек", "zł").
 static CURRENCY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -137,10 +254,8 @@ pub(super) fn add(text: &str, folded: &Folded, out: &mut Vec<Amount>, config: &M
 fn slang(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
     let f = folded.text.as_str();
     let mut found = Vec::new();
-    if !super::gate::may_hold_slang(f) {
-        return found;
-    }
-    for caps in SLANG.captures_iter(f) {
+    // No slang word, no run to search (see `gate`).
+    for caps in slang_matches(f) {
         let Some(whole) = caps.get(0) else { continue };
         let (count, value, currency) = if let Some(w) = caps.name("w") {
             let Some((_, value, currency)) = FIXED.iter().find(|(x, ..)| *x == w.as_str()) else {
@@ -238,7 +353,7 @@ fn borrowed(text: &str, folded: &Folded, known: &[Amount]) -> Vec<Amount> {
         return found;
     }
     let t = &*TABLES;
-    for caps in BORROWER.captures_iter(f) {
+    for caps in borrower_matches(f) {
         let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) else {
             continue;
         };
@@ -354,6 +469,80 @@ mod tests {
 
     fn p(c: &str, v: f64) -> (String, f64) {
         (c.to_string(), v)
+    }
+
+    /// Every group's span of every match, in order.
+    type Spans = Vec<Vec<Option<(usize, usize)>>>;
+
+    fn spans(matches: impl Iterator<Item = regex_automata::util::captures::Captures>) -> Spans {
+        matches
+            .map(|c| c.iter().map(|g| g.map(|s| (s.start, s.end))).collect())
+            .collect()
+    }
+
+    /// The windowed searches against one search over the whole folded text.
+    fn same_as_whole(text: &str) -> usize {
+        let f = crate::fold::fold(text).text;
+        let whole = spans(BORROWER.captures_iter(&f));
+        assert_eq!(
+            spans(borrower_matches(&f).into_iter().map(|c| c.caps)),
+            whole,
+            "borrower: {text}"
+        );
+        let whole_slang = spans(SLANG.captures_iter(&f));
+        assert_eq!(
+            spans(slang_matches(&f).into_iter().map(|c| c.caps)),
+            whole_slang,
+            "slang: {text}"
+        );
+        whole.len() + whole_slang.len()
+    }
+
+    #[test]
+    fn windowed_searches_find_what_a_whole_text_search_finds() {
+        let texts = super::super::starts::tests::corpus_texts();
+        assert!(texts.len() > 1000, "{} texts", texts.len());
+        let found: usize = texts.iter().map(|t| same_as_whole(t)).sum();
+        assert!(found > 100, "{found} matches");
+        // Long texts: one text's numbers next to the next text's words.
+        same_as_whole(&texts.join(" "));
+        same_as_whole(&texts.join("\n"));
+    }
+
+    #[test]
+    fn windowed_searches_at_edges_and_on_non_ascii_text() {
+        for text in [
+            // At the text's start and end, nothing around them.
+            "5 tenners",
+            "tenner",
+            "grand",
+            "2 grand",
+            "59,99 statt 89,99 Euro",
+            "5 to 7 dollars",
+            "от 5 до 7",
+            "5 (пять)",
+            "(5 (five) dollars",
+            // Digits after a word character are no `\b`; after a non-word one they are.
+            "щ5 до 7 рублей, ж 5 до 7 рублей, x5 to 7 dollars, _5 to 7 dollars",
+            "²5 to 7 dollars and ²5 grand, Ⅻ5 to 7, ½5 grand",
+            "٣ to ٥ dollars; ٣ grand; ५ tenners",
+            // Counts and slang words in Cyrillic, Polish and German text around them.
+            "Дай мне 5 grand, а не два tenner. Він віддав 1.5 grand і 1,5 grand.",
+            "Pożyczysz mi dwie stówy? Dałem mu stówę i pięć dych, a potem 3,5 stówy.",
+            "Er gab mir zwei Hunnis, einen Fünfer und 'nen Zehner. Fünf Zehner!",
+            "twenty-five grand, twenty five grand, a couple of grand, a couple grand",
+            "1. grand 2, grand 3.5 grand 4,5 grand. 6.grand 7 ,grand",
+            "un grand-père, la grande table, 5 grandes, grand.",
+            "a fee of 250 (two hundred fifty) dollars and 5 000 (słownie: pięć tysięcy) złotych",
+            "Стоимость 2 400 000 (два миллиона четыреста тысяч) рублей; цена выросла с 300 до 450 рублей.",
+            "«5 tenners» — „2 grand“ (3 grand) [4 grand] 5 grand… 6 grand!",
+            "5 grand\u{301} 6 tenner\u{0301}s é5 grand",
+        ] {
+            same_as_whole(text);
+            // And inside long text of other scripts, at a window's edge.
+            same_as_whole(&format!("Ещё один текст — {text}"));
+            same_as_whole(&format!("{text} — и ещё"));
+        }
     }
 
     #[test]

@@ -67,11 +67,14 @@ pub(super) fn has_digit(f: &str) -> bool {
     f.chars().any(char::is_numeric)
 }
 
-/// May the folded text `f` hold a slang amount ("a tenner", "two grand")?
-pub(super) fn may_hold_slang(f: &str) -> bool {
-    SLANG_WORDS
-        .as_ref()
-        .is_none_or(|words| words.find(f).is_some())
+/// The byte range of every slang word or "grand" in the folded text `f`, in order: each
+/// one, or one overlapping it (slang words are letters only, so an overlapping one lies in
+/// the same run of letters). With no automaton, the whole text.
+pub(super) fn slang_words(f: &str) -> Vec<(usize, usize)> {
+    match SLANG_WORDS.as_ref() {
+        Some(words) => words.find_iter(f).map(|m| (m.start(), m.end())).collect(),
+        None => vec![(0, f.len())],
+    }
 }
 
 /// Could `\b` hold before the word char at `at`? Only when the character before is not a
@@ -124,8 +127,9 @@ mod tests {
             passes("undone"),
             "a gate, not a matcher: the regex says no to this"
         );
-        assert!(may_hold_slang(&fold("lend me a tenner").text));
-        assert!(may_hold_slang(&fold("two GRAND in cash").text));
-        assert!(!may_hold_slang(&fold("a fiscal backstop").text));
+        let slang = |t: &str| slang_words(&fold(t).text);
+        assert_eq!(slang("lend me a tenner"), [(10, 16)]);
+        assert_eq!(slang("two GRAND in cash"), [(4, 9)]);
+        assert!(slang("a fiscal backstop").is_empty());
     }
 }

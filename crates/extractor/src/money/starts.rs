@@ -173,7 +173,7 @@ fn ends_word(f: &str, at: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::fold::fold;
     use crate::money::{MoneyConfig, regex_amounts, regex_amounts_whole};
@@ -220,7 +220,7 @@ mod tests {
     /// The texts of the crate's corpora: the recognisers' and the tagging corpus's
     /// development and training splits, the regression set and the cases (never a test
     /// split).
-    fn corpus_texts() -> Vec<String> {
+    pub(in crate::money) fn corpus_texts() -> Vec<String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
         let dirs = [
             "recognisers/dev",
