@@ -82,10 +82,46 @@ struct Plan {
     always: Vec<usize>,
 }
 
-/// Texts a gate reads through its contiguous NFA before it builds a DFA of the same
-/// literals (see [`Gate`]): a short command (`newsmon tag` on a file) never pays for the
-/// DFA's build, a long run (ingest, a benchmark) reads most of its text through it.
+/// Texts an automaton reads as a contiguous NFA before a DFA of the same patterns is built
+/// (see [`DfaLater`]): a short command (`newsmon tag` on a file) never pays for the DFA's
+/// build, a long run (ingest, a benchmark) reads most of its text through it.
 const DFA_AFTER: usize = 512;
+
+/// The DFA an NFA gives way to once a long run has shown it will pay for its build (after
+/// [`DFA_AFTER`] texts): several times dearer to build, but its search follows no failure
+/// transitions. Built to find the same matches, so which one serves changes no result.
+/// Shared by the cue lists' gates and the date triggers.
+#[derive(Debug, Default)]
+pub(crate) struct DfaLater {
+    /// Texts the NFA has read.
+    read: AtomicUsize,
+    /// `None` inside: the DFA could not be built (too large); the NFA serves.
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+impl DfaLater {
+    /// The automaton for one more text: `nfa`, or once enough texts were read, the DFA
+    /// that `build` makes (called once).
+    pub(crate) fn serve<'a>(
+        &'a self,
+        nfa: &'a AhoCorasick,
+        build: impl FnOnce() -> Option<AhoCorasick>,
+    ) -> &'a AhoCorasick {
+        if let Some(built) = self.dfa.get() {
+            return built.as_ref().unwrap_or(nfa);
+        }
+        if self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
+            return nfa;
+        }
+        self.dfa.get_or_init(build).as_ref().unwrap_or(nfa)
+    }
+
+    /// Whether the DFA serves now.
+    #[cfg(test)]
+    pub(crate) fn serving(&self) -> bool {
+        self.dfa.get().is_some_and(Option::is_some)
+    }
+}
 
 /// What a caller knows of a branch, so that planning need not parse it (again).
 #[derive(Debug)]
@@ -153,6 +189,24 @@ enum Engine<'a> {
 pub(crate) struct Found {
     start: usize,
     end: usize,
+}
+
+impl From<regex::Match<'_>> for Found {
+    fn from(m: regex::Match<'_>) -> Found {
+        Found {
+            start: m.start(),
+            end: m.end(),
+        }
+    }
+}
+
+impl From<regex_automata::Match> for Found {
+    fn from(m: regex_automata::Match) -> Found {
+        Found {
+            start: m.start(),
+            end: m.end(),
+        }
+    }
 }
 
 impl Found {
@@ -489,10 +543,7 @@ struct Gate {
     scanned: AtomicUsize,
     /// `None` inside: too many literals for an automaton; the one-by-one search stays.
     automaton: OnceLock<Option<AhoCorasick>>,
-    /// Texts the NFA has read.
-    read: AtomicUsize,
-    /// `None` inside: the DFA could not be built (too large); the NFA serves.
-    dfa: OnceLock<Option<AhoCorasick>>,
+    dfa: DfaLater,
 }
 
 /// Bytes of text a gate searches literal by literal before it builds its automaton.
@@ -504,8 +555,7 @@ impl Gate {
             literals: literals.map(|l| l.to_ascii_lowercase()).collect(),
             scanned: AtomicUsize::new(0),
             automaton: OnceLock::new(),
-            read: AtomicUsize::new(0),
-            dfa: OnceLock::new(),
+            dfa: DfaLater::default(),
         }
     }
 
@@ -526,9 +576,6 @@ impl Gate {
 
     /// The automaton that searches now: the DFA, the NFA, or none yet (one by one).
     fn automaton(&self) -> Option<&AhoCorasick> {
-        if let Some(Some(dfa)) = self.dfa.get() {
-            return Some(dfa);
-        }
         let nfa = match self.automaton.get() {
             Some(built) => built.as_ref()?,
             None if self.scanned.load(Ordering::Relaxed) < AUTOMATON_AFTER => return None,
@@ -537,11 +584,7 @@ impl Gate {
                 .get_or_init(|| self.build(AhoCorasickKind::ContiguousNFA))
                 .as_ref()?,
         };
-        if self.dfa.get().is_some() || self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
-            return Some(nfa);
-        }
-        let dfa = self.dfa.get_or_init(|| self.build(AhoCorasickKind::DFA));
-        Some(dfa.as_ref().unwrap_or(nfa))
+        Some(self.dfa.serve(nfa, || self.build(AhoCorasickKind::DFA)))
     }
 
     fn build(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
@@ -668,34 +711,16 @@ impl Engine<'_> {
         match self {
             Engine::Ascii(regex) => regex
                 .search(&regex_automata::Input::new(haystack).span(at..haystack.len()))
-                .map(|m| Found {
-                    start: m.start(),
-                    end: m.end(),
-                }),
-            Engine::Full(regex) => regex.find_at(haystack, at).map(|m| Found {
-                start: m.start(),
-                end: m.end(),
-            }),
+                .map(Found::from),
+            Engine::Full(regex) => regex.find_at(haystack, at).map(Found::from),
         }
     }
 
     /// Every match, the regex's own iterator.
     fn find_all(self, haystack: &str) -> Vec<Found> {
         match self {
-            Engine::Ascii(regex) => regex
-                .find_iter(haystack)
-                .map(|m| Found {
-                    start: m.start(),
-                    end: m.end(),
-                })
-                .collect(),
-            Engine::Full(regex) => regex
-                .find_iter(haystack)
-                .map(|m| Found {
-                    start: m.start(),
-                    end: m.end(),
-                })
-                .collect(),
+            Engine::Ascii(regex) => regex.find_iter(haystack).map(Found::from).collect(),
+            Engine::Full(regex) => regex.find_iter(haystack).map(Found::from).collect(),
         }
     }
 }
@@ -1077,16 +1102,13 @@ mod tests {
         };
         let before = answers(&phrases);
         let gate = phrases.plan().gate().expect("a gate");
-        assert!(gate.dfa.get().is_none(), "no DFA yet");
+        assert!(!gate.dfa.serving(), "no DFA yet");
         phrases.is_match(&"warming up ".repeat(AUTOMATON_AFTER / 10));
         for _ in 0..=DFA_AFTER {
             phrases.is_match("warming up");
         }
         let after = answers(&phrases);
-        assert!(
-            gate.dfa.get().is_some_and(Option::is_some),
-            "the DFA serves now"
-        );
+        assert!(gate.dfa.serving(), "the DFA serves now");
         assert_eq!(before, after);
         assert!(after[1].0 && !after[0].0);
     }
@@ -1447,12 +1469,12 @@ mod tests {
             "built once the text adds up"
         );
         assert_eq!(before, after);
-        assert!(gate.dfa.get().is_none(), "the NFA serves first");
+        assert!(!gate.dfa.serving(), "the NFA serves first");
         for _ in 0..=DFA_AFTER {
             found("warming up");
         }
         let last: Vec<Vec<usize>> = texts.iter().map(|t| found(t)).collect();
-        assert!(gate.dfa.get().is_some_and(Option::is_some), "then the DFA");
+        assert!(gate.dfa.serving(), "then the DFA");
         assert_eq!(before, last);
     }
 }

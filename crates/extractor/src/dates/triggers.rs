@@ -13,12 +13,12 @@
 //! contains, and no match can touch a window's cut edge, since an edge is that many bytes
 //! from every trigger inside it (`windows_find_what_a_full_scan_finds` checks it).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::periods;
+use crate::lazy::DfaLater;
 
 /// The kinds of trigger, one per distinct set of words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +55,11 @@ impl Trigger {
     }
 
     fn words(self) -> Option<&'static AhoCorasick> {
+        self.automata().map(Automata::get)
+    }
+
+    /// The automata of this kind's words; `None` for the kinds found by their digits.
+    fn automata(self) -> Option<&'static Automata> {
         let ac: &'static LazyLock<Automata> = match self {
             Trigger::Digit | Trigger::MonthAndDigit => return None,
             Trigger::Month => &MONTH,
@@ -66,7 +71,7 @@ impl Trigger {
             Trigger::Weekday => &WEEKDAY,
             Trigger::MonthRel => &MONTH_REL,
         };
-        Some(LazyLock::force(ac).get())
+        Some(LazyLock::force(ac))
     }
 
     /// Bytes kept either side of a trigger of this kind: more than the longest match of
@@ -92,33 +97,19 @@ impl Trigger {
 }
 
 /// A kind's trigger words in two automata that find the same matches: a contiguous NFA
-/// at first, cheap to build, and once the kind has read [`DFA_AFTER`] texts a DFA, dearer
-/// to build but faster to search (no failure transitions), for a long run (ingest, a
-/// benchmark).
+/// at first, cheap to build, and in a long run (ingest, a benchmark) a DFA, dearer to
+/// build but faster to search (see [`DfaLater`]).
 struct Automata {
     words: Vec<String>,
     nfa: AhoCorasick,
-    read: AtomicUsize,
-    /// `None` inside: the DFA could not be built; the NFA serves.
-    dfa: OnceLock<Option<AhoCorasick>>,
+    dfa: DfaLater,
 }
-
-/// Texts a kind's NFA reads before its DFA is built.
-const DFA_AFTER: usize = 512;
 
 impl Automata {
     /// The automaton that searches now.
     fn get(&self) -> &AhoCorasick {
-        if let Some(Some(dfa)) = self.dfa.get() {
-            return dfa;
-        }
-        if self.dfa.get().is_some() || self.read.fetch_add(1, Ordering::Relaxed) < DFA_AFTER {
-            return &self.nfa;
-        }
         self.dfa
-            .get_or_init(|| build(&self.words, AhoCorasickKind::DFA).ok())
-            .as_ref()
-            .unwrap_or(&self.nfa)
+            .serve(&self.nfa, || build(&self.words, AhoCorasickKind::DFA).ok())
     }
 }
 
@@ -152,8 +143,7 @@ fn automaton(lists: &[&str]) -> Automata {
     Automata {
         words,
         nfa,
-        read: AtomicUsize::new(0),
-        dfa: OnceLock::new(),
+        dfa: DfaLater::default(),
     }
 }
 
@@ -319,17 +309,8 @@ mod tests {
             Trigger::Weekday,
             Trigger::MonthRel,
         ] {
-            let nfa = kind.words().unwrap();
-            let automata: &Automata = match kind {
-                Trigger::Month => &MONTH,
-                Trigger::QuarterOrDigit => &QUARTER,
-                Trigger::YearOrDigit => &YEAR,
-                Trigger::Unit => &UNIT,
-                Trigger::Week => &WEEK,
-                Trigger::Day => &DAY,
-                Trigger::Weekday => &WEEKDAY,
-                _ => &MONTH_REL,
-            };
+            let automata = kind.automata().unwrap();
+            let nfa = &automata.nfa;
             let dfa = build(&automata.words, AhoCorasickKind::DFA).unwrap();
             for text in texts {
                 let f = crate::fold::fold_str(text);
