@@ -147,7 +147,9 @@ fn init_writes_configs_that_check() {
                 .join(".config/newsmon/newsmon.toml")
                 .display()
                 .to_string()
-        ) && run.stdout.contains("15 tags"),
+        ) && run
+            .stdout
+            .contains("15 tags, frames (embedded default frames)"),
         "{run:?}"
     );
 
@@ -173,6 +175,19 @@ fn init_writes_configs_that_check() {
     .unwrap();
     let run = check();
     assert!(run.stdout.contains("16 tags"), "{run:?}");
+    // The frames copy beside it is the config's frames.
+    let frames = mine.join("frames.toml");
+    assert!(
+        run.stdout.contains(&format!("frames {}", frames.display())),
+        "{run:?}"
+    );
+    // A broken frames file is a configuration error naming it.
+    std::fs::write(&frames, "[frame.x]\nkey = = 1\n").unwrap();
+    let run = check();
+    assert!(
+        run.code != 0 && run.stderr.contains("frames.toml"),
+        "{run:?}"
+    );
 
     // A second init does not overwrite what the user edited.
     let run = newsmon_env(work, &env, &["init", mine.to_str().unwrap(), "--taxonomy"]);

@@ -280,14 +280,24 @@ fn turn_frames_on(dir: &TestDir) -> String {
 }
 
 #[test]
-fn concept_frames_are_opt_in_and_explained() {
+fn concept_frames_are_on_by_default_and_explained() {
     let dir = TestDir::new();
     let text = "Kyiv waits. Washington would stand behind the arrangement with its own commitment.";
-    dir.write_config(&[]);
+    // A config that names no taxonomy: the built-in taxonomy and its frames.
+    dir.write("newsmon.toml", "[http]\ntimeout_secs = 5\n");
+    assert_eq!(
+        tags_of(&tag_json(&dir, "-", Some(text))),
+        vec!["tier/us-backstop"],
+        "no phrase names it; the default frames find it"
+    );
+    dir.write("newsmon.toml", "frames = false\n[http]\ntimeout_secs = 5\n");
     assert!(
         tags_of(&tag_json(&dir, "-", Some(text))).is_empty(),
-        "no phrase names it, and frames are off by default"
+        "`frames = false`: the rules alone"
     );
+    // A taxonomy of one's own (here a copy named by path) takes no frames unless named.
+    dir.write_config(&[]);
+    assert!(tags_of(&tag_json(&dir, "-", Some(text))).is_empty());
     let config = dir.path("newsmon.toml");
     let with = turn_frames_on(&dir);
     let json = tag_json(&dir, "-", Some(text));

@@ -5,8 +5,12 @@
 //! cargo bench -p newsmon-cli --bench ingest                      # 100×100, 1000×20 + re-poll
 //! cargo bench -p newsmon-cli --bench ingest -- --feeds 10 --articles 10
 //! # another build of newsmon (a baseline) under the same bench and server:
-//! cargo bench -p newsmon-cli --bench ingest -- --feeds 100 --articles 100 --newsmon /tmp/newsmon-base
+//! cargo bench -p newsmon-cli --bench ingest -- --feeds 100 --articles 100 --newsmon /tmp/newsmon-base --no-frames
 //! ```
+//!
+//! The configuration is the shipped one's tagging: the taxonomy and the concept frames of
+//! `config/`. `--no-frames` tags with the taxonomy alone (builds older than frames reject the
+//! `frames` key).
 //!
 //! Reports wall time, articles/s, CPU seconds per article and peak RSS of the newsmon process
 //! (read from /proc, so Linux only), and the per-stage seconds newsmon's summary gives. The
@@ -36,6 +40,7 @@ fn main() {
         .position(|a| a == "--newsmon")
         .and_then(|i| args.get(i + 1))
         .map_or(env!("CARGO_BIN_EXE_newsmon"), String::as_str);
+    let frames = !args.iter().any(|a| a == "--no-frames");
     let scenarios = match (flag("--feeds"), flag("--articles")) {
         (Some(feeds), Some(articles)) => vec![(feeds, articles)],
         _ => vec![(100, 100), (1000, 20)],
@@ -47,7 +52,7 @@ fn main() {
     for (feeds, articles) in scenarios {
         let base = start_server(articles);
         let dir = tempfile::tempdir().unwrap();
-        write_config(dir.path(), &base, feeds);
+        write_config(dir.path(), &base, feeds, frames);
         let first = ingest(newsmon, dir.path());
         assert_eq!(
             first.summary["articles_new"].as_u64(),
@@ -173,8 +178,9 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
-fn write_config(dir: &Path, base: &str, feeds: usize) {
-    let taxonomy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/taxonomy.toml");
+fn write_config(dir: &Path, base: &str, feeds: usize, frames: bool) {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let taxonomy = shipped.join("taxonomy.toml");
     // Every feed is on one loopback host, standing for many hosts: the per-host politeness
     // limits would otherwise serialise the whole benchmark behind one host's delay.
     let mut config = format!(
@@ -182,6 +188,10 @@ fn write_config(dir: &Path, base: &str, feeds: usize) {
          per_host_delay_ms = 0\n",
         taxonomy.display().to_string()
     );
+    if frames {
+        let frames = shipped.join("frames.toml");
+        config.insert_str(0, &format!("frames = {:?}\n", frames.display().to_string()));
+    }
     for i in 0..feeds {
         write!(
             config,

@@ -17,6 +17,10 @@ pub const DEFAULT_TAXONOMY: &str = include_str!("../../../config/taxonomy.toml")
 pub const EMBEDDED_CONFIG_NAME: &str = "(embedded default config)";
 /// The embedded taxonomy's name in messages.
 pub const EMBEDDED_TAXONOMY_NAME: &str = "(embedded default taxonomy)";
+/// The shipped concept frames, the embedded taxonomy's companions.
+pub const DEFAULT_FRAMES: &str = include_str!("../../../config/frames.toml");
+/// The embedded frames' name in messages.
+pub const EMBEDDED_FRAMES_NAME: &str = "(embedded default frames)";
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -27,9 +31,11 @@ pub struct Config {
     #[serde(default)]
     pub taxonomy: Option<PathBuf>,
     /// Concept frames (`frames.toml`), relative to the configuration file: keys found by
-    /// what a sentence says, for the keys the taxonomy's phrases miss. Off when absent.
+    /// what a sentence says, for the keys the taxonomy's phrases miss. `false`: off; `true`:
+    /// the embedded frames. Absent: the embedded frames with the embedded taxonomy, off
+    /// with a taxonomy of one's own (frames name a taxonomy's keys).
     #[serde(default)]
-    pub frames: Option<PathBuf>,
+    pub frames: Option<FramesSetting>,
     /// How to fetch.
     #[serde(default)]
     pub http: HttpConfig,
@@ -55,6 +61,16 @@ pub struct Config {
     /// Prometheus metrics and a health check for `newsmon run` (see metrics.rs).
     #[serde(default)]
     pub metrics: crate::metrics::MetricsConfig,
+}
+
+/// The `frames` key: a frames file, or on/off.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged, expecting = "a frames file name, or true or false")]
+pub enum FramesSetting {
+    /// `true`: the embedded frames; `false`: no frames.
+    On(bool),
+    /// A frames file, relative to the configuration file.
+    File(PathBuf),
 }
 
 /// One `[[source]]`: where to find articles.
@@ -183,7 +199,7 @@ pub struct Loaded {
     pub urls: Vec<Url>,
     /// Compiled listing selectors, in `config.sources` order.
     pub selectors: Vec<Option<ListingSelector>>,
-    /// The concept frames file's text and name, when the configuration names one.
+    /// The concept frames' text and name, when frames are on (see [`frames_source`]).
     pub frames: Option<(String, String)>,
     /// Where the tagger keeps what it checked between runs ([`crate::paths::Paths`]).
     pub cache_dir: Option<std::path::PathBuf>,
@@ -241,14 +257,14 @@ pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
         None => Taxonomy::from_toml(DEFAULT_TAXONOMY, EMBEDDED_TAXONOMY_NAME)?,
     };
     let taxonomy = taxonomy.with_money(config.money.clone(), &name)?;
-    let frames = match (&config.frames, path) {
-        (Some(file), Some(path)) => {
-            let file = path.parent().unwrap_or(Path::new("")).join(file);
+    let frames = match frames_source(&config, path) {
+        FramesSource::Off => None,
+        FramesSource::Embedded => Some((DEFAULT_FRAMES.to_string(), EMBEDDED_FRAMES_NAME.into())),
+        FramesSource::File(file) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read frames", file.display()))?;
             Some((text, file.display().to_string()))
         }
-        _ => None,
     };
     let loaded = Loaded {
         config,
@@ -273,6 +289,36 @@ pub fn taxonomy_path(config: &Config, config_path: Option<&Path>) -> Option<Path
         .map(Path::to_path_buf)
         .unwrap_or_default();
     config.taxonomy.as_ref().map(|t| base.join(t))
+}
+
+/// Where a configuration's concept frames come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FramesSource {
+    /// No frames: the taxonomy's phrases alone.
+    Off,
+    /// The frames built into newsmon, for the built-in taxonomy.
+    Embedded,
+    /// A frames file the configuration names.
+    File(PathBuf),
+}
+
+/// The frames a configuration uses. A file is relative to the configuration file; the
+/// embedded configuration's `frames.toml` is the embedded frames, as its `taxonomy.toml` is
+/// the embedded taxonomy. Without a `frames` key the frames follow the taxonomy: the
+/// embedded ones with the embedded taxonomy, none with a taxonomy of one's own, whose keys
+/// the shipped frames do not name.
+pub fn frames_source(config: &Config, config_path: Option<&Path>) -> FramesSource {
+    match (&config.frames, config_path) {
+        (Some(FramesSetting::On(false)), _) => FramesSource::Off,
+        (Some(FramesSetting::On(true)), _) | (Some(FramesSetting::File(_)), None) => {
+            FramesSource::Embedded
+        }
+        (Some(FramesSetting::File(file)), Some(path)) => {
+            FramesSource::File(path.parent().unwrap_or(Path::new("")).join(file))
+        }
+        (None, _) if taxonomy_path(config, config_path).is_none() => FramesSource::Embedded,
+        (None, _) => FramesSource::Off,
+    }
 }
 
 /// Parses configuration TOML; errors are one line: file, line, column, problem.
@@ -427,6 +473,11 @@ mod tests {
         assert_eq!(config.money, MoneyConfig::default());
         assert_eq!(config.schedule, ScheduleConfig::default());
         assert_eq!(config.taxonomy, Some(PathBuf::from("taxonomy.toml")));
+        assert_eq!(
+            config.frames,
+            Some(FramesSetting::File("frames.toml".into())),
+            "frames are on in the shipped config"
+        );
         assert!(config.sources.len() >= 10);
         assert_eq!(
             validate(&config, "newsmon.toml").unwrap().len(),
@@ -458,6 +509,50 @@ mod tests {
         ] {
             assert!(tags.iter().any(|t| t == key), "missing {key}");
         }
+    }
+
+    #[test]
+    fn frames_follow_the_taxonomy_unless_named() {
+        let source = |text: &str, path: Option<&str>| {
+            frames_source(&parse(text, "c.toml").unwrap(), path.map(Path::new))
+        };
+        let own = "taxonomy = \"mine.toml\"\n";
+        assert_eq!(source("", Some("/c/c.toml")), FramesSource::Embedded);
+        assert_eq!(source(own, Some("/c/c.toml")), FramesSource::Off);
+        assert_eq!(
+            source(&format!("{own}frames = \"f.toml\"\n"), Some("/c/c.toml")),
+            FramesSource::File("/c/f.toml".into())
+        );
+        assert_eq!(
+            source("frames = false\n", Some("/c/c.toml")),
+            FramesSource::Off
+        );
+        assert_eq!(
+            source("frames = true\n", Some("/c/c.toml")),
+            FramesSource::Embedded
+        );
+        let shipped = parse(DEFAULT_CONFIG, "newsmon.toml").unwrap();
+        assert_eq!(frames_source(&shipped, None), FramesSource::Embedded);
+        let message = parse("frames = 3\n", "c.toml").unwrap_err().to_string();
+        assert!(
+            message.starts_with("c.toml:1:10: a frames file name, or true or false"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_embedded_frames_build_over_the_embedded_taxonomy() {
+        let taxonomy = Taxonomy::from_toml(DEFAULT_TAXONOMY, "taxonomy.toml").unwrap();
+        let tagger = taxonomy.build().unwrap();
+        let tagger = tagger
+            .with_frames(DEFAULT_FRAMES, EMBEDDED_FRAMES_NAME)
+            .unwrap();
+        let found = tagger
+            .tag("Washington would stand behind the deal with its own guarantee for Ukraine.");
+        assert!(
+            found.iter().any(|m| m.tag == "tier/us-backstop"),
+            "{found:?}"
+        );
     }
 
     #[test]

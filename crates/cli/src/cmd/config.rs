@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::config::{self, DEFAULT_CONFIG, EMBEDDED_TAXONOMY_NAME};
+use crate::config::{
+    self, DEFAULT_CONFIG, EMBEDDED_FRAMES_NAME, EMBEDDED_TAXONOMY_NAME, FramesSource,
+};
 use crate::output::print;
 use crate::paths::Paths;
 use crate::pipeline::{STATE_FILE, TANTIVY_DIR};
@@ -37,8 +39,9 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         Cmd::Check => {
             let loaded = config::load(paths)?;
             loaded.tagger()?;
+            let frames = loaded.frames.as_ref().map_or("off", |(_, name)| name);
             print(&format!(
-                "{}: ok: {} sources, {} tags",
+                "{}: ok: {} sources, {} tags, frames {frames}",
                 paths.config_name(),
                 loaded.config.sources.len(),
                 loaded.taxonomy.tags().len()
@@ -50,15 +53,16 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
 
 /// One line per file or directory: what, where, and how it was found.
 fn show_paths(paths: &Paths) -> Result<String> {
-    let taxonomy = match &paths.config {
+    let parsed = match &paths.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read config", path.display()))?;
-            let parsed = config::parse(&text, &path.display().to_string())?;
-            config::taxonomy_path(&parsed, Some(path))
+            config::parse(&text, &path.display().to_string())?
         }
-        None => None,
+        None => config::parse(DEFAULT_CONFIG, config::EMBEDDED_CONFIG_NAME)?,
     };
+    let taxonomy = config::taxonomy_path(&parsed, paths.config.as_deref());
+    let frames = config::frames_source(&parsed, paths.config.as_deref());
     let line = |what: &str, path: String, how: &str| format!("{what:<13} {path}  ({how})\n");
     let index = &paths.index;
     let mut out = String::new();
@@ -74,6 +78,17 @@ fn show_paths(paths: &Paths) -> Result<String> {
             EMBEDDED_TAXONOMY_NAME.to_string(),
             "the config names none",
         ),
+    };
+    out += &match frames {
+        FramesSource::File(path) => {
+            line("frames", path.display().to_string(), "named by the config")
+        }
+        FramesSource::Embedded => line(
+            "frames",
+            EMBEDDED_FRAMES_NAME.to_string(),
+            "the built-in taxonomy's",
+        ),
+        FramesSource::Off => line("frames", "off".to_string(), "rules alone"),
     };
     out += &line(
         "index",

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::{DEFAULT_CONFIG, DEFAULT_TAXONOMY};
+use crate::config::{DEFAULT_CONFIG, DEFAULT_FRAMES, DEFAULT_TAXONOMY};
 use crate::output::print;
 use crate::paths::{CONFIG_FILE, Paths};
 
 /// The taxonomy's file name beside the configuration.
 const TAXONOMY_FILE: &str = "taxonomy.toml";
+/// The concept frames' file name beside the configuration.
+const FRAMES_FILE: &str = "frames.toml";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -20,7 +22,8 @@ const TAXONOMY_FILE: &str = "taxonomy.toml";
 pub struct Cmd {
     /// The directory to write into [default: the XDG config dir, ~/.config/newsmon].
     dir: Option<PathBuf>,
-    /// Also write a copy of the default taxonomy to edit, and point the config at it.
+    /// Also write copies of the default taxonomy and its concept frames to edit, and point
+    /// the config at them.
     #[arg(long)]
     taxonomy: bool,
     /// Overwrite files that exist.
@@ -38,6 +41,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     let mut files = vec![(config.clone(), starter_config(cmd.taxonomy))];
     if cmd.taxonomy {
         files.push((dir.join(TAXONOMY_FILE), DEFAULT_TAXONOMY.to_string()));
+        files.push((dir.join(FRAMES_FILE), DEFAULT_FRAMES.to_string()));
     }
     if !cmd.force
         && let Some((path, _)) = files.iter().find(|(path, _)| path.exists())
@@ -59,18 +63,27 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The shipped configuration, every key commented, with the taxonomy line on (`--taxonomy`)
-/// or commented out (the embedded default taxonomy).
+/// The shipped configuration, every key commented, with the taxonomy and frames lines on
+/// (`--taxonomy`) or commented out (the embedded default taxonomy and frames).
 fn starter_config(with_taxonomy: bool) -> String {
-    let line = format!("taxonomy = \"{TAXONOMY_FILE}\"");
-    let replacement = if with_taxonomy {
-        line.clone()
-    } else {
-        format!(
-            "# Absent: the taxonomy built into newsmon. `newsmon init --taxonomy` writes a copy.\n# {line}"
+    let taxonomy = format!("taxonomy = \"{TAXONOMY_FILE}\"");
+    let frames = format!("frames = \"{FRAMES_FILE}\"");
+    if with_taxonomy {
+        return DEFAULT_CONFIG.to_string();
+    }
+    DEFAULT_CONFIG
+        .replacen(
+            &taxonomy,
+            &format!(
+                "# Absent: the taxonomy built into newsmon. `newsmon init --taxonomy` writes a copy.\n# {taxonomy}"
+            ),
+            1,
         )
-    };
-    DEFAULT_CONFIG.replacen(&line, &replacement, 1)
+        .replacen(
+            &frames,
+            &format!("# Absent: the frames built into newsmon, as the taxonomy is.\n# {frames}"),
+            1,
+        )
 }
 
 /// Writes through a temporary file and a rename: an interrupted init leaves no half file.
@@ -90,6 +103,14 @@ mod tests {
         assert_eq!(plain.taxonomy, None);
         let with = crate::config::parse(&starter_config(true), "c").unwrap();
         assert_eq!(with.taxonomy, Some(PathBuf::from(TAXONOMY_FILE)));
+        assert_eq!(
+            plain.frames, None,
+            "the embedded frames follow the embedded taxonomy"
+        );
+        assert_eq!(
+            with.frames,
+            Some(crate::config::FramesSetting::File(FRAMES_FILE.into()))
+        );
         assert_eq!(plain.sources, with.sources);
     }
 }
