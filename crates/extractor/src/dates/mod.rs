@@ -1161,6 +1161,10 @@ mod tests {
         assert_eq!(one("chiefs meet on Monday", sat()).1, d(2026, 1, 5));
         assert_eq!(one("NSAs met on Friday", sat()).1, d(2026, 1, 2));
         assert_eq!(one("am Dienstag in Paris", sat()).1, d(2026, 1, 6));
+        assert_eq!(one("am Dienstagabend im Élysée", sat()).1, d(2026, 1, 6));
+        assert_eq!(one("Mittwochmorgen", sat()).1, d(2025, 12, 31));
+        assert_eq!(one("seit Montagnachmittag", sat()).1, d(2025, 12, 29));
+        assert!(find_dates("Dienstagsrunde", sat()).is_empty());
         assert_eq!(one("we wtorek w Paryżu", sat()).1, d(2026, 1, 6));
         assert_eq!(one("у вівторок", sat()).1, d(2026, 1, 6));
         assert_eq!(one("next Saturday", sat()).1, d(2026, 1, 10));

@@ -590,10 +590,14 @@ pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
 pub(super) static DAYS: LazyLock<DateRegex> =
     LazyLock::new(|| compile(&format!(r"\b(?P<d>{DAY_WORDS})\b")));
 
+/// German writes a weekday and its part of the day as one word ("Dienstagabend",
+/// "am Montagmorgen"); the day is the weekday's.
+const GERMAN_DAY_PARTS: &str = "morgen|vormittag|nachmittag|mittag|abend|nacht";
+
 pub(super) static WEEKDAYS: LazyLock<DateRegex> = LazyLock::new(|| {
     let days = format!("{}|{WEEKDAY_FORMS}", super::WEEKDAYS);
     compile(&format!(
-        r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})\b(?: (?P<post>dernier|prochain))?"
+        r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})(?:{GERMAN_DAY_PARTS})?\b(?: (?P<post>dernier|prochain))?"
     ))
 });
 
