@@ -153,14 +153,35 @@ const DEV4_WITH_FRAMES: Floors = Floors {
     decoys_tagged: 0,
 };
 
+/// dev5 (batch 5 of writers, 2026-12-07: each language's own newsrooms, domestic angles,
+/// many formats and lengths). First score before anyone read it, with batch 5's frames:
+/// rules P 0.994 R 0.593; with frames P 0.977 R 0.921, 1 decoy (by the rules); with the
+/// lexicons' language-parity audit, still unread, P 0.977 R 0.929. A development split
+/// from then on.
+const DEV5: Floors = Floors {
+    precision: 0.99,
+    recall: 0.59,
+    kind_recall: 0.49,
+    lang_recall: 0.22,
+    decoys_tagged: 1,
+};
+const DEV5_WITH_FRAMES: Floors = Floors {
+    precision: 0.97,
+    recall: 0.92,
+    kind_recall: 0.85,
+    lang_recall: 0.90,
+    decoys_tagged: 1,
+};
+
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
 /// (2026-12-07) P 0.916 R 0.583, 2 decoys; batch 2 (days, story context, period) P 0.927
 /// R 0.686, 1 decoy; batch 3 (story gate, recalls, datelines) P 0.929 R 0.752, 1 decoy
 /// (the Moldova story that mentions Ukraine's bid); batch 4 (rivals, idiom, stems) P 0.938
-/// R 0.752, the same decoy.
+/// R 0.752, the same decoy; batch 5 (dev4's misses) P 0.934 R 0.756; batch 6 (the
+/// lexicons' language parity, frames on by default) P 0.935 R 0.777, the same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
-    recall: 0.75,
+    recall: 0.77,
     kind_recall: 0.69,
     lang_recall: 0.56,
     decoys_tagged: 1,
@@ -314,6 +335,16 @@ fn dev4_split_holds_its_floors() {
 #[test]
 fn dev4_split_with_frames_holds_its_floors() {
     check_with("dev4", &DEV4_WITH_FRAMES, &with_frames());
+}
+
+#[test]
+fn dev5_split_holds_its_floors() {
+    check("dev5", &DEV5);
+}
+
+#[test]
+fn dev5_split_with_frames_holds_its_floors() {
+    check_with("dev5", &DEV5_WITH_FRAMES, &with_frames());
 }
 
 #[test]
