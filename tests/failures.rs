@@ -171,10 +171,36 @@ fn the_default_config_checks_and_prints() {
         run.stdout.contains("ok: ") && run.stdout.contains("15 tags"),
         "{run:?}"
     );
+    // `config show` prints the shipped file with its taxonomy and frames lines commented
+    // out (the built-in ones): saved anywhere, it checks.
     let run = newsmon(&[], &["config", "show"], None);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stdout.trim(),
-        std::fs::read_to_string(&config).unwrap().trim()
+    let shipped = std::fs::read_to_string(&config).unwrap();
+    let uncommented = run
+        .stdout
+        .replace(
+            "# taxonomy = \"taxonomy.toml\"",
+            "taxonomy = \"taxonomy.toml\"",
+        )
+        .replace("# frames = \"frames.toml\"", "frames = \"frames.toml\"");
+    let without_notes = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("# Absent:"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(without_notes(&uncommented), without_notes(shipped.trim()));
+    let dir = TestDir::new();
+    let saved = dir.write("newsmon.toml", &run.stdout);
+    let run = newsmon(
+        &["--config", saved.to_str().unwrap()],
+        &["config", "check"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("15 tags, frames (embedded default frames)"),
+        "{run:?}"
     );
 }

@@ -14,8 +14,8 @@ use crate::watch::WATCH_STATE_FILE;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
-    /// Print the default configuration, every key commented; with --paths, the files and
-    /// directories this newsmon uses and how each was found.
+    /// Print the default configuration, every key commented (as `init` writes it); with
+    /// --paths, the files and directories this newsmon uses and how each was found.
     #[command(after_help = "Examples:
   newsmon config show > ~/.config/newsmon/newsmon.toml
   newsmon config show --paths
@@ -34,7 +34,9 @@ pub enum Cmd {
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
     match cmd {
-        Cmd::Show { paths: false } => print(DEFAULT_CONFIG.trim_end())?,
+        // What `init` writes: saved anywhere, it names no taxonomy or frames file that is
+        // not there, and means the built-in ones.
+        Cmd::Show { paths: false } => print(super::init::starter_config(false).trim_end())?,
         Cmd::Show { paths: true } => print(&show_paths(paths)?)?,
         Cmd::Check => {
             let loaded = config::load(paths)?;

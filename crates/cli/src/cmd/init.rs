@@ -65,7 +65,7 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
 
 /// The shipped configuration, every key commented, with the taxonomy and frames lines on
 /// (`--taxonomy`) or commented out (the embedded default taxonomy and frames).
-fn starter_config(with_taxonomy: bool) -> String {
+pub(crate) fn starter_config(with_taxonomy: bool) -> String {
     let taxonomy = format!("taxonomy = \"{TAXONOMY_FILE}\"");
     let frames = format!("frames = \"{FRAMES_FILE}\"");
     if with_taxonomy {
