@@ -59,7 +59,13 @@ struct Table {
     /// A bit for each key some pattern has: most places of a text (a space, a word no
     /// entry begins like) are passed over here, in a table small enough to stay in cache.
     keys: Vec<u64>,
+    /// Which characters of two UTF-8 bytes (Latin, Greek, Cyrillic...) are alphanumeric:
+    /// the Unicode tables cost a lookup for each character of a non-ASCII text.
+    alphanumeric: Vec<u64>,
 }
+
+/// Characters below this take one or two UTF-8 bytes.
+const TWO_BYTES: u32 = 0x800;
 
 /// Keys of the first two bytes, in byte order: a one-byte pattern before the longer ones
 /// it begins.
@@ -87,6 +93,15 @@ impl Table {
             }
             table.sorted.push((table.bytes.len(), bytes.len(), index));
             table.bytes.extend_from_slice(bytes);
+        }
+        table.alphanumeric = vec![0; TWO_BYTES as usize / 64];
+        for c in (0..TWO_BYTES).filter_map(char::from_u32) {
+            if let (true, Some(bits)) = (
+                c.is_alphanumeric(),
+                table.alphanumeric.get_mut(c as usize / 64),
+            ) {
+                *bits |= 1 << (c as usize % 64);
+            }
         }
         table.keys = vec![0; KEYS.div_ceil(64)];
         for &k in &keys {
@@ -122,6 +137,14 @@ impl Table {
     /// Byte `depth` of pattern `i` of `sorted`; `None` past its end.
     fn byte(&self, &(at, len, _): &(usize, usize, usize), depth: usize) -> Option<u8> {
         (depth < len).then(|| self.bytes.get(at + depth).copied())?
+    }
+
+    /// `char::is_alphanumeric`, from a table below [`TWO_BYTES`].
+    fn is_alphanumeric(&self, c: char) -> bool {
+        match self.alphanumeric.get(c as usize / 64) {
+            Some(bits) => bits & (1 << (c as usize % 64)) != 0,
+            None => c.is_alphanumeric(),
+        }
     }
 
     /// Calls `found(index, length)` for each pattern that `text` begins with.
@@ -165,7 +188,7 @@ impl Table {
         let mut found = Vec::new();
         let mut in_word = false;
         for (at, c) in text.char_indices() {
-            let alphanumeric = c.is_alphanumeric();
+            let alphanumeric = self.is_alphanumeric(c);
             if !(in_word && alphanumeric) {
                 let rest = text.as_bytes().get(at..).unwrap_or_default();
                 self.prefixes_of(rest, |index, len| found.push((at + len, at, index)));
@@ -438,6 +461,14 @@ mod tests {
                 automaton_occurrences(&automaton(&l), text),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn the_alphanumeric_table_is_unicodes() {
+        let table = lexicon("[concepts]\na = [\"a\"]\n").table;
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(table.is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
