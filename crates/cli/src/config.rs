@@ -203,12 +203,25 @@ pub struct Loaded {
     pub frames: Option<(String, String)>,
     /// Where the tagger keeps what it checked between runs ([`crate::paths::Paths`]).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// The tagger once built: loading builds it to check the frames, and the command
+    /// that then asks for it would otherwise compile the taxonomy and the frames again
+    /// (most of a short command's start-up with frames on).
+    built: std::sync::OnceLock<newsmon_extractor::Tagger>,
 }
 
 impl Loaded {
     /// The compiled tagger: the taxonomy, with the concept frames when configured. What
-    /// checking its patterns found is kept in the XDG cache dir between runs.
+    /// checking its patterns found is kept in the XDG cache dir between runs. Built on
+    /// the first call; later calls get clones, which share its compiled patterns.
     pub fn tagger(&self) -> Result<newsmon_extractor::Tagger> {
+        if let Some(tagger) = self.built.get() {
+            return Ok(tagger.clone());
+        }
+        let tagger = self.build_tagger()?;
+        Ok(self.built.get_or_init(|| tagger).clone())
+    }
+
+    fn build_tagger(&self) -> Result<newsmon_extractor::Tagger> {
         // The cache only saves start-up time (the checked and planned patterns); without
         // a home to keep it in, build without it.
         let tagger = match &self.cache_dir {
@@ -273,6 +286,7 @@ pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
         selectors,
         frames,
         cache_dir: paths.cache_dir.clone(),
+        built: std::sync::OnceLock::new(),
     };
     // A bad frames file is a configuration error, found at load time.
     if loaded.frames.is_some() {
