@@ -659,9 +659,11 @@ impl StateStore for SqliteState {
 
 fn compress(body: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
+    // The fastest level: at the default level compressing each raw page took ~6% of an
+    // ingest's CPU; the fast one takes under half of that for pages ~15% larger.
     let mut encoder = flate2::write::DeflateEncoder::new(
         Vec::with_capacity(body.len() / 4),
-        flate2::Compression::default(),
+        flate2::Compression::fast(),
     );
     encoder.write_all(body)?;
     encoder.finish()
