@@ -262,18 +262,15 @@ impl Lexicon {
             if found.iter().any(|(c, _)| *c == concept) {
                 continue;
             }
-            let starts_word = folded[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-                || !starts_alphanumeric(&folded[start..]);
+            // Every occurrence starts a word or at a sign already (the table reads only
+            // there); only its end is left to check.
             let ends_word = !whole
                 || folded[end..]
                     .chars()
                     .next()
                     .is_none_or(|c| !c.is_alphanumeric())
                 || bytes.len() == end;
-            if !(starts_word && ends_word) {
+            if !ends_word {
                 continue;
             }
             if let Some(start) = stems_before(folded, start, stems) {
@@ -325,13 +322,13 @@ fn stems_before(folded: &str, at: usize, stems: &[String]) -> Option<usize> {
     Some(at)
 }
 
-fn starts_alphanumeric(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_alphanumeric)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn starts_alphanumeric(s: &str) -> bool {
+        s.chars().next().is_some_and(char::is_alphanumeric)
+    }
 
     fn lexicon(toml: &str) -> Lexicon {
         Lexicon::new(&toml::from_str(toml).unwrap()).unwrap()
