@@ -336,6 +336,24 @@ fn concept_frames_are_on_by_default_and_explained() {
         run.stderr.contains("tier/nope is not in the taxonomy"),
         "{run:?}"
     );
+    // A command that never tags checks the frames without building the tagger, and
+    // reports the same error.
+    let index = dir.path("index");
+    let run = crate::util::newsmon(
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ],
+        &["sources"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("tier/nope is not in the taxonomy"),
+        "{run:?}"
+    );
 }
 
 #[test]

@@ -236,8 +236,29 @@ impl Loaded {
 }
 
 /// Loads the configuration file `path` (see [`crate::paths`] for how it is found), or the
-/// embedded default when `None`.
+/// embedded default when `None`, and builds its tagger (a command that tags needs it, and
+/// building it checks the frames).
 pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
+    let loaded = load_settings(paths)?;
+    // A bad frames file is a configuration error, found at load time.
+    if loaded.frames.is_some() {
+        loaded.tagger()?;
+    }
+    Ok(loaded)
+}
+
+/// [`load`] for a command that never tags (`sources`, `db`, `follow`): the frames are
+/// checked against the taxonomy but the tagger is not built, which is most of such a
+/// command's start-up with frames on. [`Loaded::tagger`] still builds it on demand.
+pub fn load_untagged(paths: &crate::paths::Paths) -> Result<Loaded> {
+    let loaded = load_settings(paths)?;
+    if let Some((text, name)) = &loaded.frames {
+        loaded.taxonomy.check_frames(text, name)?;
+    }
+    Ok(loaded)
+}
+
+fn load_settings(paths: &crate::paths::Paths) -> Result<Loaded> {
     let path = paths.config.as_deref();
     let (text, name, base) = match path {
         Some(path) => match std::fs::read_to_string(path) {
@@ -279,7 +300,7 @@ pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
             Some((text, file.display().to_string()))
         }
     };
-    let loaded = Loaded {
+    Ok(Loaded {
         config,
         taxonomy,
         urls,
@@ -287,12 +308,7 @@ pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
         frames,
         cache_dir: paths.cache_dir.clone(),
         built: std::sync::OnceLock::new(),
-    };
-    // A bad frames file is a configuration error, found at load time.
-    if loaded.frames.is_some() {
-        loaded.tagger()?;
-    }
-    Ok(loaded)
+    })
 }
 
 /// The taxonomy file a configuration names, relative to the configuration file; `None`:

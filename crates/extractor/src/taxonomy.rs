@@ -187,6 +187,13 @@ impl Taxonomy {
         Some(self.kinds.get(kind)?.get(key)?.label.as_str())
     }
 
+    /// Checks concept frames (`text`, named `source` in errors) against this taxonomy,
+    /// as [`Tagger::with_frames`] would, without compiling the taxonomy: for commands
+    /// that report a bad frames file but never tag.
+    pub fn check_frames(&self, text: &str, source: &str) -> Result<()> {
+        crate::frames::Frames::from_toml(text, &self.tags(), source).map(drop)
+    }
+
     /// Compiles the taxonomy into a [`Tagger`].
     pub fn build(&self) -> Result<Tagger> {
         Tagger::new(self, &mut PatternCache::none())

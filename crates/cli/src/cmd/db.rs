@@ -32,7 +32,7 @@ struct StatusOut {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths)?;
+    let loaded = config::load_untagged(paths)?;
     let store = connect(&loaded, &paths.config_name())?;
     match cmd {
         Cmd::Migrate => {

@@ -31,7 +31,7 @@ pub struct Cmd {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths)?;
+    let loaded = config::load_untagged(paths)?;
     let config_path = paths.config_name();
     let index_dir = paths.index.as_path();
     let Some(store) = crate::shared::open_store(&loaded)? else {

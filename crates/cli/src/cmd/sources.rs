@@ -53,7 +53,7 @@ struct Row {
 }
 
 pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
-    let loaded = config::load(paths)?;
+    let loaded = config::load_untagged(paths)?;
     let index_dir = paths.index.as_path();
     let state_path = index_dir.join(STATE_FILE);
     let shared = crate::shared::open_store(&loaded)?;
