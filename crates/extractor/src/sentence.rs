@@ -86,8 +86,9 @@ fn is_abbreviation(before: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    // Initials and dotted abbreviations: "J.", "U.S", "e.g".
-    if word.contains('.') || word.chars().count() == 1 {
+    // Initials and dotted abbreviations: "J.", "U.S", "e.g". A closing quote or bracket
+    // is no initial: French sets "»" apart with a space ("« non ». Puis ...").
+    if word.contains('.') || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic)) {
         return true;
     }
     let lower = word.to_lowercase();
@@ -150,5 +151,18 @@ mod tests {
         assert!(paragraphs("").is_empty());
         assert_eq!(split("..."), vec![vec!["..."]]);
         assert_eq!(split("Київ. Париж."), vec![vec!["Київ.", "Париж."]]);
+    }
+
+    #[test]
+    fn a_spaced_closing_guillemet_ends_a_sentence() {
+        assert_eq!(
+            split("Il a dit « non ». Puis il est parti. « Jamais\u{a0}». Les chefs, J. Doe."),
+            vec![vec![
+                "Il a dit « non ».",
+                "Puis il est parti.",
+                "« Jamais\u{a0}».",
+                "Les chefs, J. Doe."
+            ]]
+        );
     }
 }

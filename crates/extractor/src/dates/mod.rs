@@ -53,6 +53,7 @@ const PAST: &[&str] = &[
     "gestern",
     "wczoraj",
     "вчора",
+    "учора",
     "вчера",
     "were",
     "had",
@@ -1171,6 +1172,9 @@ mod tests {
         let (_, s, e) = one("as early as next week", Some(d(2026, 1, 8)));
         assert_eq!((s, e), (d(2026, 1, 12), d(2026, 1, 18)));
         assert_eq!(one("tomorrow", sat()).1, d(2026, 1, 4));
+        // Ukrainian writes "yesterday" both ways ("вчора", "учора").
+        assert_eq!(one("Учора в Парижі", sat()).1, d(2026, 1, 2));
+        assert_eq!(one("вчора в Парижі", sat()).1, d(2026, 1, 2));
         assert!(find_dates("on Tuesday", None).is_empty());
     }
 

@@ -382,7 +382,7 @@ const UNITS: &[(&str, u32)] = &[
 /// Weekday forms beyond those of explicit dates (genitives, nominatives, locatives).
 pub(super) const WEEKDAY_FORMS: &str = "понеділка|вівторка|середи|четверга|п'ятниці|суботи|неділі|понедельника|вторника|пятницы|субботы|воскресенья|poniedzialek|sobota|niedziela|sroda|piatku|sobotę";
 /// Relative days, the alternatives of [`DAYS`] (also the triggers of its pass).
-pub(super) const DAY_WORDS: &str = "the day after tomorrow|the day before yesterday|this morning|this afternoon|this evening|last night|ce matin|ce soir|cet apres-midi|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|послезавтра|позавчера|сегодня|вчера";
+pub(super) const DAY_WORDS: &str = "the day after tomorrow|the day before yesterday|this morning|this afternoon|this evening|last night|ce matin|ce soir|cet apres-midi|today|tonight|tomorrow|tmrw|tmr|yesterday|apres-demain|avant-hier|aujourd'hui|demain|hier|ubermorgen|vorgestern|heute|morgen|gestern|pojutrze|przedwczoraj|dzisiaj|dzis|jutro|wczoraj|післязавтра|позавчора|сьогодні|завтра|вчора|учора|послезавтра|позавчера|сегодня|вчера";
 /// Weeks and weekends, the alternatives of [`WEEKS`].
 pub(super) const WEEK_WORDS: &str = "(?:the )?week after next|(?:the )?weekend after next|ubernachste woche|ubernachsten woche|(?:the )?following week|this week|next week|last week|this weekend|next weekend|last weekend|the weekend|cette semaine|la semaine prochaine|la semaine derniere|ce week-end|ce weekend|le week-end prochain|le week-end dernier|diese woche|nachste woche|nachsten woche|kommende woche|kommenden woche|letzte woche|letzten woche|am wochenende|dieses wochenende|nachstes wochenende|w tym tygodniu|w przyszłym tygodniu|w zeszłym tygodniu|w ubiegłym tygodniu|w ten weekend|w weekend|w przyszły weekend|w zeszły weekend|przyszły weekend|zeszły weekend|przyszły tydzień|zeszły tydzień|ten tydzień|цього тижня|на цьому тижні|наступного тижня|на наступному тижні|минулого тижня|на вихідних|цих вихідних|цими вихідними|минулими вихідними|наступними вихідними|минулих вихідних|наступних вихідних|наступний тиждень|минулий тиждень|цей тиждень|на этой неделе|на следующей неделе|на прошлой неделе|в эти выходные|на этих выходных|в прошлые выходные|в следующие выходные|следующую неделю|прошлую неделю|эту неделю|на выходных";
 /// Months named by their distance, the alternatives of [`MONTHS_REL`].
@@ -985,9 +985,8 @@ pub(super) fn days(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
         | "позавчора"
         | "позавчера" => -2,
         "tomorrow" | "tmrw" | "tmr" | "demain" | "morgen" | "jutro" | "завтра" => 1,
-        "yesterday" | "last night" | "hier" | "gestern" | "wczoraj" | "вчора" | "вчера" => {
-            -1
-        }
+        "yesterday" | "last night" | "hier" | "gestern" | "wczoraj" | "вчора" | "учора"
+        | "вчера" => -1,
         _ => 0,
     };
     let day = reference.checked_add_signed(chrono::Duration::days(offset))?;
