@@ -157,10 +157,11 @@ const DEV4_WITH_FRAMES: Floors = Floors {
 /// many formats and lengths). First score before anyone read it, with batch 5's frames:
 /// rules P 0.994 R 0.593; with frames P 0.977 R 0.921, 1 decoy (by the rules); with the
 /// lexicons' language-parity audit, still unread, P 0.977 R 0.929. A development split
-/// from then on.
+/// from then on. Rules alone R 0.589 since sentences end after a spaced "»" (a rule that
+/// read across the two sentences lost one tag the frames keep).
 const DEV5: Floors = Floors {
     precision: 0.99,
-    recall: 0.59,
+    recall: 0.58,
     kind_recall: 0.49,
     lang_recall: 0.22,
     decoys_tagged: 1,
@@ -173,17 +174,55 @@ const DEV5_WITH_FRAMES: Floors = Floors {
     decoys_tagged: 1,
 };
 
+/// dev6 (batch 6 of writers, 2026-12-07: 214 blind-written excerpts varying their wording,
+/// many near-miss decoys). First score before anyone read it, with batch 6's frames: rules
+/// P 1.000 R 0.268; with frames P 0.978 R 0.743, 1 decoy. Frames batch 7 was written from
+/// it (P 1.000 R 0.935).
+const DEV6: Floors = Floors {
+    precision: 1.0,
+    recall: 0.26,
+    kind_recall: 0.18,
+    lang_recall: 0.0,
+    decoys_tagged: 0,
+};
+const DEV6_WITH_FRAMES: Floors = Floors {
+    precision: 0.99,
+    recall: 0.92,
+    kind_recall: 0.84,
+    lang_recall: 0.86,
+    decoys_tagged: 0,
+};
+
+/// dev6h, the third of batch 6 the lead held out while frames batch 7 was written: scored
+/// once for batch 6's frames (P 0.921 R 0.785, 2 decoys) and batch 7's (P 0.923 R 0.805,
+/// the same 2), then a development split.
+const DEV6H: Floors = Floors {
+    precision: 1.0,
+    recall: 0.29,
+    kind_recall: 0.21,
+    lang_recall: 0.0,
+    decoys_tagged: 0,
+};
+const DEV6H_WITH_FRAMES: Floors = Floors {
+    precision: 0.92,
+    recall: 0.80,
+    kind_recall: 0.72,
+    lang_recall: 0.66,
+    decoys_tagged: 2,
+};
+
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
 /// (2026-12-07) P 0.916 R 0.583, 2 decoys; batch 2 (days, story context, period) P 0.927
 /// R 0.686, 1 decoy; batch 3 (story gate, recalls, datelines) P 0.929 R 0.752, 1 decoy
 /// (the Moldova story that mentions Ukraine's bid); batch 4 (rivals, idiom, stems) P 0.938
 /// R 0.752, the same decoy; batch 5 (dev4's misses) P 0.934 R 0.756; batch 6 (the
-/// lexicons' language parity, frames on by default) P 0.935 R 0.777, the same decoy.
+/// lexicons' language parity, frames on by default) P 0.935 R 0.777, the same decoy;
+/// batch 7 (dev6's misses, English and French idiom) P 0.937 R 0.802, the same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
-    recall: 0.77,
-    kind_recall: 0.69,
-    lang_recall: 0.56,
+    recall: 0.80,
+    kind_recall: 0.73,
+    lang_recall: 0.58,
     decoys_tagged: 1,
 };
 
@@ -345,6 +384,26 @@ fn dev5_split_holds_its_floors() {
 #[test]
 fn dev5_split_with_frames_holds_its_floors() {
     check_with("dev5", &DEV5_WITH_FRAMES, &with_frames());
+}
+
+#[test]
+fn dev6_split_holds_its_floors() {
+    check("dev6", &DEV6);
+}
+
+#[test]
+fn dev6_split_with_frames_holds_its_floors() {
+    check_with("dev6", &DEV6_WITH_FRAMES, &with_frames());
+}
+
+#[test]
+fn dev6h_split_holds_its_floors() {
+    check("dev6h", &DEV6H);
+}
+
+#[test]
+fn dev6h_split_with_frames_holds_its_floors() {
+    check_with("dev6h", &DEV6H_WITH_FRAMES, &with_frames());
 }
 
 #[test]
