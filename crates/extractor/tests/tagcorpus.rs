@@ -361,6 +361,25 @@ fn dev3_split_holds_its_floors() {
     check("dev3", &DEV3);
 }
 
+/// The red-team probes `tests/redteam/` (75 near misses about Ukraine that share the
+/// story's words, 41 true pairs; six languages), written 2026-12-07 by the helper who
+/// guarded 17 classes of wrong tags in frames batch 8: a regression check of those guards,
+/// tuned on by their writer. Batch 7's frames tagged 52 of the 75 near misses (P 0.337);
+/// batch 8's tag 5: two by the phrase rules ("join the EU" of roaming, Luhansk in 1991),
+/// two NATO Article 5 sentences about Poland, and Hnatov on a Monday in Rzeszów.
+const REDTEAM_WITH_FRAMES: Floors = Floors {
+    precision: 0.83,
+    recall: 0.97,
+    kind_recall: 0.88,
+    lang_recall: 0.9,
+    decoys_tagged: 5,
+};
+
+#[test]
+fn redteam_probes_with_frames_hold_their_floors() {
+    check_with("../redteam", &REDTEAM_WITH_FRAMES, &with_frames());
+}
+
 #[test]
 fn idiom_probes_with_frames_hold_their_floors() {
     check_with("../probes", &PROBES_WITH_FRAMES, &with_frames());
