@@ -214,7 +214,8 @@ const DEV6H_WITH_FRAMES: Floors = Floors {
 /// dev7 (batch 7 of writers, 2026-12-07: 200 whole articles, many mainly about something
 /// else, 57 decoys), held by the lead while frames batch 8 was written. Scored once for
 /// batch 7 and once for batch 8, both before anyone read it: rules P 0.995 R 0.467; with
-/// frames P 0.941 R 0.907, 5 decoys, the same for both batches. A development split since.
+/// frames P 0.941 R 0.907, 5 decoys, the same for both batches. A development split since:
+/// batch 9 was written from it (P 0.971 R 0.943, no decoy).
 const DEV7: Floors = Floors {
     precision: 0.99,
     recall: 0.46,
@@ -223,17 +224,18 @@ const DEV7: Floors = Floors {
     decoys_tagged: 0,
 };
 const DEV7_WITH_FRAMES: Floors = Floors {
-    precision: 0.94,
-    recall: 0.90,
-    kind_recall: 0.88,
-    lang_recall: 0.87,
-    decoys_tagged: 5,
+    precision: 0.97,
+    recall: 0.94,
+    kind_recall: 0.90,
+    lang_recall: 0.90,
+    decoys_tagged: 0,
 };
 
 /// dev8 (batch 8 of writers, 2026-12-07: 200 articles whose writers were asked to name
 /// things rarely, 56 decoys): held out for the next batch of frames, unread by anyone who
 /// writes them; its errors are never printed. First score, with batch 8's frames: rules P
-/// 0.988 R 0.330, 1 decoy; with frames P 0.951 R 0.892, 2 decoys.
+/// 0.988 R 0.330, 1 decoy; with frames P 0.951 R 0.892, 2 decoys; with batch 9's, still
+/// unread, P 0.951 R 0.894.
 const DEV8: Floors = Floors {
     precision: 0.98,
     recall: 0.32,
@@ -256,7 +258,8 @@ const DEV8_WITH_FRAMES: Floors = Floors {
 /// R 0.752, the same decoy; batch 5 (dev4's misses) P 0.934 R 0.756; batch 6 (the
 /// lexicons' language parity, frames on by default) P 0.935 R 0.777, the same decoy;
 /// batch 7 (dev6's misses, English and French idiom) P 0.937 R 0.802, the same decoy;
-/// batch 8 (a precision red-team, dev6h's misses) P 0.941 R 0.798, the same decoy.
+/// batch 8 (a precision red-team, dev6h's misses) P 0.941 R 0.798, the same decoy; batch 9
+/// (dev7's wrong tags and misses) P 0.942 R 0.802, the same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
     recall: 0.79,
@@ -389,13 +392,14 @@ fn dev3_split_holds_its_floors() {
 /// guarded 17 classes of wrong tags in frames batch 8: a regression check of those guards,
 /// tuned on by their writer. Batch 7's frames tagged 52 of the 75 near misses (P 0.337);
 /// batch 8's tag 5: two by the phrase rules ("join the EU" of roaming, Luhansk in 1991),
-/// two NATO Article 5 sentences about Poland, and Hnatov on a Monday in Rzeszów.
+/// two NATO Article 5 sentences about Poland, and Hnatov on a Monday in Rzeszów; batch 9's
+/// tag the two of the rules.
 const REDTEAM_WITH_FRAMES: Floors = Floors {
-    precision: 0.83,
+    precision: 0.88,
     recall: 0.97,
     kind_recall: 0.88,
     lang_recall: 0.9,
-    decoys_tagged: 5,
+    decoys_tagged: 2,
 };
 
 #[test]
