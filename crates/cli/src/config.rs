@@ -236,8 +236,8 @@ impl Loaded {
 }
 
 /// Loads the configuration file `path` (see [`crate::paths`] for how it is found), or the
-/// embedded default when `None`, and builds its tagger (a command that tags needs it, and
-/// building it checks the frames).
+/// embedded default when `None`. With frames on it also builds the tagger, which checks
+/// them, for a command that tags; without, the tagger is built on first use.
 pub fn load(paths: &crate::paths::Paths) -> Result<Loaded> {
     let loaded = load_settings(paths)?;
     // A bad frames file is a configuration error, found at load time.
