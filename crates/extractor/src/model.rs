@@ -159,6 +159,31 @@ impl ModelFile {
     }
 }
 
+/// A key's weights with each feature folded as today's text is: a model trained when
+/// folding kept "ß" or "œ" names words as they were folded then ("w:weiß"), and folded
+/// again they meet today's text. Features that become one ("w:weiß", "w:weiss") stood for
+/// one word written two ways: they get the mean of their weights, not the sum.
+fn refolded(weights: &BTreeMap<String, f32>) -> Vec<(String, f32)> {
+    let mut merged: BTreeMap<String, (f32, f32)> = BTreeMap::new();
+    for (feature, &weight) in weights {
+        let mut feature = crate::fold::fold_pattern(feature);
+        // A stem is a word's first five letters: "p:weiße" folds to "p:weisse", whose
+        // stem today is "p:weiss".
+        if let Some(stem) = feature.strip_prefix("p:")
+            && let Some((cut, _)) = stem.char_indices().nth(5)
+        {
+            feature.truncate("p:".len() + cut);
+        }
+        let entry = merged.entry(feature).or_insert((0.0, 0.0));
+        entry.0 += weight;
+        entry.1 += 1.0;
+    }
+    merged
+        .into_iter()
+        .map(|(feature, (sum, n))| (feature, sum / n))
+        .collect()
+}
+
 impl Model {
     /// Compiles a model file; every tag must be one of `tags`.
     pub(crate) fn new(file: &ModelFile, tags: &[String], path: &str) -> Result<Model> {
@@ -179,7 +204,7 @@ impl Model {
                 )));
             }
             let k = u16::try_from(k).map_err(|_| error("too many keys".into()))?;
-            for (feature, &weight) in &key.weights {
+            for (feature, weight) in refolded(&key.weights) {
                 let id = *vocabulary.entry(feature.clone()).or_insert_with(|| {
                     names.push(feature.clone());
                     weights.push(Vec::new());
@@ -509,6 +534,27 @@ fn push_word(out: &mut Vec<Range<usize>>, folded: &str, range: Range<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_features_are_folded_as_today_s_text() {
+        let weights: BTreeMap<String, f32> = [
+            ("w:weiß", 1.0),
+            ("w:weiss", 3.0),
+            ("p:weiße", 0.5),
+            ("w:generał", 0.25),
+        ]
+        .into_iter()
+        .map(|(f, w)| (f.to_string(), w))
+        .collect();
+        assert_eq!(
+            refolded(&weights),
+            [
+                ("p:weiss".to_string(), 0.5),
+                ("w:generał".to_string(), 0.25),
+                ("w:weiss".to_string(), 2.0),
+            ]
+        );
+    }
 
     #[test]
     fn features_cover_words_stems_pairs_and_frames() {

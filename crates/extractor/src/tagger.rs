@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::dates::find_dates_in;
-use crate::fold::{Folded, fold, fold_str};
+use crate::fold::{Folded, fold, fold_pattern, fold_str};
 use crate::frames::{FrameArticle, FrameDecision, FrameSentence, Frames};
 // Compiled on first use, once per distinct alternation and only the branches a text may
 // match (see lazy.rs): a short command pays only for what its text needs.
@@ -730,11 +730,12 @@ fn compile_key(
                 })
                 .collect();
             for (i, pattern) in patterns.iter().enumerate() {
+                let pattern = fold_pattern(pattern);
                 // Checked alone so that an error points at the one bad pattern.
-                let checked = cache.known(pattern).map_err(|e| {
+                let checked = cache.known(&pattern).map_err(|e| {
                     taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
                 })?;
-                parts.push(pattern.clone());
+                parts.push(pattern);
                 known.push(checked);
             }
             if parts.is_empty() {

@@ -4,7 +4,7 @@
 //! [tier.us-backstop]                 # kind "tier", key "us-backstop" → tag "tier/us-backstop"
 //! label = "U.S. backstop"
 //! phrases = ["Article 5-like"]       # strong cues: tag on their own
-//! patterns = ['\b15-year guarantee'] # strong regexes over folded text
+//! patterns = ['\b15-year guarantee'] # strong regexes over folded text (non-ASCII folded too)
 //! weak_phrases = ["backstop"]        # need a `context` phrase within `context_scope`
 //! context = ["ukraine", "kyiv"]
 //! context_scope = "sentence"         # sentence | paragraph | article

@@ -211,7 +211,10 @@ static PARTS: LazyLock<Vec<DateRegex>> = LazyLock::new(|| {
 });
 
 fn compile_all(patterns: &[String]) -> Vec<DateRegex> {
-    patterns.iter().map(|p| DateRegex::new(p.clone())).collect()
+    patterns
+        .iter()
+        .map(|p| DateRegex::new(crate::fold::fold_pattern(p)))
+        .collect()
 }
 
 /// A date pass's regex, compiled on first use in one of two forms: for ASCII text, its

@@ -11,7 +11,7 @@ use regex::Captures;
 use super::DateRegex;
 
 use super::{Ctx, Span, Tense, month_number, weekday};
-use crate::fold::fold_str;
+use crate::fold::{fold_pattern, fold_str};
 
 /// Prepositions that make a month or a year name a time ("in May", "until 2020").
 const PREPS: &[&str] = &[
@@ -424,26 +424,6 @@ pub(super) fn any_month(word: &str) -> Option<u32> {
     month_number(word).or_else(|| lookup(&MONTH_FORMS_F, word.trim_end_matches('.')))
 }
 
-/// A literal written as spelt, folded as the text is ("й" to "и", "ą" to "a").
-pub(super) fn fold_literal(literal: &str) -> String {
-    literal
-        .chars()
-        .map(|c| match c {
-            'й' => 'и',
-            'ї' => 'і',
-            'ё' => 'е',
-            'ą' => 'a',
-            'ę' => 'e',
-            'ś' => 's',
-            'ż' | 'ź' => 'z',
-            'ó' => 'o',
-            'ń' => 'n',
-            'ć' => 'c',
-            c => c,
-        })
-        .collect()
-}
-
 /// The words of a table, folded, as one "|"-joined list (the triggers of a pass).
 fn joined<'a>(words: impl Iterator<Item = &'a str>) -> String {
     words.map(fold_str).collect::<Vec<_>>().join("|")
@@ -464,7 +444,7 @@ pub(super) fn unit_words() -> String {
 fn compile(pattern: &str) -> DateRegex {
     // Literal words are written as spelt; the text they meet is folded, and none of the
     // folded letters is regex syntax, so folding the whole pattern is safe.
-    DateRegex::new(fold_literal(pattern))
+    DateRegex::new(fold_pattern(pattern))
 }
 
 pub(super) static WEEK_OF: LazyLock<DateRegex> = LazyLock::new(|| {

@@ -127,7 +127,7 @@ fn automaton(lists: &[&str]) -> Automata {
     let mut words: Vec<String> = lists
         .iter()
         .flat_map(|l| l.split('|'))
-        .map(|w| periods::fold_literal(&w.replace("(?:the )?", "")))
+        .map(|w| crate::fold::fold_pattern(&w.replace("(?:the )?", "")))
         .filter(|w| !w.is_empty())
         .collect();
     words.sort();
