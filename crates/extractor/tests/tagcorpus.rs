@@ -232,10 +232,10 @@ const DEV7_WITH_FRAMES: Floors = Floors {
 };
 
 /// dev8 (batch 8 of writers, 2026-12-07: 200 articles whose writers were asked to name
-/// things rarely, 56 decoys): held out for the next batch of frames, unread by anyone who
-/// writes them; its errors are never printed. First score, with batch 8's frames: rules P
-/// 0.988 R 0.330, 1 decoy; with frames P 0.951 R 0.892, 2 decoys; with batch 9's, still
-/// unread, P 0.951 R 0.894.
+/// things rarely, 56 decoys): held out until its first scores (batch 8's frames: rules P
+/// 0.988 R 0.330, 1 decoy; frames P 0.951 R 0.892, 2 decoys; batch 9's P 0.951 R 0.894),
+/// a development split since: batch 10 of the frames was written from its errors (P 0.988
+/// R 0.917, 1 decoy, by the rules).
 const DEV8: Floors = Floors {
     precision: 0.98,
     recall: 0.32,
@@ -244,11 +244,31 @@ const DEV8: Floors = Floors {
     decoys_tagged: 1,
 };
 const DEV8_WITH_FRAMES: Floors = Floors {
-    precision: 0.95,
-    recall: 0.89,
-    kind_recall: 0.85,
-    lang_recall: 0.85,
+    precision: 0.98,
+    recall: 0.91,
+    kind_recall: 0.89,
+    lang_recall: 0.90,
+    decoys_tagged: 1,
+};
+
+/// dev9 (batch 9 of writers, 2026-12-07: 200 articles as outlets write, a third mainly
+/// about something else, 55 decoys): held out for the next batch of frames, unread by
+/// anyone who writes them; its errors are never printed. First score, before anyone read
+/// it: rules P 0.988 R 0.511, 2 decoys; batch 9's frames P 0.943 R 0.907, 5 decoys; batch
+/// 10's P 0.945 R 0.909, 5 decoys.
+const DEV9: Floors = Floors {
+    precision: 0.98,
+    recall: 0.50,
+    kind_recall: 0.40,
+    lang_recall: 0.13,
     decoys_tagged: 2,
+};
+const DEV9_WITH_FRAMES: Floors = Floors {
+    precision: 0.94,
+    recall: 0.90,
+    kind_recall: 0.84,
+    lang_recall: 0.84,
+    decoys_tagged: 5,
 };
 
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
@@ -259,12 +279,13 @@ const DEV8_WITH_FRAMES: Floors = Floors {
 /// lexicons' language parity, frames on by default) P 0.935 R 0.777, the same decoy;
 /// batch 7 (dev6's misses, English and French idiom) P 0.937 R 0.802, the same decoy;
 /// batch 8 (a precision red-team, dev6h's misses) P 0.941 R 0.798, the same decoy; batch 9
-/// (dev7's wrong tags and misses) P 0.942 R 0.802, the same decoy.
+/// (dev7's wrong tags and misses) P 0.942 R 0.802, the same decoy; batch 10 (dev8's wrong
+/// tags and misses; quotes and "ß" folded) P 0.942 R 0.806, the same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
-    recall: 0.79,
-    kind_recall: 0.73,
-    lang_recall: 0.58,
+    recall: 0.80,
+    kind_recall: 0.74,
+    lang_recall: 0.61,
     decoys_tagged: 1,
 };
 
@@ -315,7 +336,7 @@ fn check(split: &str, floors: &Floors) {
 
 /// Splits nobody who writes cues or frames reads: the frozen test split, and the batch
 /// held out for the next batch of frames' first score.
-const HELD_OUT: &[&str] = &["test", "dev8"];
+const HELD_OUT: &[&str] = &["test", "dev9"];
 
 fn check_with(split: &str, floors: &Floors, tagger: &Tagger) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -490,6 +511,16 @@ fn dev8_split_holds_its_floors() {
 #[test]
 fn dev8_split_with_frames_holds_its_floors() {
     check_with("dev8", &DEV8_WITH_FRAMES, &with_frames());
+}
+
+#[test]
+fn dev9_split_holds_its_floors() {
+    check("dev9", &DEV9);
+}
+
+#[test]
+fn dev9_split_with_frames_holds_its_floors() {
+    check_with("dev9", &DEV9_WITH_FRAMES, &with_frames());
 }
 
 #[test]
