@@ -252,10 +252,10 @@ const DEV8_WITH_FRAMES: Floors = Floors {
 };
 
 /// dev9 (batch 9 of writers, 2026-12-07: 200 articles as outlets write, a third mainly
-/// about something else, 55 decoys): held out for the next batch of frames, unread by
-/// anyone who writes them; its errors are never printed. First score, before anyone read
-/// it: rules P 0.988 R 0.511, 2 decoys; batch 9's frames P 0.943 R 0.907, 5 decoys; batch
-/// 10's P 0.945 R 0.909, 5 decoys.
+/// about something else, 55 decoys): held out until its first scores (rules P 0.988 R
+/// 0.511, 2 decoys; batch 9's frames P 0.943 R 0.907, batch 10's P 0.945 R 0.909, 5 decoys),
+/// a development split since: batch 11 of the frames was written from its errors (P 0.982
+/// R 0.939, 2 decoys).
 const DEV9: Floors = Floors {
     precision: 0.98,
     recall: 0.50,
@@ -264,17 +264,18 @@ const DEV9: Floors = Floors {
     decoys_tagged: 2,
 };
 const DEV9_WITH_FRAMES: Floors = Floors {
-    precision: 0.94,
-    recall: 0.90,
-    kind_recall: 0.84,
-    lang_recall: 0.84,
-    decoys_tagged: 5,
+    precision: 0.98,
+    recall: 0.93,
+    kind_recall: 0.90,
+    lang_recall: 0.88,
+    decoys_tagged: 2,
 };
 
 /// dev10 (batch 10 of writers, 2026-12-07: 200 articles written to describe and paraphrase
-/// rather than name, as batch 1's writers were asked to, 55 decoys): held out like dev9.
-/// First score, before anyone read it: rules P 0.978 R 0.308, 2 decoys; batch 10's frames
-/// P 0.939 R 0.857, 7 decoys.
+/// rather than name, as batch 1's writers were asked to, 55 decoys): held out for the next
+/// batch of frames, unread by anyone who writes them; its errors are never printed. First
+/// score, before anyone read it: rules P 0.978 R 0.308, 2 decoys; batch 10's frames P 0.939
+/// R 0.857, 7 decoys; batch 11's P 0.948 R 0.860, 6 decoys.
 const DEV10: Floors = Floors {
     precision: 0.97,
     recall: 0.30,
@@ -283,11 +284,11 @@ const DEV10: Floors = Floors {
     decoys_tagged: 2,
 };
 const DEV10_WITH_FRAMES: Floors = Floors {
-    precision: 0.93,
+    precision: 0.94,
     recall: 0.85,
-    kind_recall: 0.81,
-    lang_recall: 0.76,
-    decoys_tagged: 7,
+    kind_recall: 0.82,
+    lang_recall: 0.77,
+    decoys_tagged: 6,
 };
 
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
@@ -299,7 +300,8 @@ const DEV10_WITH_FRAMES: Floors = Floors {
 /// batch 7 (dev6's misses, English and French idiom) P 0.937 R 0.802, the same decoy;
 /// batch 8 (a precision red-team, dev6h's misses) P 0.941 R 0.798, the same decoy; batch 9
 /// (dev7's wrong tags and misses) P 0.942 R 0.802, the same decoy; batch 10 (dev8's wrong
-/// tags and misses; quotes and "ß" folded) P 0.942 R 0.806, the same decoy.
+/// tags and misses; quotes and "ß" folded) P 0.942 R 0.806, the same decoy; batch 11
+/// (dev9's wrong tags and misses) P 0.938 R 0.806, the same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
     recall: 0.80,
@@ -353,9 +355,9 @@ fn check(split: &str, floors: &Floors) {
     check_with(split, floors, &taxonomy().build().unwrap());
 }
 
-/// Splits nobody who writes cues or frames reads: the frozen test split, and the batches
+/// Splits nobody who writes cues or frames reads: the frozen test split, and the batch
 /// held out for the next batch of frames' first score.
-const HELD_OUT: &[&str] = &["test", "dev9", "dev10"];
+const HELD_OUT: &[&str] = &["test", "dev10"];
 
 fn check_with(split: &str, floors: &Floors, tagger: &Tagger) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
