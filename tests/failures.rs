@@ -79,6 +79,23 @@ fn an_invalid_taxonomy_names_file_line_and_problem() {
         "{line}"
     );
 
+    // A pattern that parses but can never meet folded (lowercase) text: a warning, and
+    // the check still passes.
+    dir.write(
+        "tax.toml",
+        "[tier.first-line]\nlabel = \"First line\"\npatterns = ['\\bfirst line', '\\bNATO']\n",
+    );
+    let run = dir.newsmon(&["config", "check"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let line = one_line(&run.stderr);
+    assert!(
+        line.starts_with("warning: ")
+            && line.contains(
+                "tax.toml: [tier.first-line] patterns[1] never matches: 'N' is uppercase"
+            ),
+        "{run:?}"
+    );
+
     std::fs::remove_file(dir.path("tax.toml")).unwrap();
     let run = dir.newsmon(&["config", "check"]);
     assert_eq!(run.code, 2, "{run:?}");

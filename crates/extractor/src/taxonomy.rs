@@ -187,6 +187,34 @@ impl Taxonomy {
         Some(self.kinds.get(kind)?.get(key)?.label.as_str())
     }
 
+    /// Patterns that parse but can never match, one line each (`path: [kind.key]
+    /// patterns[i] ...`): patterns meet folded, lowercase text, so a literal uppercase
+    /// ASCII letter ("\\bNATO") is never met. Not errors: a taxonomy that loaded before
+    /// still loads; `config check` shows them.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (tag, key) in self.keys() {
+            let lists = [
+                ("patterns", &key.patterns),
+                ("weak_patterns", &key.weak_patterns),
+                ("topic_patterns", &key.topic_patterns),
+            ];
+            for (what, patterns) in lists {
+                for (i, pattern) in patterns.iter().enumerate() {
+                    if let Some(letter) = uppercase_literal(pattern) {
+                        out.push(format!(
+                            "{}: [{}] {what}[{i}] never matches: '{letter}' is uppercase, and \
+                             patterns meet folded (lowercase) text",
+                            self.path,
+                            tag.replacen('/', ".", 1)
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Checks concept frames (`text`, named `source` in errors) against this taxonomy,
     /// as [`Tagger::with_frames`] would, without compiling the taxonomy: for commands
     /// that report a bad frames file but never tag.
@@ -333,9 +361,46 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The first uppercase ASCII letter a pattern must match literally (outside classes,
+/// escapes and case-insensitive groups), if any.
+fn uppercase_literal(pattern: &str) -> Option<char> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn walk(hir: &Hir) -> Option<char> {
+        match hir.kind() {
+            HirKind::Literal(literal) => literal
+                .0
+                .iter()
+                .find(|b| b.is_ascii_uppercase())
+                .map(|&b| char::from(b)),
+            HirKind::Capture(capture) => walk(&capture.sub),
+            HirKind::Repetition(repetition) => walk(&repetition.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().find_map(walk),
+            HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) => None,
+        }
+    }
+    let folded = crate::fold::fold_pattern(pattern);
+    walk(&regex_syntax::Parser::new().parse(&folded).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warns_of_patterns_that_can_never_match_folded_text() {
+        let text = "[tier.x]\nlabel = \"X\"\npatterns = ['\\bnato', '\\bNATO\\b', '[A-Z]\\d', '(?i)Nato', '\\Bx\\D']\n\
+                    weak_phrases = [\"y\"]\ncontext = [\"z\"]\nweak_patterns = ['\\bKyiv']\n";
+        let taxonomy = Taxonomy::from_toml(text, "t.toml").unwrap();
+        assert_eq!(
+            taxonomy.warnings(),
+            [
+                "t.toml: [tier.x] patterns[1] never matches: 'N' is uppercase, and patterns meet \
+                 folded (lowercase) text",
+                "t.toml: [tier.x] weak_patterns[0] never matches: 'K' is uppercase, and \
+                 patterns meet folded (lowercase) text",
+            ]
+        );
+    }
 
     #[test]
     fn parses_kinds_and_keys() {

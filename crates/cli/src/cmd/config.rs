@@ -41,6 +41,9 @@ pub fn run(cmd: Cmd, paths: &Paths) -> Result<ExitCode> {
         Cmd::Check => {
             let loaded = config::load(paths)?;
             loaded.tagger()?;
+            for warning in loaded.taxonomy.warnings() {
+                eprintln!("warning: {warning}");
+            }
             let frames = loaded.frames.as_ref().map_or("off", |(_, name)| name);
             print(&format!(
                 "{}: ok: {} sources, {} tags, frames {frames}",
