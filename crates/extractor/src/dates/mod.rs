@@ -211,10 +211,7 @@ static PARTS: LazyLock<Vec<DateRegex>> = LazyLock::new(|| {
 });
 
 fn compile_all(patterns: &[String]) -> Vec<DateRegex> {
-    patterns
-        .iter()
-        .map(|p| DateRegex::new(crate::fold::fold_pattern(p)))
-        .collect()
+    patterns.iter().map(|p| DateRegex::new(p)).collect()
 }
 
 /// A date pass's regex, compiled on first use in one of two forms: for ASCII text, its
@@ -227,9 +224,11 @@ pub(super) struct DateRegex {
 }
 
 impl DateRegex {
-    pub(super) fn new(pattern: String) -> DateRegex {
+    /// A pass's regex over folded text. Its literal words are written as spelt and folded
+    /// here as the text is; none of the folded letters is regex syntax.
+    pub(super) fn new(pattern: &str) -> DateRegex {
         DateRegex {
-            pattern,
+            pattern: crate::fold::fold_pattern(pattern),
             full: OnceLock::new(),
             ascii: OnceLock::new(),
         }

@@ -11,7 +11,7 @@ use regex::Captures;
 use super::DateRegex;
 
 use super::{Ctx, Span, Tense, month_number, weekday};
-use crate::fold::{fold_pattern, fold_str};
+use crate::fold::fold_str;
 
 /// Prepositions that make a month or a year name a time ("in May", "until 2020").
 const PREPS: &[&str] = &[
@@ -441,15 +441,9 @@ pub(super) fn unit_words() -> String {
     joined(UNITS.iter().map(|(w, _)| *w))
 }
 
-fn compile(pattern: &str) -> DateRegex {
-    // Literal words are written as spelt; the text they meet is folded, and none of the
-    // folded letters is regex syntax, so folding the whole pattern is safe.
-    DateRegex::new(fold_pattern(pattern))
-}
-
 pub(super) static WEEK_OF: LazyLock<DateRegex> = LazyLock::new(|| {
     let months = format!("{}|{}", super::MONTHS_EN, super::MONTHS_OTHER);
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?:the )?week of (?P<span>(?P<m>{months})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?)\b"
     ))
 });
@@ -459,14 +453,14 @@ pub(super) static QUARTERS: LazyLock<DateRegex> = LazyLock::new(|| {
     let q = alternation(QUARTER_WORDS.iter().copied());
     let h = alternation(HALF_WORDS.iter().copied());
     let yw = alternation(YEAR_WORDS.iter().copied());
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?:(?:the )?(?P<ord>{ord})[ -](?:(?P<q>{q})|(?P<h>{h}))|(?P<rq>this|next|last|current|previous|past|coming) quarter|q(?P<qn>[1-4])|h(?P<hn>[12]))\b(?:(?: of| de| du| des)? (?P<y>(?:19|20)\d{{2}})\b| (?P<yw>{yw}))?"
     ))
 });
 
 pub(super) static YEAR_PARTS: LazyLock<DateRegex> = LazyLock::new(|| {
     let parts = r"early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of|the middle of|middle of|debut|fin|mi|anfang|mitte|ende|na poczatku|w połowie|od połowy|do połowy|pod koniec|koniec|на початку|в середині|у середині|з середини|до середини|наприкінці|в кінці|у кінці|в начале|в середине|с середины|до середины|в конце|до кінця|до конца|do końca";
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?P<part>{parts})[ -](?:(?P<y>(?:19|20)\d{{2}})|(?:the )?(?P<ry>{YEAR_PART_REL}))\b"
     ))
 });
@@ -479,7 +473,7 @@ pub(super) static MONTHS_ALONE: LazyLock<DateRegex> = LazyLock::new(|| {
         super::MONTHS_OTHER,
         alternation(MONTH_FORMS.iter().map(|(w, _)| *w))
     );
-    compile(&format!(
+    DateRegex::new(&format!(
         r"(?:\b(?:{preps}) (?P<span>(?P<m>{months})\b\.?(?:,? (?P<y>(?:19|20)\d{{2}})\b)?)|\b(?P<m2>{months})\.? (?P<y2>(?:19|20)\d{{2}})\b|\b(?P<m3>{months})\.?(?: to | through | until | till | ?- ?| bis | au | do | до | по )(?P<m4>{months})\b\.?(?:,? (?P<y3>(?:19|20)\d{{2}})\b)?)"
     ))
 });
@@ -492,7 +486,7 @@ pub(super) static YEARS: LazyLock<DateRegex> = LazyLock::new(|| {
             .copied(),
     );
     let after = alternation(YEAR_AFTER.iter().copied());
-    compile(&format!(
+    DateRegex::new(&format!(
         r"(?:\b(?:{preps}) (?P<span>(?P<y>(?:19|20)\d{{2}}))\b|\b(?P<y2>(?:19|20)\d{{2}}) (?:{after}))|\b(?P<rel>{YEAR_REL_WORDS})\b"
     ))
 });
@@ -502,13 +496,13 @@ pub(super) static SPANS: LazyLock<DateRegex> = LazyLock::new(|| {
     let units = alternation(UNITS.iter().map(|(w, _)| *w));
     let n = |k: &str| format!(r"(?P<{k}>\d{{1,3}}|{counts})");
     let (n1, n2, n3, n4) = (n("n"), n("n2"), n("n3"), n("n4"));
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?:{n1} (?P<u>{units}) (?P<ago>ago|temu|тому|назад)|(?P<fwd>in|dans|za|через) {n2} (?P<u2>{units})|{n3} (?P<u3>{units}) from now|(?P<back>il y a|vor) {n4} (?P<u4>{units}))\b"
     ))
 });
 
 pub(super) static WEEKS: LazyLock<DateRegex> =
-    LazyLock::new(|| compile(&format!(r"\b(?P<w>{WEEK_WORDS})\b")));
+    LazyLock::new(|| DateRegex::new(&format!(r"\b(?P<w>{WEEK_WORDS})\b")));
 
 /// Nouns an ordinal counts that make "on the 3rd ..." no day of the month.
 const NOT_DAYS: &[&str] = &[
@@ -545,7 +539,7 @@ const NOT_DAYS: &[&str] = &[
 
 /// A month named by its distance from the publication month ("last month").
 pub(super) static MONTHS_REL: LazyLock<DateRegex> =
-    LazyLock::new(|| compile(&format!(r"\b(?P<w>{MONTH_REL_WORDS})\b")));
+    LazyLock::new(|| DateRegex::new(&format!(r"\b(?P<w>{MONTH_REL_WORDS})\b")));
 
 pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
     let reference = ctx.reference?;
@@ -568,7 +562,7 @@ pub(super) fn month_rel(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span> {
 }
 
 pub(super) static DAYS: LazyLock<DateRegex> =
-    LazyLock::new(|| compile(&format!(r"\b(?P<d>{DAY_WORDS})\b")));
+    LazyLock::new(|| DateRegex::new(&format!(r"\b(?P<d>{DAY_WORDS})\b")));
 
 /// German writes a weekday and its part of the day as one word ("Dienstagabend",
 /// "am Montagmorgen"); the day is the weekday's.
@@ -576,7 +570,7 @@ const GERMAN_DAY_PARTS: &str = "morgen|vormittag|nachmittag|mittag|abend|nacht";
 
 pub(super) static WEEKDAYS: LazyLock<DateRegex> = LazyLock::new(|| {
     let days = format!("{}|{WEEKDAY_FORMS}", super::WEEKDAYS);
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?:(?P<mod>on|am|le|we|w|в|у|во|next|last|this|coming|nachsten|kommenden|letzten|diesen|ce|w przyszły|w przyszła|w przyszłą|w ten|w tę|w zeszły|w zeszłą|w ubiegły|в наступний|в наступну|наступного|наступної|минулого|минулої|в минулий|в цей|в следующий|в следующую|в прошлый|в прошлую|в этот|в эту) )?(?P<wd>{days})(?:{GERMAN_DAY_PARTS})?\b(?: (?P<post>dernier|prochain))?"
     ))
 });
@@ -584,7 +578,7 @@ pub(super) static WEEKDAYS: LazyLock<DateRegex> = LazyLock::new(|| {
 /// A weekday with an ordinal day ("on Saturday the 14th"): that day of whichever month
 /// near publication falls on that weekday.
 pub(super) static WEEKDAY_ORDINAL: LazyLock<DateRegex> = LazyLock::new(|| {
-    compile(&format!(
+    DateRegex::new(&format!(
         r"\b(?P<wd>{}),? the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b",
         super::WEEKDAYS
     ))
@@ -611,7 +605,7 @@ pub(super) fn weekday_ordinal(caps: &Captures<'_>, ctx: &Ctx<'_>) -> Option<Span
 }
 
 pub(super) static ORDINAL_DAY: LazyLock<DateRegex> = LazyLock::new(|| {
-    compile(
+    DateRegex::new(
         r"\b(?:(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th) of (?P<this>this|the|next|last) month|on the (?P<d2>\d{1,2})(?:st|nd|rd|th)\b)",
     )
 });
