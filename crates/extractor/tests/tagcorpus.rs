@@ -245,9 +245,9 @@ const DEV8: Floors = Floors {
 };
 const DEV8_WITH_FRAMES: Floors = Floors {
     precision: 0.98,
-    recall: 0.91,
-    kind_recall: 0.89,
-    lang_recall: 0.90,
+    recall: 0.95,
+    kind_recall: 0.95,
+    lang_recall: 0.92,
     decoys_tagged: 1,
 };
 
@@ -255,7 +255,7 @@ const DEV8_WITH_FRAMES: Floors = Floors {
 /// about something else, 55 decoys): held out until its first scores (rules P 0.988 R
 /// 0.511, 2 decoys; batch 9's frames P 0.943 R 0.907, batch 10's P 0.945 R 0.909, 5 decoys),
 /// a development split since: batch 11 of the frames was written from its errors (P 0.982
-/// R 0.939, 2 decoys).
+/// R 0.939, 2 decoys; batch 12, P 0.987 R 0.960).
 const DEV9: Floors = Floors {
     precision: 0.98,
     recall: 0.50,
@@ -265,8 +265,8 @@ const DEV9: Floors = Floors {
 };
 const DEV9_WITH_FRAMES: Floors = Floors {
     precision: 0.98,
-    recall: 0.93,
-    kind_recall: 0.90,
+    recall: 0.95,
+    kind_recall: 0.94,
     lang_recall: 0.88,
     decoys_tagged: 2,
 };
@@ -275,7 +275,9 @@ const DEV9_WITH_FRAMES: Floors = Floors {
 /// rather than name, as batch 1's writers were asked to, 55 decoys): held out for the next
 /// batch of frames, unread by anyone who writes them; its errors are never printed. First
 /// score, before anyone read it: rules P 0.978 R 0.308, 2 decoys; batch 10's frames P 0.939
-/// R 0.857, 7 decoys; batch 11's P 0.948 R 0.860, 6 decoys.
+/// R 0.857, 7 decoys; batch 11's P 0.948 R 0.860, 6 decoys; batch 12's P 0.946 R 0.864, 6
+/// decoys (about 20 lines of it reached a frames writer once through a grep glob; no frame
+/// was written from them).
 const DEV10: Floors = Floors {
     precision: 0.97,
     recall: 0.30,
@@ -285,10 +287,30 @@ const DEV10: Floors = Floors {
 };
 const DEV10_WITH_FRAMES: Floors = Floors {
     precision: 0.94,
-    recall: 0.85,
+    recall: 0.86,
     kind_recall: 0.82,
-    lang_recall: 0.77,
+    lang_recall: 0.79,
     decoys_tagged: 6,
+};
+
+/// dev11 (batch 11 of writers, 2026-12-08: 200 articles written to paraphrase, more of
+/// them French, 55 decoys; labelled twice, blind): held out until its first scores (rules P
+/// 0.987 R 0.366, 1 decoy; batch 11's frames P 0.958 R 0.876, 2 decoys; batch 12's first
+/// part, written without it, P 0.956 R 0.880, 3 decoys), a development split since: the
+/// second part of batch 12 was written from its errors (P 0.993 R 0.978, 1 decoy).
+const DEV11: Floors = Floors {
+    precision: 0.98,
+    recall: 0.36,
+    kind_recall: 0.25,
+    lang_recall: 0.09,
+    decoys_tagged: 1,
+};
+const DEV11_WITH_FRAMES: Floors = Floors {
+    precision: 0.99,
+    recall: 0.97,
+    kind_recall: 0.96,
+    lang_recall: 0.94,
+    decoys_tagged: 1,
 };
 
 /// The frozen test split with the frames, scored by the lead once per batch: batch 1
@@ -301,11 +323,13 @@ const DEV10_WITH_FRAMES: Floors = Floors {
 /// batch 8 (a precision red-team, dev6h's misses) P 0.941 R 0.798, the same decoy; batch 9
 /// (dev7's wrong tags and misses) P 0.942 R 0.802, the same decoy; batch 10 (dev8's wrong
 /// tags and misses; quotes and "ß" folded) P 0.942 R 0.806, the same decoy; batch 11
-/// (dev9's wrong tags and misses) P 0.938 R 0.806, the same decoy.
+/// (dev9's wrong tags and misses) P 0.938 R 0.806, the same decoy; batch 12 (residual
+/// misses of every development split, then dev11's; the gate's words) P 0.935 R 0.826, the
+/// same decoy.
 const TEST_WITH_FRAMES: Floors = Floors {
     precision: 0.93,
-    recall: 0.80,
-    kind_recall: 0.74,
+    recall: 0.82,
+    kind_recall: 0.75,
     lang_recall: 0.61,
     decoys_tagged: 1,
 };
@@ -542,6 +566,16 @@ fn dev9_split_holds_its_floors() {
 #[test]
 fn dev9_split_with_frames_holds_its_floors() {
     check_with("dev9", &DEV9_WITH_FRAMES, &with_frames());
+}
+
+#[test]
+fn dev11_split_holds_its_floors() {
+    check("dev11", &DEV11);
+}
+
+#[test]
+fn dev11_split_with_frames_holds_its_floors() {
+    check_with("dev11", &DEV11_WITH_FRAMES, &with_frames());
 }
 
 #[test]
