@@ -1,7 +1,7 @@
 #!/bin/bash
 # Micro precision/recall and tagged decoys of every development split with a frames file,
 # and their sum: the regression check for a batch of frames (issue 13). The held-out
-# splits (test, and the batch held out for the next first score) are left out.
+# splits (test, and the batches held out for the next first scores: dev10, dev12) are left out.
 #   cargo build --release -p newsmon-extractor --example eval_tagger
 #   bench/tagging/splits.sh [config/frames.toml] [target/release/examples/eval_tagger]
 set -euo pipefail
