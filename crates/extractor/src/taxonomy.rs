@@ -202,12 +202,12 @@ impl Taxonomy {
             for (what, patterns) in lists {
                 for (i, pattern) in patterns.iter().enumerate() {
                     if let Some(letter) = uppercase_literal(pattern) {
-                        out.push(format!(
-                            "{}: [{}] {what}[{i}] never matches: '{letter}' is uppercase, and \
-                             patterns meet folded (lowercase) text",
-                            self.path,
-                            tag.replacen('/', ".", 1)
-                        ));
+                        // Worded and placed as a key's error is, though it is none.
+                        let message = format!(
+                            "{what}[{i}] never matches: '{letter}' is uppercase, and patterns \
+                             meet folded (lowercase) text"
+                        );
+                        out.push(self.key_error(&tag, message).to_string());
                     }
                 }
             }
