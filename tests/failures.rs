@@ -96,6 +96,20 @@ fn an_invalid_taxonomy_names_file_line_and_problem() {
         "{run:?}"
     );
 
+    // A key naming a shared story gate that the file does not define.
+    dir.write(
+        "tax.toml",
+        "[tier.first-line]\nlabel = \"First line\"\nphrases = [\"first line\"]\ngate = \"story\"\n",
+    );
+    let run = dir.newsmon(&["config", "check"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        one_line(&run.stderr).contains(
+            "tax.toml: [tier.first-line] gate \"story\" is not defined (no [gates.story] table)"
+        ),
+        "{run:?}"
+    );
+
     std::fs::remove_file(dir.path("tax.toml")).unwrap();
     let run = dir.newsmon(&["config", "check"]);
     assert_eq!(run.code, 2, "{run:?}");

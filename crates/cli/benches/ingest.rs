@@ -6,11 +6,15 @@
 //! cargo bench -p newsmon-cli --bench ingest -- --feeds 10 --articles 10
 //! # another build of newsmon (a baseline) under the same bench and server:
 //! cargo bench -p newsmon-cli --bench ingest -- --feeds 100 --articles 100 --newsmon /tmp/newsmon-base --no-frames
+//! # a build older than the taxonomy's shared gates (`gate`, `[gates.NAME]`) needs a taxonomy
+//! # without them, such as an older commit's:
+//! git show e36d969:config/taxonomy.toml > /tmp/taxonomy-old.toml
+//! cargo bench -p newsmon-cli --bench ingest -- --newsmon /tmp/newsmon-base --no-frames --taxonomy /tmp/taxonomy-old.toml
 //! ```
 //!
 //! The configuration is the shipped one's tagging: the taxonomy and the concept frames of
 //! `config/`. `--no-frames` tags with the taxonomy alone (builds older than frames reject the
-//! `frames` key).
+//! `frames` key); `--taxonomy FILE` tags with another taxonomy file.
 //!
 //! Reports wall time, articles/s, CPU seconds per article and peak RSS of the newsmon process
 //! (read from /proc, so Linux only), and the per-stage seconds newsmon's summary gives. The
@@ -21,7 +25,7 @@
 mod news_web;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,6 +45,12 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map_or(env!("CARGO_BIN_EXE_newsmon"), String::as_str);
     let frames = !args.iter().any(|a| a == "--no-frames");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let taxonomy = args
+        .iter()
+        .position(|a| a == "--taxonomy")
+        .and_then(|i| args.get(i + 1))
+        .map_or_else(|| shipped.join("taxonomy.toml"), PathBuf::from);
     let scenarios = match (flag("--feeds"), flag("--articles")) {
         (Some(feeds), Some(articles)) => vec![(feeds, articles)],
         _ => vec![(100, 100), (1000, 20)],
@@ -52,7 +62,7 @@ fn main() {
     for (feeds, articles) in scenarios {
         let base = start_server(articles);
         let dir = tempfile::tempdir().unwrap();
-        write_config(dir.path(), &base, feeds, frames);
+        write_config(dir.path(), &base, feeds, frames, &taxonomy);
         let first = ingest(newsmon, dir.path());
         assert_eq!(
             first.summary["articles_new"].as_u64(),
@@ -178,9 +188,8 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
-fn write_config(dir: &Path, base: &str, feeds: usize, frames: bool) {
+fn write_config(dir: &Path, base: &str, feeds: usize, frames: bool, taxonomy: &Path) {
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
-    let taxonomy = shipped.join("taxonomy.toml");
     // Every feed is on one loopback host, standing for many hosts: the per-host politeness
     // limits would otherwise serialise the whole benchmark behind one host's delay.
     let mut config = format!(

@@ -16,6 +16,8 @@
 //! cargo run -p newsmon-extractor --example eval_tagger -- --quick --compare --frames config/frames.toml --train $T/dev2,$T/dev3 $T/train,$T/dev
 //! # + each frame's right and wrong tags (which frames hold precision, which cost it):
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --by-frame --frames config/frames.toml crates/extractor/tests/tagcorpus/dev
+//! # another taxonomy file than config/taxonomy.toml (an older commit's, say):
+//! cargo run --release -p newsmon-extractor --example eval_tagger -- --quick --taxonomy /tmp/taxonomy.toml crates/extractor/tests/tagcorpus/dev
 //! # the speed check alone (no linear-time check), as BENCHMARKS.md records it:
 //! cargo run --release -p newsmon-extractor --example eval_tagger -- --no-linear --frames config/frames.toml crates/extractor/tests/tagcorpus/dev3
 //! # every article's whole tagging (tags, evidence, offsets, amounts, dates) as JSON lines,
@@ -162,7 +164,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from);
     // The set is the one argument that is neither a flag nor an option's value; `--quick`
     // and `-v` take no value, so "--quick DIR" must not swallow DIR.
-    const TAKES_VALUE: [&str; 7] = [
+    const TAKES_VALUE: [&str; 8] = [
+        "--taxonomy",
         "--ngrams",
         "--train",
         "--dump",
@@ -178,7 +181,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             !a.starts_with('-') && (*i == 0 || !TAKES_VALUE.contains(&args[i - 1].as_str()))
         })
         .map_or_else(|| root.join("tests/eval"), |(_, a)| PathBuf::from(a));
-    let mut taxonomy = Taxonomy::load(&root.join("../../config/taxonomy.toml"))?;
+    let taxonomy_path = args
+        .iter()
+        .position(|a| a == "--taxonomy")
+        .and_then(|i| args.get(i + 1))
+        .map_or_else(|| root.join("../../config/taxonomy.toml"), PathBuf::from);
+    let mut taxonomy = Taxonomy::load(&taxonomy_path)?;
     let frames = args
         .iter()
         .position(|a| a == "--frames")

@@ -398,9 +398,15 @@ impl Frames {
 
     /// Parses and compiles frames TOML (see [`Frames::new`]).
     pub(crate) fn from_toml(text: &str, tags: &[String], source: &str) -> Result<Frames> {
-        let config: FramesConfig = toml::from_str(text).map_err(|e| Error::Config {
-            path: source.to_string(),
-            message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+        let config: FramesConfig = toml::from_str(text).map_err(|e| {
+            // Placed by line and column: the file holds thousands of entries.
+            let (line, column) = e.span().map_or((1, 1), |span| {
+                crate::taxonomy::line_column(text, span.start)
+            });
+            Error::Config {
+                path: format!("{source}:{line}:{column}"),
+                message: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
+            }
         })?;
         Frames::new(&config, tags, source)
     }
@@ -911,6 +917,13 @@ unless = ["miami"]
             "f: [[frame]] frame 0: tag tier/other is not in the taxonomy"
         );
         assert!(Frames::from_toml("[[frame]]\ntag = 1\n", &tags, "f").is_err());
+        // A syntax error is placed by line and column, on one line.
+        let syntax = "[concepts]\na = [\"x\"]\nb = [\"y\",, \"z\"]\n";
+        let message = Frames::from_toml(syntax, &tags, "f")
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("f:3:"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
     }
 
     #[test]

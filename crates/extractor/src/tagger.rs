@@ -111,6 +111,7 @@ impl Tagger {
     pub(crate) fn new(taxonomy: &Taxonomy, cache: &mut PatternCache) -> Result<Tagger> {
         let mut shared = HashMap::new();
         let pieces = Pieces::default();
+        check_gates(taxonomy, cache)?;
         let keys = taxonomy
             .keys()
             .map(|(tag, key)| compile_key(taxonomy, tag, key, &mut shared, &pieces, cache))
@@ -707,6 +708,22 @@ fn is_dateline(text: &str, span: &FrameSentence) -> bool {
     letters <= 3
 }
 
+/// Checks the shared gates' patterns, so that a bad one is placed in its `[gates.NAME]`
+/// table rather than in the first key that names the gate (the keys find them checked).
+fn check_gates(taxonomy: &Taxonomy, cache: &mut PatternCache) -> Result<()> {
+    for (tag, gate) in taxonomy.gates() {
+        for (i, pattern) in gate.topic_patterns.iter().enumerate() {
+            cache.known(&fold_pattern(pattern)).map_err(|e| {
+                taxonomy.key_error(
+                    &tag,
+                    format!("topic_patterns[{i}] is not a valid regex: {e}"),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic
 /// gate of a story, say) share one, compiled once; `pieces` likewise their branches.
 fn compile_key(
@@ -775,7 +792,10 @@ fn compile_key(
         context_scope: key.context_scope,
         exclude: build("exclude", &key.exclude, &[])?,
         exclude_scope: key.exclude_scope,
-        topic: build("topic_patterns", &key.topic, &key.topic_patterns)?,
+        topic: {
+            let (topic, patterns) = taxonomy.topic_of(key);
+            build("topic_patterns", &topic, &patterns)?
+        },
         tag,
     })
 }

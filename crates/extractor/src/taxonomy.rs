@@ -11,11 +11,16 @@
 //! exclude = ["brexit"]               # veto within `exclude_scope`
 //! exclude_scope = "paragraph"
 //! topic = ["ukraine", "kyiv"]        # the text must mention one of these somewhere
+//! gate = "story"                     # ... or one of [gates.story]'s (shared by many keys)
 //! amounts = true                     # attach the money amounts of a match's sentence
 //! date = "2026-01-06"                # an event: a sentence naming a participant and a
 //! date_end = "2026-01-07"            #   date within date..=date_end, in a paragraph
 //! place = ["Paris"]                  #   naming the place, also tags the key
 //! participants = ["leaders"]
+//!
+//! [gates.story]                      # not a kind: a story gate that keys name with `gate`
+//! topic = ["ukraine"]
+//! topic_patterns = ['\bkyiv\w*']
 //! ```
 
 use std::collections::BTreeMap;
@@ -44,7 +49,8 @@ pub enum Scope {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyConfig {
-    /// A short human label.
+    /// A short human label (required of a key; a gate's is optional).
+    #[serde(default)]
     pub label: String,
     /// What the key stands for.
     #[serde(default)]
@@ -81,6 +87,10 @@ pub struct KeyConfig {
     /// Regular expressions that count like `topic` phrases.
     #[serde(default)]
     pub topic_patterns: Vec<String>,
+    /// The name of a shared story gate (`[gates.NAME]`), whose `topic` and
+    /// `topic_patterns` count as this key's own: one list for the many keys of a story.
+    #[serde(default)]
+    pub gate: Option<String>,
     /// Money amounts in the sentence of a match are attached to the mention (for the
     /// funding keys: "the $800bn prosperity plan").
     #[serde(default)]
@@ -107,6 +117,9 @@ pub struct KeyConfig {
 pub struct Taxonomy {
     pub(crate) path: String,
     pub(crate) kinds: BTreeMap<String, BTreeMap<String, KeyConfig>>,
+    /// The shared story gates (`[gates.NAME]`), by name: only their `topic` and
+    /// `topic_patterns` (and `label`, `description`) are set.
+    pub(crate) gates: BTreeMap<String, KeyConfig>,
     pub(crate) money: MoneyConfig,
     /// The learned scorer and where it came from (see [`Taxonomy::with_model`]).
     pub(crate) model: Option<(ModelFile, String)>,
@@ -151,11 +164,14 @@ impl Taxonomy {
 
     /// Parses taxonomy TOML; `path` names it in errors.
     pub fn from_toml(text: &str, path: &str) -> Result<Taxonomy> {
-        let kinds: BTreeMap<String, BTreeMap<String, KeyConfig>> =
+        // Gates are read as keys are, so that a mistake in one is placed by line too.
+        let mut kinds: BTreeMap<String, BTreeMap<String, KeyConfig>> =
             toml::from_str(text).map_err(|err| syntax_error(text, path, &err))?;
+        let gates = kinds.remove(GATES).unwrap_or_default();
         let taxonomy = Taxonomy {
             path: path.to_string(),
             kinds,
+            gates,
             money: MoneyConfig::default(),
             model: None,
         };
@@ -193,7 +209,7 @@ impl Taxonomy {
     /// still loads; `config check` shows them.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (tag, key) in self.keys() {
+        for (tag, key) in self.keys().chain(self.gates()) {
             let lists = [
                 ("patterns", &key.patterns),
                 ("weak_patterns", &key.weak_patterns),
@@ -235,7 +251,7 @@ impl Taxonomy {
     pub fn build_cached(&self, cache_dir: &Path) -> Result<Tagger> {
         // Names the cache file: every pattern and phrase, so that an edited taxonomy gets
         // a file of its own (the entries are looked up by their text anyway).
-        let patterns = self.keys().flat_map(|(_, key)| {
+        let patterns = self.keys().chain(self.gates()).flat_map(|(_, key)| {
             let lists = [
                 &key.patterns,
                 &key.weak_patterns,
@@ -261,6 +277,26 @@ impl Taxonomy {
         })
     }
 
+    /// The shared gates, named `gates/NAME` as a key's tag is (so that errors place them
+    /// as `[gates.NAME]`).
+    pub(crate) fn gates(&self) -> impl Iterator<Item = (String, &KeyConfig)> {
+        self.gates
+            .iter()
+            .map(|(name, gate)| (format!("{GATES}/{name}"), gate))
+    }
+
+    /// A key's story gate: its own `topic` and `topic_patterns`, then its shared gate's.
+    pub(crate) fn topic_of(&self, key: &KeyConfig) -> (Vec<String>, Vec<String>) {
+        let shared = key.gate.as_ref().and_then(|name| self.gates.get(name));
+        let mut topic = key.topic.clone();
+        let mut patterns = key.topic_patterns.clone();
+        if let Some(gate) = shared {
+            topic.extend(gate.topic.iter().cloned());
+            patterns.extend(gate.topic_patterns.iter().cloned());
+        }
+        (topic, patterns)
+    }
+
     pub(crate) fn key_error(&self, tag: &str, message: impl Into<String>) -> Error {
         Error::TaxonomyKey {
             path: self.path.clone(),
@@ -269,17 +305,43 @@ impl Taxonomy {
         }
     }
 
+    /// A gate names the story's words and nothing else: a cue or an event in one would
+    /// silently tag nothing.
+    fn validate_gates(&self) -> Result<()> {
+        for (tag, gate) in self.gates() {
+            let (_, name) = tag.split_once('/').unwrap_or_default();
+            let only_gate = KeyConfig {
+                label: gate.label.clone(),
+                description: gate.description.clone(),
+                topic: gate.topic.clone(),
+                topic_patterns: gate.topic_patterns.clone(),
+                ..KeyConfig::default()
+            };
+            if *gate != only_gate {
+                return Err(self.key_error(
+                    &tag,
+                    "a gate holds only label, description, topic and topic_patterns",
+                ));
+            }
+            if !valid_name(name) {
+                return Err(self.key_error(&tag, "gate names use only a-z, 0-9 and -"));
+            }
+            if gate.topic.is_empty() && gate.topic_patterns.is_empty() {
+                return Err(self.key_error(&tag, "has no topic or topic_patterns"));
+            }
+            if let Some(i) = gate.topic.iter().position(|p| p.trim().is_empty()) {
+                return Err(self.key_error(&tag, format!("topic[{i}] is empty")));
+            }
+        }
+        Ok(())
+    }
+
     fn validate(&self) -> Result<()> {
         if self.kinds.is_empty() {
             return Err(self.key_error("(none)", "the taxonomy defines no kind"));
         }
+        self.validate_gates()?;
         for (tag, key) in self.keys() {
-            let valid_name = |name: &str| {
-                !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            };
             if !tag.split('/').all(valid_name) {
                 return Err(self.key_error(&tag, "kind and key names use only a-z, 0-9 and -"));
             }
@@ -297,6 +359,14 @@ impl Taxonomy {
                 .all(|list| list.iter().all(|s| s.trim().is_empty()))
             {
                 return Err(self.key_error(&tag, "has no phrases or patterns"));
+            }
+            if let Some(gate) = &key.gate
+                && !self.gates.contains_key(gate)
+            {
+                return Err(self.key_error(
+                    &tag,
+                    format!("gate \"{gate}\" is not defined (no [{GATES}.{gate}] table)"),
+                ));
             }
             let has_weak = !key.weak_phrases.is_empty() || !key.weak_patterns.is_empty();
             if has_weak && key.context.is_empty() {
@@ -333,6 +403,17 @@ impl Taxonomy {
         Ok(())
     }
 }
+
+/// Kind, key and gate names: lowercase ASCII letters, digits and `-`.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The top-level table that holds shared story gates instead of a kind's keys.
+const GATES: &str = "gates";
 
 /// One line with the file, line and column, and the parser's message.
 fn syntax_error(text: &str, path: &str, err: &toml::de::Error) -> Error {
@@ -461,5 +542,93 @@ mod tests {
                 expected
             );
         }
+    }
+
+    const GATED: &str = "[gates.story]\ndescription = \"Ukraine\"\ntopic = [\"Kyiv\"]\n\
+                         topic_patterns = ['\\bukrain\\w*']\n\n\
+                         [tier.x]\nlabel = \"X\"\nphrases = [\"backstop\"]\ngate = \"story\"\n\n\
+                         [tier.y]\nlabel = \"Y\"\nphrases = [\"first line\"]\n";
+
+    #[test]
+    fn a_shared_gate_gates_the_keys_that_name_it_and_is_no_kind() {
+        let taxonomy = Taxonomy::from_toml(GATED, "t.toml").unwrap();
+        assert_eq!(taxonomy.tags(), ["tier/x", "tier/y"]);
+        let tagger = taxonomy.build().unwrap();
+        let tags =
+            |text: &str| -> Vec<String> { tagger.tag(text).into_iter().map(|m| m.tag).collect() };
+        assert_eq!(tags("A backstop on the first line."), ["tier/y"]);
+        assert_eq!(
+            tags("Ukraine's backstop on the first line."),
+            ["tier/x", "tier/y"]
+        );
+        assert_eq!(tags("A backstop, said Kyiv."), ["tier/x"]);
+    }
+
+    #[test]
+    fn a_key_keeps_its_own_topic_beside_its_gate() {
+        let text = GATED.replace("gate = \"story\"", "gate = \"story\"\ntopic = [\"Kiew\"]");
+        let tagger = Taxonomy::from_toml(&text, "t.toml")
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(tagger.tag("Ein backstop, sagt Kiew.").len(), 1);
+        assert_eq!(tagger.tag("A backstop, says Kyiv.").len(), 1);
+        assert!(tagger.tag("A Brexit backstop.").is_empty());
+    }
+
+    #[test]
+    fn gate_mistakes_name_the_gate_or_the_key() {
+        for (from, to, expected) in [
+            (
+                "gate = \"story\"",
+                "gate = \"stroy\"",
+                "t.toml: [tier.x] gate \"stroy\" is not defined (no [gates.stroy] table)",
+            ),
+            (
+                "description = \"Ukraine\"",
+                "phrases = [\"Ukraine\"]",
+                "t.toml: [gates.story] a gate holds only label, description, topic and \
+                 topic_patterns",
+            ),
+            (
+                "topic = [\"Kyiv\"]\ntopic_patterns = ['\\bukrain\\w*']",
+                "",
+                "t.toml: [gates.story] has no topic or topic_patterns",
+            ),
+            (
+                "topic = [\"Kyiv\"]",
+                "topic = [\"Kyiv\", \"\"]",
+                "t.toml: [gates.story] topic[1] is empty",
+            ),
+            (
+                "[gates.story]",
+                "[gates.Story]",
+                "t.toml: [gates.Story] gate names use only a-z, 0-9 and -",
+            ),
+        ] {
+            assert!(GATED.contains(from), "{from}");
+            let text = GATED.replace(from, to);
+            let err = Taxonomy::from_toml(&text, "t.toml").unwrap_err();
+            assert_eq!(err.to_string(), expected);
+        }
+        let text = GATED.replace("'\\bukrain\\w*'", "'\\bukrain(\\w*'");
+        let err = Taxonomy::from_toml(&text, "t.toml")
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.toml: [gates.story] topic_patterns[0] is not a valid regex"),
+            "{err}"
+        );
+        let text = GATED.replace("'\\bukrain\\w*'", "'\\bUkrain\\w*'");
+        let warnings = Taxonomy::from_toml(&text, "t.toml").unwrap().warnings();
+        assert_eq!(
+            warnings,
+            [
+                "t.toml: [gates.story] topic_patterns[0] never matches: 'U' is uppercase, and \
+              patterns meet folded (lowercase) text"
+            ]
+        );
     }
 }
