@@ -112,6 +112,30 @@ pub struct KeyConfig {
     pub participants: Vec<String>,
 }
 
+impl KeyConfig {
+    /// The regular-expression lists, by field name.
+    fn pattern_lists(&self) -> [(&'static str, &[String]); 3] {
+        [
+            ("patterns", &self.patterns),
+            ("weak_patterns", &self.weak_patterns),
+            ("topic_patterns", &self.topic_patterns),
+        ]
+    }
+
+    /// The phrase lists, by field name.
+    fn phrase_lists(&self) -> [(&'static str, &[String]); 7] {
+        [
+            ("phrases", &self.phrases),
+            ("weak_phrases", &self.weak_phrases),
+            ("context", &self.context),
+            ("exclude", &self.exclude),
+            ("topic", &self.topic),
+            ("place", &self.place),
+            ("participants", &self.participants),
+        ]
+    }
+}
+
 /// The whole taxonomy: kinds, each with its keys, in file order by name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Taxonomy {
@@ -210,12 +234,7 @@ impl Taxonomy {
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (tag, key) in self.keys().chain(self.gates()) {
-            let lists = [
-                ("patterns", &key.patterns),
-                ("weak_patterns", &key.weak_patterns),
-                ("topic_patterns", &key.topic_patterns),
-            ];
-            for (what, patterns) in lists {
+            for (what, patterns) in key.pattern_lists() {
                 for (i, pattern) in patterns.iter().enumerate() {
                     if let Some(letter) = uppercase_literal(pattern) {
                         // Worded and placed as a key's error is, though it is none.
@@ -252,19 +271,8 @@ impl Taxonomy {
         // Names the cache file: every pattern and phrase, so that an edited taxonomy gets
         // a file of its own (the entries are looked up by their text anyway).
         let patterns = self.keys().chain(self.gates()).flat_map(|(_, key)| {
-            let lists = [
-                &key.patterns,
-                &key.weak_patterns,
-                &key.topic_patterns,
-                &key.phrases,
-                &key.weak_phrases,
-                &key.topic,
-                &key.context,
-                &key.exclude,
-                &key.place,
-                &key.participants,
-            ];
-            lists.into_iter().flatten().map(String::as_str)
+            let lists = key.pattern_lists().into_iter().chain(key.phrase_lists());
+            lists.flat_map(|(_, list)| list).map(String::as_str)
         });
         let mut cache = PatternCache::open(cache_dir, patterns);
         Tagger::new(self, &mut cache)
@@ -329,8 +337,16 @@ impl Taxonomy {
             if gate.topic.is_empty() && gate.topic_patterns.is_empty() {
                 return Err(self.key_error(&tag, "has no topic or topic_patterns"));
             }
-            if let Some(i) = gate.topic.iter().position(|p| p.trim().is_empty()) {
-                return Err(self.key_error(&tag, format!("topic[{i}] is empty")));
+            self.no_empty_phrase(&tag, gate)?;
+        }
+        Ok(())
+    }
+
+    /// An empty phrase would match everywhere.
+    fn no_empty_phrase(&self, tag: &str, key: &KeyConfig) -> Result<()> {
+        for (name, list) in key.phrase_lists() {
+            if let Some(i) = list.iter().position(|p| p.trim().is_empty()) {
+                return Err(self.key_error(tag, format!("{name}[{i}] is empty")));
             }
         }
         Ok(())
@@ -385,20 +401,7 @@ impl Taxonomy {
             {
                 return Err(self.key_error(&tag, "date_end is before date"));
             }
-            let lists = [
-                ("phrases", &key.phrases),
-                ("weak_phrases", &key.weak_phrases),
-                ("context", &key.context),
-                ("exclude", &key.exclude),
-                ("topic", &key.topic),
-                ("place", &key.place),
-                ("participants", &key.participants),
-            ];
-            for (name, list) in lists {
-                if let Some(i) = list.iter().position(|p| p.trim().is_empty()) {
-                    return Err(self.key_error(&tag, format!("{name}[{i}] is empty")));
-                }
-            }
+            self.no_empty_phrase(&tag, key)?;
         }
         Ok(())
     }
