@@ -10,7 +10,7 @@ FRAMES=${1:-$ROOT/config/frames.toml}
 EVAL=${2:-$ROOT/target/release/examples/eval_tagger}
 T=$ROOT/crates/extractor/tests/tagcorpus
 tp=0; fp=0; fn=0
-for d in $T/train $T/dev $T/dev2 $T/dev3 $T/dev4 $T/dev5 $T/dev6 $T/dev6h $T/dev7 $T/dev8 $T/dev9 $T/dev11 $T/dev13 \
+for d in $T/train $T/dev $T/dev2 $T/dev3 $T/dev4 $T/dev5 $T/dev6 $T/dev6h $T/dev7 $T/dev8 $T/dev9 $T/dev11 $T/dev13 $T/dev14 \
          $ROOT/crates/extractor/tests/eval $ROOT/crates/extractor/tests/redteam; do
   out=$("$EVAL" --quick --frames "$FRAMES" "$d" 2>&1)
   m=$(echo "$out" | grep '^micro')
