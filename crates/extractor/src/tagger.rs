@@ -713,15 +713,24 @@ fn is_dateline(text: &str, span: &FrameSentence) -> bool {
 fn check_gates(taxonomy: &Taxonomy, cache: &mut PatternCache) -> Result<()> {
     for (tag, gate) in taxonomy.gates() {
         for (i, pattern) in gate.topic_patterns.iter().enumerate() {
-            cache.known(&fold_pattern(pattern)).map_err(|e| {
-                taxonomy.key_error(
-                    &tag,
-                    format!("topic_patterns[{i}] is not a valid regex: {e}"),
-                )
-            })?;
+            let folded = fold_pattern(pattern);
+            check_pattern(taxonomy, &tag, ("topic_patterns", i), &folded, cache)?;
         }
     }
     Ok(())
+}
+
+/// Checks one folded pattern alone, so that an error points at it: `list[i]` of `tag`.
+fn check_pattern(
+    taxonomy: &Taxonomy,
+    tag: &str,
+    (list, i): (&str, usize),
+    folded: &str,
+    cache: &mut PatternCache,
+) -> Result<Known> {
+    cache
+        .known(folded)
+        .map_err(|e| taxonomy.key_error(tag, format!("{list}[{i}] is not a valid regex: {e}")))
 }
 
 /// `shared` holds the regexes built so far, by pattern: keys with the same list (the topic
@@ -748,10 +757,7 @@ fn compile_key(
                 .collect();
             for (i, pattern) in patterns.iter().enumerate() {
                 let pattern = fold_pattern(pattern);
-                // Checked alone so that an error points at the one bad pattern.
-                let checked = cache.known(&pattern).map_err(|e| {
-                    taxonomy.key_error(&tag, format!("{what}[{i}] is not a valid regex: {e}"))
-                })?;
+                let checked = check_pattern(taxonomy, &tag, (what, i), &pattern, cache)?;
                 parts.push(pattern);
                 known.push(checked);
             }
