@@ -44,8 +44,8 @@ fn main() {
         .position(|a| a == "--newsmon")
         .and_then(|i| args.get(i + 1))
         .map_or(env!("CARGO_BIN_EXE_newsmon"), String::as_str);
-    let frames = !args.iter().any(|a| a == "--no-frames");
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let frames = (!args.iter().any(|a| a == "--no-frames")).then(|| shipped.join("frames.toml"));
     let taxonomy = args
         .iter()
         .position(|a| a == "--taxonomy")
@@ -62,7 +62,7 @@ fn main() {
     for (feeds, articles) in scenarios {
         let base = start_server(articles);
         let dir = tempfile::tempdir().unwrap();
-        write_config(dir.path(), &base, feeds, frames, &taxonomy);
+        write_config(dir.path(), &base, feeds, frames.as_deref(), &taxonomy);
         let first = ingest(newsmon, dir.path());
         assert_eq!(
             first.summary["articles_new"].as_u64(),
@@ -188,8 +188,7 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
-fn write_config(dir: &Path, base: &str, feeds: usize, frames: bool, taxonomy: &Path) {
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+fn write_config(dir: &Path, base: &str, feeds: usize, frames: Option<&Path>, taxonomy: &Path) {
     // Every feed is on one loopback host, standing for many hosts: the per-host politeness
     // limits would otherwise serialise the whole benchmark behind one host's delay.
     let mut config = format!(
@@ -197,8 +196,7 @@ fn write_config(dir: &Path, base: &str, feeds: usize, frames: bool, taxonomy: &P
          per_host_delay_ms = 0\n",
         taxonomy.display().to_string()
     );
-    if frames {
-        let frames = shipped.join("frames.toml");
+    if let Some(frames) = frames {
         config.insert_str(0, &format!("frames = {:?}\n", frames.display().to_string()));
     }
     for i in 0..feeds {

@@ -316,8 +316,8 @@ impl Taxonomy {
     /// A gate names the story's words and nothing else: a cue or an event in one would
     /// silently tag nothing.
     fn validate_gates(&self) -> Result<()> {
-        for (tag, gate) in self.gates() {
-            let (_, name) = tag.split_once('/').unwrap_or_default();
+        for (name, gate) in &self.gates {
+            let tag = format!("{GATES}/{name}");
             let only_gate = KeyConfig {
                 label: gate.label.clone(),
                 description: gate.description.clone(),
